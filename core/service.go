@@ -1,0 +1,375 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxBatch is the largest number of requests IssueBatch accepts.
+const MaxBatch = 16
+
+// maxIDBytes bounds any user id or room before a provider's own checks.
+const maxIDBytes = 256
+
+// Service composes the configured providers. It validates requests, applies
+// the TTL policy, asks the authorizer and calls the provider. A Service is
+// immutable after NewService and safe for concurrent use.
+type Service struct {
+	providers map[string]*entry
+	order     []string
+	now       func() time.Time
+	rand      io.Reader
+	authz     Authorizer
+}
+
+type entry struct {
+	p     Provider
+	kinds map[string]KindSpec
+	names []string
+}
+
+// Option configures a Service.
+type Option interface{ apply(*serviceConfig) error }
+
+type optionFunc func(*serviceConfig) error
+
+func (f optionFunc) apply(c *serviceConfig) error { return f(c) }
+
+type ttlOverride struct {
+	provider, kind string
+	def, max       time.Duration
+}
+
+type serviceConfig struct {
+	now   func() time.Time
+	rand  io.Reader
+	authz Authorizer
+	ttls  []ttlOverride
+}
+
+// WithClock sets the clock. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return optionFunc(func(c *serviceConfig) error {
+		if now == nil {
+			return fmt.Errorf("%w: nil clock", ErrConfig)
+		}
+		c.now = now
+		return nil
+	})
+}
+
+// WithRand sets the randomness source used for salts, nonces and IVs. The
+// default is crypto/rand.Reader; anything else is for tests.
+func WithRand(r io.Reader) Option {
+	return optionFunc(func(c *serviceConfig) error {
+		if r == nil {
+			return fmt.Errorf("%w: nil randomness source", ErrConfig)
+		}
+		c.rand = r
+		return nil
+	})
+}
+
+// WithAuthorizer sets the authorizer. The default is DefaultAuthorizer{}.
+func WithAuthorizer(a Authorizer) Option {
+	return optionFunc(func(c *serviceConfig) error {
+		if a == nil {
+			return fmt.Errorf("%w: nil authorizer", ErrConfig)
+		}
+		c.authz = a
+		return nil
+	})
+}
+
+// WithTTL sets the default and maximum TTL of one provider kind. Values are
+// clamped to the vendor's limits; a zero value keeps the vendor default.
+func WithTTL(provider, kind string, def, max time.Duration) Option {
+	return optionFunc(func(c *serviceConfig) error {
+		if def < 0 || max < 0 || (max > 0 && def > max) {
+			return fmt.Errorf("%w: TTL policy for %s/%s: default %s, maximum %s", ErrConfig, provider, kind, def, max)
+		}
+		c.ttls = append(c.ttls, ttlOverride{provider, kind, def, max})
+		return nil
+	})
+}
+
+// NewService returns a Service over the given providers.
+func NewService(providers []Provider, opts ...Option) (*Service, error) {
+	cfg := serviceConfig{now: time.Now, rand: rand.Reader, authz: DefaultAuthorizer{}}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.apply(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	s := &Service{providers: map[string]*entry{}, now: cfg.now, rand: cfg.rand, authz: cfg.authz}
+	for _, p := range providers {
+		if p == nil {
+			return nil, fmt.Errorf("%w: nil provider", ErrConfig)
+		}
+		name := p.Name()
+		if _, dup := s.providers[name]; dup {
+			return nil, fmt.Errorf("%w: provider %q configured twice", ErrConfig, name)
+		}
+		e := &entry{p: p, kinds: map[string]KindSpec{}}
+		for _, k := range p.Kinds() {
+			e.kinds[k.Kind] = k
+			e.names = append(e.names, k.Kind)
+		}
+		s.providers[name] = e
+		s.order = append(s.order, name)
+	}
+	sort.Strings(s.order)
+	for _, o := range cfg.ttls {
+		e, ok := s.providers[o.provider]
+		if !ok {
+			return nil, fmt.Errorf("%w: TTL policy for unconfigured provider %q", ErrConfig, o.provider)
+		}
+		k, ok := e.kinds[o.kind]
+		if !ok {
+			return nil, fmt.Errorf("%w: TTL policy for unknown kind %s/%s", ErrConfig, o.provider, o.kind)
+		}
+		if o.max > 0 {
+			k.MaxTTL = clampDur(o.max, k.MinTTL, k.MaxTTL)
+		}
+		if o.def > 0 {
+			k.DefaultTTL = o.def
+		}
+		k.DefaultTTL = clampDur(k.DefaultTTL, k.MinTTL, k.MaxTTL)
+		e.kinds[o.kind] = k
+	}
+	return s, nil
+}
+
+func clampDur(d, lo, hi time.Duration) time.Duration {
+	if d < lo {
+		return lo
+	}
+	if hi > 0 && d > hi {
+		return hi
+	}
+	return d
+}
+
+// ProviderInfo is the public description of one configured provider.
+type ProviderInfo struct {
+	Provider string   `json:"provider"`
+	Kinds    []string `json:"kinds"`
+	AppID    string   `json:"app_id"`
+}
+
+// Providers lists the configured providers and the kinds they offer to
+// end users (server-only kinds are left out), sorted by name.
+func (s *Service) Providers() []ProviderInfo {
+	out := make([]ProviderInfo, 0, len(s.order))
+	for _, name := range s.order {
+		e := s.providers[name]
+		info := ProviderInfo{Provider: name, AppID: e.p.AppID(), Kinds: []string{}}
+		for _, k := range e.names {
+			if !e.kinds[k].ServerOnly {
+				info.Kinds = append(info.Kinds, k)
+			}
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// Provider returns the configured provider with the given name.
+func (s *Service) Provider(name string) (Provider, bool) {
+	e, ok := s.providers[name]
+	if !ok {
+		return nil, false
+	}
+	return e.p, true
+}
+
+// Kind returns the effective spec (TTL policy applied) of a provider kind,
+// or an unknown_provider / unknown_kind error.
+func (s *Service) Kind(provider, kind string) (KindSpec, error) {
+	e, ok := s.providers[provider]
+	if !ok {
+		return KindSpec{}, Errorf(CodeUnknownProvider, "provider", "provider %q is not configured", printable(provider))
+	}
+	k, ok := e.kinds[kind]
+	if !ok {
+		return KindSpec{}, Errorf(CodeUnknownKind, "kind", "provider %q has no kind %q", provider, printable(kind))
+	}
+	return k, nil
+}
+
+// Now returns the service clock's current time.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Issue issues one credential for the identity. The request's user defaults
+// to the identity; the authorizer decides anything else.
+func (s *Service) Issue(ctx context.Context, id Identity, req Request) (*Credential, error) {
+	return s.issue(ctx, id, req, false)
+}
+
+// IssueServer is Issue for server-side callers: it also serves ServerOnly
+// kinds (such as the Agora Chat app token). Never expose it to end users.
+func (s *Service) IssueServer(ctx context.Context, id Identity, req Request) (*Credential, error) {
+	return s.issue(ctx, id, req, true)
+}
+
+// IssueBatch issues several credentials, all or nothing. An error names the
+// item, e.g. field "requests[1].room".
+func (s *Service) IssueBatch(ctx context.Context, id Identity, reqs []Request) ([]*Credential, error) {
+	if len(reqs) == 0 {
+		return nil, Errorf(CodeInvalidRequest, "requests", "at least one request is required")
+	}
+	if len(reqs) > MaxBatch {
+		return nil, Errorf(CodeInvalidRequest, "requests", "at most %d requests per batch", MaxBatch)
+	}
+	out := make([]*Credential, 0, len(reqs))
+	for i, r := range reqs {
+		c, err := s.Issue(ctx, id, r)
+		if err != nil {
+			return nil, WithFieldPrefix(err, "requests["+strconv.Itoa(i)+"].")
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (s *Service) issue(ctx context.Context, id Identity, req Request, server bool) (*Credential, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if id.UserID == "" {
+		return nil, Errorf(CodeUnauthenticated, "", "no identity")
+	}
+	e, ok := s.providers[req.Provider]
+	if !ok {
+		return nil, Errorf(CodeUnknownProvider, "provider", "provider %q is not configured", printable(req.Provider))
+	}
+	spec, ok := e.kinds[req.Kind]
+	if !ok || (spec.ServerOnly && !server) {
+		return nil, Errorf(CodeUnknownKind, "kind", "provider %q has no kind %q", req.Provider, printable(req.Kind))
+	}
+	if req.Role == "" {
+		req.Role = spec.DefaultRole
+	}
+	if req.TTL == 0 {
+		req.TTL = spec.DefaultTTL
+	}
+	if err := checkText("user_id", CodeInvalidUser, req.UserID); err != nil {
+		return nil, err
+	}
+	if err := checkText("room", CodeInvalidRoom, req.Room); err != nil {
+		return nil, err
+	}
+	if !server {
+		if err := s.authz.Authorize(ctx, id, &req, spec); err != nil {
+			return nil, err
+		}
+	}
+	if err := validate(spec, &req); err != nil {
+		return nil, err
+	}
+	user := req.UserID
+	if user == "" {
+		user = id.UserID
+		if err := checkText("user_id", CodeInvalidUser, user); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	c, err := e.p.Issue(ctx, Grant{
+		Kind: req.Kind, UserID: user, Room: req.Room, Role: req.Role, TTL: req.TTL,
+		Options: req.Options, Identity: id, Now: now, Rand: s.rand,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.Provider, c.Kind = req.Provider, req.Kind
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = now.Truncate(time.Second)
+	}
+	c.IssuedAt, c.ExpiresAt = c.IssuedAt.UTC(), c.ExpiresAt.UTC()
+	c.RenewAfter = RenewAfter(c.IssuedAt, c.ExpiresAt)
+	return c, nil
+}
+
+// RenewAfter is when a client should fetch a fresh credential: a fifth of
+// the lifetime before expiry, at most five minutes before it.
+func RenewAfter(issued, expires time.Time) time.Time {
+	lead := expires.Sub(issued) / 5
+	if lead > 5*time.Minute {
+		lead = 5 * time.Minute
+	}
+	return expires.Add(-lead)
+}
+
+func validate(spec KindSpec, req *Request) error {
+	if spec.NeedsRoom && req.Room == "" {
+		return Errorf(CodeInvalidRoom, "room", "room is required for %s", spec.Kind)
+	}
+	if !spec.NeedsRoom && !spec.RoomAllowed && req.Room != "" {
+		return Errorf(CodeInvalidRoom, "room", "kind %s takes no room", spec.Kind)
+	}
+	if len(spec.Roles) == 0 {
+		if req.Role != "" {
+			return Errorf(CodeInvalidRole, "role", "kind %s takes no role", spec.Kind)
+		}
+	} else if _, ok := spec.Role(req.Role); !ok {
+		return Errorf(CodeInvalidRole, "role", "role %q is not offered by %s (one of %s)", printable(req.Role), spec.Kind, roleNames(spec.Roles))
+	}
+	switch {
+	case req.TTL < 0:
+		return Errorf(CodeInvalidTTL, "ttl", "ttl must be positive")
+	case req.TTL < spec.MinTTL:
+		return Errorf(CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(spec.MinTTL/time.Second))
+	case spec.MaxTTL > 0 && req.TTL > spec.MaxTTL:
+		return Errorf(CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(spec.MaxTTL/time.Second))
+	case req.TTL%time.Second != 0:
+		return Errorf(CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
+	}
+	return nil
+}
+
+func roleNames(rs []Role) string {
+	s := ""
+	for i, r := range rs {
+		if i > 0 {
+			s += ", "
+		}
+		s += r.Name
+	}
+	return s
+}
+
+// checkText rejects invalid UTF-8, control characters and over-long values
+// before any provider sees them.
+func checkText(field string, code Code, v string) error {
+	if len(v) > maxIDBytes {
+		return Errorf(code, field, "%s is longer than %d bytes", field, maxIDBytes)
+	}
+	if !utf8.ValidString(v) {
+		return Errorf(code, field, "%s is not valid UTF-8", field)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return Errorf(code, field, "%s contains a control character", field)
+		}
+	}
+	return nil
+}
+
+// printable shortens and sanitizes client-supplied text echoed in messages.
+func printable(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "..."
+	}
+	return strconv.QuoteToASCII(s)[1 : len(strconv.QuoteToASCII(s))-1]
+}
