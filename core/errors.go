@@ -11,21 +11,21 @@ type Code string
 
 // Error codes returned by the service and the HTTP contract.
 const (
-	CodeInvalidRequest   Code = "invalid_request"   // malformed JSON, wrong types, unknown fields
-	CodeInvalidUser      Code = "invalid_user"      // user id missing, malformed or not the caller's
-	CodeInvalidRoom      Code = "invalid_room"      // room / channel / session name
-	CodeInvalidRole      Code = "invalid_role"      // role not offered by the kind
-	CodeInvalidTTL       Code = "invalid_ttl"       // ttl outside the policy
-	CodeInvalidOption    Code = "invalid_option"    // a provider option is malformed or out of range
-	CodeUnknownProvider  Code = "unknown_provider"  // provider not configured
-	CodeUnknownKind      Code = "unknown_kind"      // kind not offered by the provider
-	CodeUnauthenticated  Code = "unauthenticated"   // no identity could be resolved
-	CodeForbidden        Code = "forbidden"         // the authorizer refused
-	CodeRateLimited      Code = "rate_limited"      // a rate limit was hit
-	CodeUnavailable      Code = "unavailable"       // a dependency (e.g. a shared limiter) is down
+	CodeInvalidRequest   Code = "invalid_request"    // malformed JSON, wrong types, unknown fields
+	CodeInvalidUser      Code = "invalid_user"       // user id missing, malformed or not the caller's
+	CodeInvalidRoom      Code = "invalid_room"       // room / channel / session name
+	CodeInvalidRole      Code = "invalid_role"       // role not offered by the kind
+	CodeInvalidTTL       Code = "invalid_ttl"        // ttl outside the policy
+	CodeInvalidOption    Code = "invalid_option"     // a provider option is malformed or out of range
+	CodeUnknownProvider  Code = "unknown_provider"   // provider not configured
+	CodeUnknownKind      Code = "unknown_kind"       // kind not offered by the provider
+	CodeUnauthenticated  Code = "unauthenticated"    // no identity could be resolved
+	CodeForbidden        Code = "forbidden"          // the authorizer refused
+	CodeRateLimited      Code = "rate_limited"       // a rate limit was hit
+	CodeUnavailable      Code = "unavailable"        // a dependency (e.g. a shared limiter) is down
 	CodeMethodNotAllowed Code = "method_not_allowed" // wrong HTTP method
-	CodeNotFound         Code = "not_found"         // no such route
-	CodeBodyTooLarge     Code = "body_too_large"    // request body over the limit
+	CodeNotFound         Code = "not_found"          // no such route
+	CodeBodyTooLarge     Code = "body_too_large"     // request body over the limit
 	CodeUnsupportedMedia Code = "unsupported_media_type"
 	CodeInternal         Code = "internal" // anything else; details go to the log only
 )
