@@ -1,0 +1,158 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/resolve"
+)
+
+// Bundle is the set of preset credentials issued for one user. It is shared
+// between requests: treat it as read-only.
+type Bundle struct {
+	// Credentials maps preset names to credentials.
+	Credentials map[string]*core.Credential `json:"credentials"`
+	// RenewAfter is the earliest renew_after among the credentials; the
+	// bundle is replaced after that.
+	RenewAfter time.Time `json:"renew_after"`
+}
+
+// Get returns the named preset's credential, or nil.
+func (b *Bundle) Get(name string) *core.Credential {
+	if b == nil {
+		return nil
+	}
+	return b.Credentials[name]
+}
+
+// Attach resolves the request's identity and returns its preset bundle,
+// from the cache while every credential in it is before its renew_after. An
+// anonymous request returns (nil, nil); a present but invalid credential
+// returns an unauthenticated error.
+func (a *API) Attach(r Request) (*Bundle, error) {
+	id, err := a.resolver.Resolve(r)
+	if errors.Is(err, resolve.ErrNoIdentity) || (err == nil && id.UserID == "") {
+		return nil, nil
+	}
+	if err != nil {
+		_, err = a.identify(r)
+		return nil, err
+	}
+	return a.bundle(r.Context(), id)
+}
+
+// Login issues (or reuses, while fresh) the preset bundle for a user who
+// just signed in, for the login handler to put in its JSON response.
+func (a *API) Login(ctx context.Context, id core.Identity) (*Bundle, error) {
+	if id.UserID == "" {
+		return nil, core.Errorf(core.CodeUnauthenticated, "", "no identity")
+	}
+	return a.bundle(ctx, id)
+}
+
+func (a *API) bundle(ctx context.Context, id core.Identity) (*Bundle, error) {
+	if len(a.presets) == 0 {
+		return &Bundle{Credentials: map[string]*core.Credential{}}, nil
+	}
+	key := id.UserID
+	if id.DisplayName != "" {
+		key += "\x00" + id.DisplayName
+	}
+	return a.cache.get(ctx, key, a.svc.Now, func() (*Bundle, error) { return a.issuePresets(ctx, id) })
+}
+
+func (a *API) issuePresets(ctx context.Context, id core.Identity) (*Bundle, error) {
+	b := &Bundle{Credentials: make(map[string]*core.Credential, len(a.presets))}
+	for _, p := range a.presets {
+		start := time.Now()
+		c, err := a.svc.Issue(ctx, id, p.Request)
+		a.audit(ctx, p.Request, id, err, start)
+		if err != nil {
+			return nil, err
+		}
+		b.Credentials[p.Name] = c
+		if b.RenewAfter.IsZero() || c.RenewAfter.Before(b.RenewAfter) {
+			b.RenewAfter = c.RenewAfter
+		}
+	}
+	return b, nil
+}
+
+// cache holds one bundle per user, bounded in size, with at most one
+// issuance in flight per user.
+type cache struct {
+	mu       sync.Mutex
+	max      int
+	m        map[string]*Bundle
+	inflight map[string]*call
+}
+
+type call struct {
+	done chan struct{}
+	b    *Bundle
+	err  error
+}
+
+func newCache(max int) *cache {
+	return &cache{max: max, m: make(map[string]*Bundle), inflight: make(map[string]*call)}
+}
+
+func (c *cache) get(ctx context.Context, key string, now func() time.Time, issue func() (*Bundle, error)) (*Bundle, error) {
+	c.mu.Lock()
+	if b, ok := c.m[key]; ok && now().Before(b.RenewAfter) {
+		c.mu.Unlock()
+		return b, nil
+	}
+	if cl, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-cl.done:
+			return cl.b, cl.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	cl := &call{done: make(chan struct{})}
+	c.inflight[key] = cl
+	c.mu.Unlock()
+
+	cl.b, cl.err = issue()
+
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if cl.err == nil {
+		c.store(key, cl.b, now())
+	}
+	c.mu.Unlock()
+	close(cl.done)
+	return cl.b, cl.err
+}
+
+// store inserts b; when the cache is full it first drops stale bundles and,
+// if that is not enough, about a tenth of the others (map order is random).
+func (c *cache) store(key string, b *Bundle, now time.Time) {
+	if _, ok := c.m[key]; !ok && len(c.m) >= c.max {
+		for k, v := range c.m {
+			if !now.Before(v.RenewAfter) {
+				delete(c.m, k)
+			}
+		}
+		for k := range c.m {
+			if len(c.m) < c.max-c.max/10 {
+				break
+			}
+			delete(c.m, k)
+		}
+	}
+	c.m[key] = b
+}
+
+// len reports the number of cached bundles (tests).
+func (c *cache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}

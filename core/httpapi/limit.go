@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Limiter decides whether one more issuance is allowed for a key. Keys look
+// like "user:<id>" or "ip:<addr>", optionally suffixed by "|<provider>/<kind>"
+// when the limiter keeps separate budgets. Allow returns a *RateLimitError
+// (wrapping core.ErrRateLimited) when the budget is spent and an error with
+// code unavailable when the limiter itself cannot answer.
+type Limiter interface {
+	Allow(ctx context.Context, key string) error
+}
+
+// RateLimitError is returned by limiters when a budget is spent.
+type RateLimitError struct {
+	// RetryAfter is how long until one more request would be allowed.
+	RetryAfter time.Duration
+}
+
+// Error implements error.
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited; retry after %s", e.RetryAfter)
+}
+
+// As lets errors.As find a *core.Error (code rate_limited) in a
+// RateLimitError, so it renders in the error envelope.
+func (e *RateLimitError) As(target any) bool {
+	if t, ok := target.(**core.Error); ok {
+		*t = &core.Error{Code: core.CodeRateLimited, Message: "too many requests", Err: e}
+		return true
+	}
+	return false
+}
+
+// Is makes errors.Is(err, core.ErrRateLimited) true.
+func (e *RateLimitError) Is(target error) bool { return target == core.ErrRateLimited }
+
+// allow asks the limiter for the identity and, when configured, the client IP.
+func (a *API) allow(r Request, id core.Identity, req core.Request) error {
+	if a.limiter == nil {
+		return nil
+	}
+	ctx := r.Context()
+	suffix := "|" + req.Provider + "/" + req.Kind
+	if err := a.limiter.Allow(ctx, "user:"+id.UserID+suffix); err != nil {
+		a.limited(ctx, req, err)
+		return err
+	}
+	if a.clientIP != nil {
+		if ip := a.clientIP(r); ip != "" {
+			if err := a.limiter.Allow(ctx, "ip:"+ip+suffix); err != nil {
+				a.limited(ctx, req, err)
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *API) limited(ctx context.Context, req core.Request, err error) {
+	if a.obs != nil && core.CodeOf(err) == core.CodeRateLimited {
+		a.obs.RateLimited(ctx, req.Provider, req.Kind)
+	}
+}
+
+// RemoteAddrer is implemented by request views that know the peer address.
+type RemoteAddrer interface{ RemoteAddr() string }
+
+// RemoteIP returns a ClientIP function that uses the TCP peer address: right
+// when clients connect directly.
+func RemoteIP() func(Request) string {
+	return func(r Request) string {
+		ra, ok := r.(RemoteAddrer)
+		if !ok {
+			return ""
+		}
+		return hostOnly(ra.RemoteAddr())
+	}
+}
+
+// ForwardedFor returns a ClientIP function for apps behind trusted proxies:
+// it walks X-Forwarded-For from the right, skipping addresses inside the
+// trusted networks, and returns the first untrusted one (the client as seen
+// by the outermost trusted proxy). Without a header it uses the peer address.
+func ForwardedFor(trusted ...*net.IPNet) func(Request) string {
+	isTrusted := func(ip net.IP) bool {
+		for _, n := range trusted {
+			if n.Contains(ip) {
+				return true
+			}
+		}
+		return false
+	}
+	peer := RemoteIP()
+	return func(r Request) string {
+		p := peer(r)
+		if ip := net.ParseIP(p); ip == nil || !isTrusted(ip) {
+			return p
+		}
+		parts := strings.Split(r.Header("X-Forwarded-For"), ",")
+		for i := len(parts) - 1; i >= 0; i-- {
+			s := strings.TrimSpace(parts[i])
+			ip := net.ParseIP(s)
+			if ip == nil {
+				return p
+			}
+			if !isTrusted(ip) {
+				return ip.String()
+			}
+		}
+		return p
+	}
+}
+
+func hostOnly(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
+}

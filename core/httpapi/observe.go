@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Observer is told about every issuance and refusal; a metrics package
+// implements it. Implementations must be fast and safe for concurrent use.
+type Observer interface {
+	// Issued is called once per request with the outcome code ("ok" or an
+	// error code) and the time spent.
+	Issued(ctx context.Context, provider, kind string, code core.Code, latency time.Duration)
+	// RateLimited is called when a limiter refuses a request.
+	RateLimited(ctx context.Context, provider, kind string)
+	// ResolverFailed is called when a present credential is invalid.
+	ResolverFailed(ctx context.Context)
+}
+
+// audit writes one structured line per issuance or refusal. It never logs a
+// token or a secret: only names, ids, ttl, outcome and latency.
+func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, err error, start time.Time) {
+	lat := time.Since(start)
+	code := core.Code("ok")
+	level := slog.LevelInfo
+	if err != nil {
+		code = core.CodeOf(err)
+		level = slog.LevelWarn
+		if code == core.CodeInternal {
+			level = slog.LevelError
+		}
+	}
+	if a.obs != nil {
+		a.obs.Issued(ctx, req.Provider, req.Kind, code, lat)
+	}
+	if !a.log.Enabled(ctx, level) {
+		return
+	}
+	outcome := "issued"
+	if err != nil {
+		outcome = "refused"
+	}
+	a.log.LogAttrs(ctx, level, "rtctoken "+outcome,
+		slog.String("provider", printable(req.Provider)),
+		slog.String("kind", printable(req.Kind)),
+		slog.String("user", id.UserID),
+		slog.String("room", printable(req.Room)),
+		slog.Int64("ttl", int64(req.TTL/time.Second)),
+		slog.String("outcome", outcome),
+		slog.String("code", string(code)),
+		slog.Duration("latency", lat),
+	)
+}
+
+// printable bounds client-supplied text in log lines.
+func printable(s string) string {
+	if len(s) > 128 {
+		return s[:128] + "..."
+	}
+	return s
+}

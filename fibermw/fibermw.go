@@ -1,0 +1,108 @@
+// Package fibermw adapts rtctoken's HTTP contract to fiber v2.
+//
+//	app := fiber.New()
+//	fibermw.Mount(app.Group("/rtc"), api)
+//	app.Get("/me", fibermw.Attach(api), func(c *fiber.Ctx) error {
+//		b, _ := fibermw.Credentials(c)
+//		return c.JSON(b)
+//	})
+//
+// The adapter only translates requests and responses; the behaviour lives in
+// core/httpapi and is the same in every framework.
+package fibermw
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+)
+
+// request is the httpapi.Request view of a *fiber.Ctx. Strings read from
+// fiber are copied, because fiber reuses its buffers after the handler.
+type request struct{ c *fiber.Ctx }
+
+func (q request) Context() context.Context  { return q.c.UserContext() }
+func (q request) Header(name string) string { return strings.Clone(q.c.Get(name)) }
+func (q request) Method() string            { return strings.Clone(q.c.Method()) }
+func (q request) RemoteAddr() string        { return q.c.Context().RemoteAddr().String() }
+
+// Value looks in the fiber locals first, then in the user context.
+func (q request) Value(key any) any {
+	if v := q.c.Locals(key); v != nil {
+		return v
+	}
+	return q.c.UserContext().Value(key)
+}
+
+func (q request) Cookie(name string) (string, bool) {
+	v := q.c.Cookies(name)
+	if v == "" {
+		return "", false
+	}
+	return strings.Clone(v), true
+}
+
+// View returns the httpapi.Request view of c.
+func View(c *fiber.Ctx) httpapi.Request { return request{c} }
+
+// Mount registers the token endpoints on r, typically a group such as
+// app.Group("/rtc"). Every method is routed to the contract so that a wrong
+// one gets 405 with Allow.
+func Mount(r fiber.Router, api *httpapi.API) {
+	serve := func(path func(*fiber.Ctx) string) fiber.Handler {
+		return func(c *fiber.Ctx) error {
+			var body io.Reader
+			if b := c.Body(); len(b) > 0 {
+				body = bytes.NewReader(b)
+			}
+			return write(c, api.Serve(request{c}, path(c), body))
+		}
+	}
+	r.All("/providers", serve(func(*fiber.Ctx) string { return "/providers" }))
+	r.All("/batch", serve(func(*fiber.Ctx) string { return "/batch" }))
+	r.All("/:provider/:kind", serve(func(c *fiber.Ctx) string {
+		return "/" + strings.Clone(c.Params("provider")) + "/" + strings.Clone(c.Params("kind"))
+	}))
+}
+
+type localKey struct{}
+
+// Attach returns middleware that makes the configured preset credentials of
+// the signed-in user available through Credentials. Anonymous requests pass
+// through with none attached; a present but invalid credential is refused
+// with 401 and a failed issuance with the error envelope.
+func Attach(api *httpapi.API) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		b, err := api.Attach(request{c})
+		if err != nil {
+			return write(c, api.ErrorResponse(c.UserContext(), err))
+		}
+		if b != nil {
+			c.Locals(localKey{}, b)
+		}
+		return c.Next()
+	}
+}
+
+// Credentials returns the bundle Attach attached to c.
+func Credentials(c *fiber.Ctx) (*httpapi.Bundle, bool) {
+	b, ok := c.Locals(localKey{}).(*httpapi.Bundle)
+	return b, ok
+}
+
+func write(c *fiber.Ctx, resp httpapi.Response) error {
+	for k, v := range resp.Header {
+		for _, s := range v {
+			c.Set(k, s)
+		}
+	}
+	c.Status(resp.Status)
+	if c.Method() == fiber.MethodHead {
+		return nil
+	}
+	return c.Send(resp.Body)
+}

@@ -1,0 +1,110 @@
+// Package ginmw adapts rtctoken's HTTP contract to gin.
+//
+//	api, _ := httpapi.New(httpapi.Config{Service: svc, Resolver: resolve.FromValue("user")})
+//	r := gin.New()
+//	ginmw.Mount(r.Group("/rtc"), api)
+//	r.GET("/me", ginmw.Attach(api), func(c *gin.Context) {
+//		b, _ := ginmw.Credentials(c)
+//		c.JSON(200, b)
+//	})
+//
+// The adapter only translates requests and responses; the behaviour lives in
+// core/httpapi and is the same in every framework.
+package ginmw
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+)
+
+// request is the httpapi.Request view of a *gin.Context.
+type request struct{ c *gin.Context }
+
+func (q request) Context() context.Context  { return q.c.Request.Context() }
+func (q request) Header(name string) string { return q.c.GetHeader(name) }
+func (q request) Method() string            { return q.c.Request.Method }
+func (q request) RemoteAddr() string        { return q.c.Request.RemoteAddr }
+
+// Value looks in the gin context keys first, then in the request context.
+func (q request) Value(key any) any {
+	if v, ok := q.c.Get(key); ok {
+		return v
+	}
+	return q.c.Request.Context().Value(key)
+}
+
+func (q request) Cookie(name string) (string, bool) {
+	c, err := q.c.Request.Cookie(name)
+	if err != nil {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// View returns the httpapi.Request view of c.
+func View(c *gin.Context) httpapi.Request { return request{c} }
+
+// Mount registers the token endpoints on r, typically a group such as
+// engine.Group("/rtc"). Every method is routed to the contract so that a
+// wrong one gets 405 with Allow.
+func Mount(r gin.IRouter, api *httpapi.API) {
+	serve := func(path func(*gin.Context) string) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			var body = c.Request.Body
+			if c.Request.ContentLength == 0 {
+				body = nil
+			}
+			write(c, api.Serve(request{c}, path(c), body))
+		}
+	}
+	r.Any("/providers", serve(func(*gin.Context) string { return "/providers" }))
+	r.Any("/batch", serve(func(*gin.Context) string { return "/batch" }))
+	r.Any("/:provider/:kind", serve(func(c *gin.Context) string {
+		return "/" + c.Param("provider") + "/" + strings.TrimPrefix(c.Param("kind"), "/")
+	}))
+}
+
+type ctxKey struct{}
+
+// Attach returns middleware that makes the configured preset credentials of
+// the signed-in user available through Credentials. Anonymous requests pass
+// through with none attached; a present but invalid credential is refused
+// with 401 and a failed issuance with the error envelope.
+func Attach(api *httpapi.API) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		b, err := api.Attach(request{c})
+		if err != nil {
+			write(c, api.ErrorResponse(c.Request.Context(), err))
+			c.Abort()
+			return
+		}
+		if b != nil {
+			c.Set(ctxKey{}, b)
+		}
+		c.Next()
+	}
+}
+
+// Credentials returns the bundle Attach attached to c.
+func Credentials(c *gin.Context) (*httpapi.Bundle, bool) {
+	v, ok := c.Get(ctxKey{})
+	if !ok {
+		return nil, false
+	}
+	b, ok := v.(*httpapi.Bundle)
+	return b, ok
+}
+
+func write(c *gin.Context, resp httpapi.Response) {
+	h := c.Writer.Header()
+	for k, v := range resp.Header {
+		h[k] = v
+	}
+	c.Status(resp.Status)
+	if c.Request.Method != "HEAD" {
+		_, _ = c.Writer.Write(resp.Body)
+	}
+}

@@ -1,0 +1,109 @@
+// Package nethttp adapts rtctoken's HTTP contract to net/http.
+//
+// Mount the token endpoints under a prefix, attach the configured preset
+// credentials to authenticated requests with a plain
+// func(http.Handler) http.Handler middleware (it chains with
+// github.com/justinas/alice), and read them in handlers with [Credentials]:
+//
+//	mux := http.NewServeMux()
+//	nethttp.Mount(mux, "/rtc", api)
+//	mux.Handle("GET /me", nethttp.Attach(api)(meHandler))
+//
+// The adapter only translates requests and responses; the behaviour lives in
+// core/httpapi and is the same in every framework.
+package nethttp
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/rtctoken/rtctoken/core/httpapi"
+)
+
+// request is the httpapi.Request view of an *http.Request.
+type request struct{ r *http.Request }
+
+func (q request) Context() context.Context  { return q.r.Context() }
+func (q request) Header(name string) string { return q.r.Header.Get(name) }
+func (q request) Method() string            { return q.r.Method }
+func (q request) RemoteAddr() string        { return q.r.RemoteAddr }
+func (q request) Value(key any) any         { return q.r.Context().Value(key) }
+func (q request) Cookie(name string) (string, bool) {
+	c, err := q.r.Cookie(name)
+	if err != nil {
+		return "", false
+	}
+	return c.Value, true
+}
+
+// View returns the httpapi.Request view of r, for resolvers and limiters
+// used outside the adapter.
+func View(r *http.Request) httpapi.Request { return request{r} }
+
+// Handler serves the contract with r.URL.Path taken as the path below the
+// mount point: use it behind http.StripPrefix, or use Mount.
+func Handler(api *httpapi.API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body = r.Body
+		if r.Body == http.NoBody {
+			body = nil
+		}
+		write(w, r, api.Serve(request{r}, r.URL.Path, body))
+	})
+}
+
+// Mux is the part of *http.ServeMux (and of most routers) Mount needs.
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+}
+
+// Mount registers the token endpoints on mux under prefix (e.g. "/rtc"),
+// leaving the host's other routes untouched.
+func Mount(mux Mux, prefix string, api *httpapi.API) {
+	prefix = "/" + strings.Trim(prefix, "/")
+	if prefix == "/" {
+		prefix = ""
+	}
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, Handler(api)))
+}
+
+type ctxKey struct{}
+
+// Attach returns middleware that resolves the identity of each request and
+// makes the configured preset credentials available through Credentials.
+// Anonymous requests pass through with none attached; a present but invalid
+// credential is refused with 401, and a failed issuance with the error
+// envelope.
+func Attach(api *httpapi.API) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, err := api.Attach(request{r})
+			if err != nil {
+				write(w, r, api.ErrorResponse(r.Context(), err))
+				return
+			}
+			if b != nil {
+				r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, b))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Credentials returns the bundle Attach put in the request context.
+func Credentials(ctx context.Context) (*httpapi.Bundle, bool) {
+	b, ok := ctx.Value(ctxKey{}).(*httpapi.Bundle)
+	return b, ok
+}
+
+func write(w http.ResponseWriter, r *http.Request, resp httpapi.Response) {
+	h := w.Header()
+	for k, v := range resp.Header {
+		h[k] = v
+	}
+	w.WriteHeader(resp.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(resp.Body)
+	}
+}
