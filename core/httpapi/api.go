@@ -61,7 +61,7 @@ type Config struct {
 	// Attach. Default 10000.
 	CacheSize int
 	// Limiter, when set, is asked before every issuance.
-	Limiter Limiter
+	Limiter core.Limiter
 	// ClientIP tells the limiter the client address. Default: none, so
 	// only per-identity limits apply. See RemoteIP and ForwardedFor.
 	ClientIP func(r Request) string
@@ -78,7 +78,7 @@ type API struct {
 	log      *slog.Logger
 	maxBody  int64
 	cache    *cache
-	limiter  Limiter
+	limiter  core.Limiter
 	clientIP func(Request) string
 	obs      Observer
 	provJSON []byte
@@ -312,7 +312,7 @@ func (a *API) errorResponse(ctx context.Context, err error) Response {
 		return errorBody(core.Errorf(core.CodeInternal, "", "internal error"))
 	}
 	resp := errorBody(ce)
-	var rl *RateLimitError
+	var rl *core.RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		secs := int64((rl.RetryAfter + time.Second - 1) / time.Second)
 		resp.Header.Set("Retry-After", strconv.FormatInt(secs, 10))

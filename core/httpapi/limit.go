@@ -2,46 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strings"
-	"time"
 
 	"github.com/rtctoken/rtctoken/core"
 )
-
-// Limiter decides whether one more issuance is allowed for a key. Keys look
-// like "user:<id>" or "ip:<addr>", optionally suffixed by "|<provider>/<kind>"
-// when the limiter keeps separate budgets. Allow returns a *RateLimitError
-// (wrapping core.ErrRateLimited) when the budget is spent and an error with
-// code unavailable when the limiter itself cannot answer.
-type Limiter interface {
-	Allow(ctx context.Context, key string) error
-}
-
-// RateLimitError is returned by limiters when a budget is spent.
-type RateLimitError struct {
-	// RetryAfter is how long until one more request would be allowed.
-	RetryAfter time.Duration
-}
-
-// Error implements error.
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("rate limited; retry after %s", e.RetryAfter)
-}
-
-// As lets errors.As find a *core.Error (code rate_limited) in a
-// RateLimitError, so it renders in the error envelope.
-func (e *RateLimitError) As(target any) bool {
-	if t, ok := target.(**core.Error); ok {
-		*t = &core.Error{Code: core.CodeRateLimited, Message: "too many requests", Err: e}
-		return true
-	}
-	return false
-}
-
-// Is makes errors.Is(err, core.ErrRateLimited) true.
-func (e *RateLimitError) Is(target error) bool { return target == core.ErrRateLimited }
 
 // allow asks the limiter for the identity and, when configured, the client IP.
 func (a *API) allow(r Request, id core.Identity, req core.Request) error {
@@ -49,14 +14,15 @@ func (a *API) allow(r Request, id core.Identity, req core.Request) error {
 		return nil
 	}
 	ctx := r.Context()
-	suffix := "|" + req.Provider + "/" + req.Kind
-	if err := a.limiter.Allow(ctx, "user:"+id.UserID+suffix); err != nil {
+	key := core.LimitKey{Scope: "user", Subject: id.UserID, Provider: req.Provider, Kind: req.Kind}
+	if err := a.limiter.Allow(ctx, key); err != nil {
 		a.limited(ctx, req, err)
 		return err
 	}
 	if a.clientIP != nil {
 		if ip := a.clientIP(r); ip != "" {
-			if err := a.limiter.Allow(ctx, "ip:"+ip+suffix); err != nil {
+			key.Scope, key.Subject = "ip", ip
+			if err := a.limiter.Allow(ctx, key); err != nil {
 				a.limited(ctx, req, err)
 				return err
 			}
