@@ -322,7 +322,9 @@ func (a *API) errorResponse(ctx context.Context, err error) Response {
 
 // ErrorResponse renders err in the error envelope; adapters use it for
 // errors raised outside Serve (e.g. by Attach).
-func (a *API) ErrorResponse(ctx context.Context, err error) Response { return a.errorResponse(ctx, err) }
+func (a *API) ErrorResponse(ctx context.Context, err error) Response {
+	return a.errorResponse(ctx, err)
+}
 
 type errorEnvelope struct {
 	Error errorDetail `json:"error"`
