@@ -54,6 +54,9 @@ var ErrNoIdentity = errors.New("rtctoken: no identity in request")
 // invalid returns the error for a present but invalid credential. The cause
 // is kept for logs; clients only see the message.
 func invalid(msg string, cause error) error {
+	if errors.Is(cause, ErrNoIdentity) {
+		cause = nil // an invalid credential must not read as an absent one
+	}
 	return &core.Error{Code: core.CodeUnauthenticated, Message: msg, Err: cause}
 }
 
