@@ -1,0 +1,434 @@
+package tencent
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Name is the provider name used in requests and URLs.
+const Name = "tencent"
+
+// Kinds issued by the [Provider].
+const (
+	// KindUserSig is the UserSig a client logs in to Tencent Cloud Chat
+	// (IM) and TRTC with. It takes no room and no role.
+	KindUserSig = "usersig"
+	// KindPrivateMapKey is the TRTC PrivateMapKey (room permission ticket)
+	// passed with the UserSig on room entry. It needs a room and has the
+	// roles RoleSubscriber (default) and RolePublisher.
+	KindPrivateMapKey = "privatemapkey"
+)
+
+// Roles of KindPrivateMapKey, each a privilege map.
+const (
+	// RoleSubscriber may enter the room and receive audio, video and the
+	// sub stream (privilege map 170, [PrivSubscribe]).
+	RoleSubscriber = "subscriber"
+	// RolePublisher has every privilege, including creating the room and
+	// sending (privilege map 255, [PrivAll]).
+	RolePublisher = "publisher"
+)
+
+// TTL limits of both kinds. Tencent publishes no bounds and no generator
+// enforces one; the official Python and PHP generators default to 180
+// days, which is taken as the maximum here.
+const (
+	MinTTL                  = 60 * time.Second
+	MaxTTL                  = 180 * 24 * time.Hour
+	DefaultUserSigTTL       = 24 * time.Hour
+	DefaultPrivateMapKeyTTL = time.Hour
+)
+
+// Identifier limits.
+const (
+	// MaxUserIDLen is the longest user id: "up to 32 bytes, letters (a-z,
+	// A-Z), digits (0-9), underscores and hyphens" (tls-sig-api-v2 doc
+	// comment of GenUserSig, the same text in every language; spec §1.1).
+	MaxUserIDLen = 32
+	// MaxRoomStrLen is the longest strRoomId: 64 bytes of letters, digits,
+	// space and !#$%&()+-:;<=.>?@[]^_{}|~, (TRTC SDK API reference,
+	// TRTCParams.strRoomId).
+	MaxRoomStrLen = 64
+	// MaxRoomID is the largest numeric roomId; the range is
+	// 1..4294967294 (TRTC SDK API reference, TRTCParams.roomId).
+	MaxRoomID = math.MaxUint32 - 1
+)
+
+// Config configures a Provider.
+type Config struct {
+	// SDKAppID is the application id from the console. Required; at most
+	// 2^32-1, since the PrivateMapKey userbuf carries 32 bits.
+	SDKAppID uint64
+	// Key is the console "SDKSecretKey". Its bytes as given are the HMAC
+	// key. Required.
+	Key core.Secret
+	// SecondaryKey is optional: tokens signed with it verify too, so a
+	// key can be rotated without rejecting live tokens.
+	SecondaryKey core.Secret
+}
+
+// Option configures a Provider.
+type Option interface{ apply(*settings) }
+
+type settings struct{ style Style }
+
+type optionFunc func(*settings)
+
+func (f optionFunc) apply(s *settings) { f(s) }
+
+// WithStyle selects the byte layout of issued tokens. The default is
+// StyleGo14, the current official Go generator.
+func WithStyle(s Style) Option { return optionFunc(func(o *settings) { o.style = s }) }
+
+// Provider issues and verifies Tencent UserSigs and TRTC PrivateMapKeys.
+// It implements core.Provider and is safe for concurrent use.
+type Provider struct {
+	sdkAppID  uint64
+	appID     string
+	joinAppID any // the SDKAppID boxed once for Join maps
+	primary   *Signer
+	secondary *Signer // nil without a secondary key
+}
+
+var _ core.Provider = (*Provider)(nil)
+
+// New returns a Provider. Configuration errors wrap core.ErrConfig and
+// never contain the keys.
+func New(cfg Config, opts ...Option) (*Provider, error) {
+	var set settings
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&set)
+		}
+	}
+	if cfg.SDKAppID == 0 || cfg.SDKAppID > math.MaxUint32 {
+		return nil, fmt.Errorf("%w: tencent: SDKAppID must be between 1 and %d", core.ErrConfig, uint64(math.MaxUint32))
+	}
+	if cfg.Key.IsZero() {
+		return nil, fmt.Errorf("%w: tencent: Key is required", core.ErrConfig)
+	}
+	p := &Provider{sdkAppID: cfg.SDKAppID, appID: strconv.FormatUint(cfg.SDKAppID, 10), joinAppID: cfg.SDKAppID}
+	var err error
+	if p.primary, err = NewSigner(cfg.SDKAppID, cfg.Key, set.style); err != nil {
+		return nil, err
+	}
+	if !cfg.SecondaryKey.IsZero() {
+		if p.secondary, err = NewSigner(cfg.SDKAppID, cfg.SecondaryKey, set.style); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Name implements core.Provider.
+func (p *Provider) Name() string { return Name }
+
+// AppID implements core.Provider: the decimal SDKAppID.
+func (p *Provider) AppID() string { return p.appID }
+
+var kinds = []core.KindSpec{
+	{Kind: KindUserSig, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultUserSigTTL},
+	{
+		Kind: KindPrivateMapKey, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultPrivateMapKeyTTL,
+		Roles:       []core.Role{{Name: RoleSubscriber}, {Name: RolePublisher}},
+		DefaultRole: RoleSubscriber, NeedsRoom: true,
+	},
+}
+
+// Kinds implements core.Provider.
+func (p *Provider) Kinds() []core.KindSpec {
+	out := make([]core.KindSpec, len(kinds))
+	for i, k := range kinds {
+		k.Roles = append([]core.Role(nil), k.Roles...)
+		out[i] = k
+	}
+	return out
+}
+
+// privateMapKeyOptions are the JSON options of KindPrivateMapKey.
+type privateMapKeyOptions struct {
+	// RoomType is "numeric" (TRTC roomId) or "string" (strRoomId). It is
+	// required for an all-digit room; any other room is a string room.
+	RoomType string `json:"room_type"`
+	// PrivilegeMap narrows the role's privileges: an integer 0..255 whose
+	// bits must all belong to the role.
+	PrivilegeMap *int64 `json:"privilege_map"`
+}
+
+// Issue implements core.Provider. KindUserSig takes no options;
+// KindPrivateMapKey takes "room_type" and "privilege_map".
+func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
+	if g.Now.IsZero() {
+		return nil, core.Errorf(core.CodeInvalidRequest, "", "the grant has no issuance time")
+	}
+	if err := checkUserID(g.UserID); err != nil {
+		return nil, err
+	}
+	switch g.Kind {
+	case KindUserSig:
+		return p.issueUserSig(g)
+	case KindPrivateMapKey:
+		return p.issuePrivateMapKey(g)
+	}
+	return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %s", Name, strconv.Quote(g.Kind))
+}
+
+func (p *Provider) issueUserSig(g core.Grant) (*core.Credential, error) {
+	if g.Room != "" {
+		return nil, core.Errorf(core.CodeInvalidRoom, "room", "kind %s takes no room", KindUserSig)
+	}
+	if g.Role != "" {
+		return nil, core.Errorf(core.CodeInvalidRole, "role", "kind %s takes no role", KindUserSig)
+	}
+	if len(g.Options) > 0 {
+		if err := core.DecodeOptions(g.Options, &struct{}{}); err != nil {
+			return nil, err
+		}
+	}
+	expire, err := checkTTL(g.TTL, DefaultUserSigTTL)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := p.primary.UserSig(g.UserID, expire, g.Now)
+	if err != nil {
+		return nil, err
+	}
+	c := p.credential(g, tok, expire)
+	c.Join = map[string]any{"sdkAppID": p.joinAppID, "userID": g.UserID, "userSig": tok}
+	return c, nil
+}
+
+func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
+	var bits uint32
+	switch g.Role {
+	case "", RoleSubscriber:
+		g.Role, bits = RoleSubscriber, PrivSubscribe
+	case RolePublisher:
+		bits = PrivAll
+	default:
+		return nil, core.Errorf(core.CodeInvalidRole, "role", "role %s is not offered by %s (one of %s, %s)",
+			strconv.QuoteToASCII(g.Role), KindPrivateMapKey, RoleSubscriber, RolePublisher)
+	}
+	var opt privateMapKeyOptions
+	if err := core.DecodeOptions(g.Options, &opt); err != nil {
+		return nil, err
+	}
+	if opt.PrivilegeMap != nil {
+		v := *opt.PrivilegeMap
+		if v < 0 || v > int64(PrivAll) {
+			return nil, core.Errorf(core.CodeInvalidOption, "options.privilege_map", "privilege_map must be between 0 and 255")
+		}
+		if uint32(v)&^bits != 0 {
+			return nil, core.Errorf(core.CodeInvalidOption, "options.privilege_map", "privilege_map %d grants bits outside role %s (%d)", v, g.Role, bits)
+		}
+		bits = uint32(v)
+	}
+	roomID, numeric, err := parseRoom(g.Room, opt.RoomType)
+	if err != nil {
+		return nil, err
+	}
+	expire, err := checkTTL(g.TTL, DefaultPrivateMapKeyTTL)
+	if err != nil {
+		return nil, err
+	}
+	var tok string
+	if numeric {
+		tok, err = p.primary.PrivateMapKey(g.UserID, expire, g.Now, roomID, bits)
+	} else {
+		tok, err = p.primary.PrivateMapKeyWithStringRoomID(g.UserID, expire, g.Now, g.Room, bits)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := p.credential(g, tok, expire)
+	c.Join = map[string]any{"sdkAppID": p.joinAppID, "userID": g.UserID, "privateMapKey": tok}
+	if numeric {
+		c.Join["roomId"] = roomID
+	} else {
+		c.Join["strRoomId"] = g.Room
+	}
+	return c, nil
+}
+
+func (p *Provider) credential(g core.Grant, tok string, expire int64) *core.Credential {
+	issued := g.Now.Unix()
+	return &core.Credential{
+		Provider: Name, Kind: g.Kind, Token: tok, AppID: p.appID, UserID: g.UserID, Room: g.Room, Role: g.Role,
+		IssuedAt: time.Unix(issued, 0).UTC(), ExpiresAt: time.Unix(issued+expire, 0).UTC(),
+	}
+}
+
+// Verify implements core.Provider. It checks the signature with the
+// primary, then the secondary key, the SDKAppID, the kind (a UserSig has
+// no userbuf; a PrivateMapKey has a PrivateMapKey userbuf for the same
+// user and application) and the expiry (now > TLS.time + TLS.expire).
+// Claims holds the TLS.* values and, for a PrivateMapKey, the decoded
+// userbuf under "userbuf" (cVer, account, dwSdkAppid, dwAuthID,
+// dwExpTime, dwPrivilegeMap, dwAccountType and, for a string room,
+// roomStr).
+func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
+	if kind != KindUserSig && kind != KindPrivateMapKey {
+		return nil, fmt.Errorf("%w: tencent: unknown kind %s", core.ErrMismatch, strconv.QuoteToASCII(kind))
+	}
+	c, err := Decode(token)
+	if err != nil {
+		return nil, err
+	}
+	if err = p.primary.verify(c); err != nil && p.secondary != nil {
+		err = p.secondary.verify(c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &core.Verified{
+		Provider: Name, Kind: kind, AppID: strconv.FormatUint(c.SDKAppID, 10), UserID: c.UserID,
+		IssuedAt: c.IssuedAt().UTC(), ExpiresAt: c.ExpiresAt().UTC(), Claims: c.Map(),
+	}
+	switch {
+	case kind == KindUserSig && c.Userbuf != nil:
+		return nil, fmt.Errorf("%w: tencent: the token carries a userbuf: not a %s", core.ErrMismatch, KindUserSig)
+	case kind == KindPrivateMapKey:
+		m, err := c.PrivateMap()
+		if err != nil {
+			return nil, err
+		}
+		if m.Account != c.UserID || uint64(m.SDKAppID) != c.SDKAppID&math.MaxUint32 {
+			return nil, fmt.Errorf("%w: tencent: userbuf account or SDKAppID differs from the token's", core.ErrMismatch)
+		}
+		v.Room = m.Room()
+		v.Claims["userbuf"] = m.fields()
+	}
+	if err := c.Check(p.sdkAppID, "", now); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// verify checks c's signature with the signer's key, reusing its pooled
+// HMAC state.
+func (s *Signer) verify(c *Claims) error {
+	sc := s.get()
+	defer s.put(sc)
+	return c.verifySig(sc.mac, sc)
+}
+
+// Room returns the room the userbuf grants: the decimal RoomID for the
+// numeric layout, RoomStr for the string layout.
+func (m PrivateMap) Room() string {
+	if m.Version == MapStringRoom {
+		return m.RoomStr
+	}
+	return strconv.FormatUint(uint64(m.RoomID), 10)
+}
+
+// fields returns m under the vendor's field names.
+func (m PrivateMap) fields() map[string]any {
+	f := map[string]any{
+		"cVer": m.Version, "account": m.Account, "dwSdkAppid": m.SDKAppID, "dwAuthID": m.RoomID,
+		"dwExpTime": m.ExpTime, "dwPrivilegeMap": m.PrivilegeMap, "dwAccountType": m.AccountType,
+	}
+	if m.Version == MapStringRoom {
+		f["roomStr"] = m.RoomStr
+	}
+	return f
+}
+
+// checkTTL returns the TTL in whole seconds, ttl 0 meaning def.
+func checkTTL(ttl, def time.Duration) (int64, error) {
+	if ttl == 0 {
+		ttl = def
+	}
+	switch {
+	case ttl < MinTTL:
+		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(MinTTL/time.Second))
+	case ttl > MaxTTL:
+		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(MaxTTL/time.Second))
+	case ttl%time.Second != 0:
+		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
+	}
+	return int64(ttl / time.Second), nil
+}
+
+// checkUserID enforces Tencent's user id rule: 1 to 32 bytes of letters,
+// digits, '_' and '-'.
+func checkUserID(id string) error {
+	if id == "" {
+		return core.Errorf(core.CodeInvalidUser, "user_id", "user id is required")
+	}
+	if len(id) > MaxUserIDLen {
+		return core.Errorf(core.CodeInvalidUser, "user_id", "user id is longer than %d bytes", MaxUserIDLen)
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !isAlnum(c) && c != '_' && c != '-' {
+			return core.Errorf(core.CodeInvalidUser, "user_id", "user id may contain only letters, digits, '_' and '-'")
+		}
+	}
+	return nil
+}
+
+// parseRoom resolves the room of a PrivateMapKey: a numeric roomId when
+// numeric is true, a strRoomId otherwise. An all-digit room must state its
+// type, since roomId 123 and strRoomId "123" are different TRTC rooms.
+func parseRoom(room, roomType string) (id uint32, numeric bool, err error) {
+	switch roomType {
+	case "numeric":
+		if !allDigits(room) || room[0] == '0' {
+			return 0, false, core.Errorf(core.CodeInvalidRoom, "room", "a numeric room is a decimal number from 1 to %d without leading zeros", uint64(MaxRoomID))
+		}
+		n, perr := strconv.ParseUint(room, 10, 32)
+		if perr != nil || n > MaxRoomID {
+			return 0, false, core.Errorf(core.CodeInvalidRoom, "room", "a numeric room is at most %d", uint64(MaxRoomID))
+		}
+		return uint32(n), true, nil
+	case "":
+		if allDigits(room) {
+			return 0, false, core.Errorf(core.CodeInvalidOption, "options.room_type",
+				"the room is all digits: set room_type to \"numeric\" (TRTC roomId) or \"string\" (strRoomId)")
+		}
+	case "string":
+	default:
+		return 0, false, core.Errorf(core.CodeInvalidOption, "options.room_type", "room_type must be \"numeric\" or \"string\"")
+	}
+	if room == "" || len(room) > MaxRoomStrLen {
+		return 0, false, core.Errorf(core.CodeInvalidRoom, "room", "a string room is 1 to %d bytes", MaxRoomStrLen)
+	}
+	for i := 0; i < len(room); i++ {
+		if !isRoomStrChar(room[i]) {
+			return 0, false, core.Errorf(core.CodeInvalidRoom, "room", "a string room may contain only letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{}|~,")
+		}
+	}
+	return 0, false, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// roomStrSymbols are the punctuation characters TRTC allows in strRoomId.
+const roomStrSymbols = " !#$%&()+-:;<=.>?@[]^_{}|~,"
+
+func isRoomStrChar(c byte) bool {
+	if isAlnum(c) {
+		return true
+	}
+	for i := 0; i < len(roomStrSymbols); i++ {
+		if roomStrSymbols[i] == c {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,341 @@
+package tencent
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Decoding limits. Real tokens are a few hundred bytes; the limits only
+// keep hostile input from costing much.
+const (
+	MaxTokenLen    = 32 << 10 // token characters
+	maxInflatedLen = 64 << 10 // JSON bytes after inflating
+)
+
+// Claims is a decoded UserSig: the values of its TLS.* JSON keys. An
+// absent TLS.identifier or TLS.expire decodes as "" or 0, as in the vendor
+// verifiers (the v1.4 generator omits a zero expire).
+type Claims struct {
+	Version  string // TLS.ver, always "2.0"
+	UserID   string // TLS.identifier
+	SDKAppID uint64 // TLS.sdkappid
+	Expire   int64  // TLS.expire: seconds after Time
+	Time     int64  // TLS.time: unix seconds of issue
+	// Userbuf is the decoded TLS.userbuf: nil when the key is absent, an
+	// empty non-nil slice for "TLS.userbuf":"".
+	Userbuf []byte
+	// Sig is the decoded TLS.sig (32 bytes for a genuine token).
+	Sig []byte
+	// Present lists the TLS.* keys the JSON carried, in document order.
+	Present []string
+}
+
+// IssuedAt returns TLS.time.
+func (c *Claims) IssuedAt() time.Time { return time.Unix(c.Time, 0) }
+
+// ExpiresAt returns TLS.time + TLS.expire. The token is still valid at
+// that instant and expired one second later.
+func (c *Claims) ExpiresAt() time.Time { return time.Unix(c.Time+c.Expire, 0) }
+
+// HasUserbuf reports whether the token carries a TLS.userbuf key.
+func (c *Claims) HasUserbuf() bool { return c.Userbuf != nil }
+
+// PrivateMap decodes the userbuf as a PrivateMapKey userbuf. A token
+// without a userbuf gives an error wrapping core.ErrMismatch, an opaque
+// userbuf one wrapping core.ErrMalformed.
+func (c *Claims) PrivateMap() (PrivateMap, error) {
+	if c.Userbuf == nil {
+		return PrivateMap{}, fmt.Errorf("%w: tencent: token has no userbuf", core.ErrMismatch)
+	}
+	return ParsePrivateMap(c.Userbuf)
+}
+
+// Map returns the claims as a JSON-friendly map keyed by the TLS.* names;
+// TLS.userbuf and TLS.sig are standard base64, as in the token.
+func (c *Claims) Map() map[string]any {
+	m := map[string]any{
+		"TLS.ver": c.Version, "TLS.identifier": c.UserID, "TLS.sdkappid": c.SDKAppID,
+		"TLS.expire": c.Expire, "TLS.time": c.Time, "TLS.sig": base64.StdEncoding.EncodeToString(c.Sig),
+	}
+	if c.Userbuf != nil {
+		m["TLS.userbuf"] = base64.StdEncoding.EncodeToString(c.Userbuf)
+	}
+	return m
+}
+
+// VerifySignature checks TLS.sig against key. A mismatch wraps
+// core.ErrSignature.
+func (c *Claims) VerifySignature(key core.Secret) error {
+	return c.verifySig(hmac.New(sha256.New, []byte(key.Reveal())), nil)
+}
+
+// verifySig recomputes the HMAC with mac (reset here) over the signing
+// text, built in buf, and compares it in constant time.
+func (c *Claims) verifySig(mac hash.Hash, sc *scratch) error {
+	var text, ub64 []byte
+	var sum [sha256.Size]byte
+	if sc != nil {
+		text, ub64 = sc.text[:0], sc.ub64[:0]
+	}
+	if c.Userbuf != nil {
+		ub64 = base64.StdEncoding.AppendEncode(ub64, c.Userbuf)
+	}
+	text = appendSigningText(text, c.UserID, c.SDKAppID, c.Time, c.Expire, ub64, c.Userbuf != nil)
+	if sc != nil {
+		sc.text, sc.ub64 = text, ub64
+	}
+	mac.Reset()
+	mac.Write(text)
+	if !hmac.Equal(mac.Sum(sum[:0]), c.Sig) {
+		return fmt.Errorf("%w: tencent: TLS.sig does not match", core.ErrSignature)
+	}
+	return nil
+}
+
+// Check compares the claims with what the caller expects: the SDKAppID,
+// the user (skipped when userID is empty), and the expiry, which the
+// vendor defines as now > TLS.time + TLS.expire. Errors wrap
+// core.ErrMismatch or core.ErrExpired.
+func (c *Claims) Check(sdkAppID uint64, userID string, now time.Time) error {
+	if c.SDKAppID != sdkAppID {
+		return fmt.Errorf("%w: tencent: token is for SDKAppID %d, not %d", core.ErrMismatch, c.SDKAppID, sdkAppID)
+	}
+	if userID != "" && c.UserID != userID {
+		return fmt.Errorf("%w: tencent: token is for another user", core.ErrMismatch)
+	}
+	if now.Unix() > c.Time+c.Expire {
+		return fmt.Errorf("%w: tencent: expired at %s", core.ErrExpired, c.ExpiresAt().UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Verify decodes token, checks its signature with each key in turn (the
+// first that matches wins; give the primary key first), then its
+// SDKAppID, user (when userID is not empty) and expiry at now. It accepts
+// the output of every official generator (Go v1.4 and v1.3, Node, Python,
+// PHP, Java, C++). Errors wrap core.ErrMalformed, core.ErrSignature,
+// core.ErrMismatch or core.ErrExpired, checked in that order.
+func Verify(token string, sdkAppID uint64, userID string, now time.Time, keys ...core.Secret) (*Claims, error) {
+	c, err := Decode(token)
+	if err != nil {
+		return nil, err
+	}
+	err = fmt.Errorf("%w: tencent: no key to verify with", core.ErrSignature)
+	for _, k := range keys {
+		if k.IsZero() {
+			continue
+		}
+		if err = c.VerifySignature(k); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Check(sdkAppID, userID, now); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Decode decodes a UserSig without checking its signature. The token must
+// use Tencent's base64 alphabet ('*', '-', '_'; padding may be left out)
+// over a complete zlib stream of one JSON object with TLS.ver "2.0",
+// integer TLS.sdkappid and TLS.time, and a base64 TLS.sig. Errors wrap
+// core.ErrMalformed; a legacy v1 (ECDSA) UserSig is reported as such.
+func Decode(token string) (*Claims, error) {
+	text, err := Inflate(token)
+	if err != nil {
+		return nil, err
+	}
+	return parseJSON(text)
+}
+
+var inflaters sync.Pool // io.ReadCloser implementing zlib.Resetter
+
+// Inflate returns the JSON text of a token: the base64 and zlib layers
+// removed, nothing checked beyond them. Errors wrap core.ErrMalformed.
+func Inflate(token string) ([]byte, error) {
+	if token == "" {
+		return nil, fmt.Errorf("%w: tencent: empty token", core.ErrMalformed)
+	}
+	if len(token) > MaxTokenLen {
+		return nil, fmt.Errorf("%w: tencent: token longer than %d characters", core.ErrMalformed, MaxTokenLen)
+	}
+	for i := 0; i < len(token); i++ {
+		if !isTokenChar(token[i]) {
+			return nil, fmt.Errorf("%w: tencent: character %d is outside the UserSig alphabet (A-Z a-z 0-9 * - _)", core.ErrMalformed, i)
+		}
+	}
+	enc := tokenEncoding.Strict()
+	if len(token)%4 != 0 {
+		enc = tokenEncoding.WithPadding(base64.NoPadding).Strict()
+	}
+	raw, err := enc.DecodeString(token)
+	if err != nil {
+		return nil, fmt.Errorf("%w: tencent: base64: %v", core.ErrMalformed, err)
+	}
+	br := bytes.NewReader(raw)
+	zr, ok := inflaters.Get().(io.ReadCloser)
+	if ok {
+		err = zr.(zlib.Resetter).Reset(br, nil)
+	} else {
+		zr, err = zlib.NewReader(br)
+	}
+	if err != nil {
+		if zr != nil {
+			inflaters.Put(zr)
+		}
+		return nil, fmt.Errorf("%w: tencent: zlib: %v", core.ErrMalformed, err)
+	}
+	text, err := io.ReadAll(io.LimitReader(zr, maxInflatedLen+1))
+	if err == nil {
+		err = zr.Close()
+	}
+	inflaters.Put(zr)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%w: tencent: zlib: %v", core.ErrMalformed, err)
+	case len(text) > maxInflatedLen:
+		return nil, fmt.Errorf("%w: tencent: payload larger than %d bytes", core.ErrMalformed, maxInflatedLen)
+	case br.Len() != 0:
+		return nil, fmt.Errorf("%w: tencent: %d bytes after the zlib stream", core.ErrMalformed, br.Len())
+	}
+	return text, nil
+}
+
+func isTokenChar(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '*' || c == '-' || c == '_'
+}
+
+var errNotObject = fmt.Errorf("%w: tencent: payload is not a JSON object", core.ErrMalformed)
+
+// parseJSON reads the flat JSON object of a UserSig. Duplicate keys,
+// nested values, non-integer numbers and trailing data are malformed;
+// unknown keys are ignored, as they are by every vendor verifier.
+func parseJSON(text []byte) (*Claims, error) {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errNotObject
+	}
+	c := &Claims{}
+	var haveVer, haveApp, haveTime, haveSig bool
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, errNotObject
+		}
+		key, _ := t.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, errNotObject
+		}
+		if len(key) >= 4 && key[:4] == "TLS." {
+			for _, k := range c.Present {
+				if k == key {
+					return nil, fmt.Errorf("%w: tencent: duplicate JSON key %s", core.ErrMalformed, key)
+				}
+			}
+			c.Present = append(c.Present, key)
+		}
+		switch key {
+		case "TLS.ver":
+			haveVer = true
+			err = jsonString(raw, &c.Version)
+		case "TLS.identifier":
+			err = jsonString(raw, &c.UserID)
+		case "TLS.sdkappid":
+			haveApp = true
+			c.SDKAppID, err = strconv.ParseUint(jsonInt(raw), 10, 64)
+		case "TLS.time":
+			haveTime = true
+			c.Time, err = strconv.ParseInt(jsonInt(raw), 10, 64)
+		case "TLS.expire":
+			c.Expire, err = strconv.ParseInt(jsonInt(raw), 10, 64)
+		case "TLS.userbuf":
+			c.Userbuf, err = jsonBase64(raw)
+		case "TLS.sig":
+			haveSig = true
+			c.Sig, err = jsonBase64(raw)
+		case "TLS.sdk_appid", "TLS.expire_after", "TLS.appid_at_3rd", "TLS.account_type", "TLS.version":
+			return nil, fmt.Errorf("%w: tencent: legacy tls-sig-api v1 (ECDSA) UserSig, not verifiable with an HMAC key", core.ErrMalformed)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: tencent: bad value for %s", core.ErrMalformed, key)
+		}
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return nil, errNotObject
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: tencent: data after the JSON object", core.ErrMalformed)
+	}
+	switch {
+	case !haveVer || c.Version != Version:
+		return nil, fmt.Errorf("%w: tencent: TLS.ver is not %q", core.ErrMalformed, Version)
+	case !haveApp || !haveTime || !haveSig:
+		return nil, fmt.Errorf("%w: tencent: TLS.sdkappid, TLS.time and TLS.sig are required", core.ErrMalformed)
+	case c.Time < 0 || c.Expire < 0 && c.Time+c.Expire > c.Time || c.Expire > 0 && c.Time+c.Expire < c.Time:
+		return nil, fmt.Errorf("%w: tencent: TLS.time/TLS.expire out of range", core.ErrMalformed)
+	}
+	return c, nil
+}
+
+var errNotString = errors.New("not a string")
+
+func jsonString(raw json.RawMessage, dst *string) error {
+	if len(raw) == 0 || raw[0] != '"' {
+		return errNotString
+	}
+	return json.Unmarshal(raw, dst)
+}
+
+// jsonInt returns raw when it is a plain decimal integer (no fraction or
+// exponent), "" otherwise, which strconv then rejects.
+func jsonInt(raw json.RawMessage) string {
+	s := string(raw)
+	digits := s
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if digits == "" {
+		return ""
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return ""
+		}
+	}
+	return s
+}
+
+// jsonBase64 decodes a JSON string holding canonical, padded standard
+// base64; the signature is computed over that canonical text.
+func jsonBase64(raw json.RawMessage) ([]byte, error) {
+	var s string
+	if err := jsonString(raw, &s); err != nil {
+		return nil, err
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if base64.StdEncoding.EncodedLen(len(b)) != len(s) { // newlines, which the decoder skips
+		return nil, errNotString
+	}
+	return b, nil
+}
