@@ -1,0 +1,137 @@
+package agora
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"hash/crc32"
+	"strings"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// LegacyVersion is the prefix of the legacy AccessToken.
+const LegacyVersion = "006"
+
+// Legacy006 is a decoded legacy "006" AccessToken. Its signature covers the
+// channel and uid, which the token only holds as CRC32 checksums, so it can
+// only be verified by someone who knows them. Privilege expires are
+// absolute unix times (0: no limit).
+type Legacy006 struct {
+	AppID string
+	// Salt and Ts (the token's absolute expiry, unix seconds).
+	Salt, Ts uint32
+	// CRCChannel and CRCUID are the IEEE CRC32 of the channel and uid
+	// strings.
+	CRCChannel, CRCUID uint32
+	Privileges         []Privilege
+	Signature          []byte
+	// Message is the signed privilege message (salt, ts, privileges).
+	Message []byte
+}
+
+// ParseLegacy006 decodes a "006" token without checking it. Errors wrap
+// core.ErrMalformed.
+func ParseLegacy006(token string) (*Legacy006, error) {
+	if len(token) > MaxTokenLen {
+		return nil, errMalformed("token longer than %d bytes", MaxTokenLen)
+	}
+	body, ok := strings.CutPrefix(token, LegacyVersion)
+	if !ok || len(body) < 32 {
+		return nil, errMalformed("not a 006 token")
+	}
+	t := &Legacy006{AppID: body[:32]}
+	body = body[32:]
+	if strings.ContainsAny(body, "\r\n") {
+		return nil, errMalformed("line break in the token")
+	}
+	raw, err := strictBase64.DecodeString(body)
+	if err != nil {
+		return nil, errMalformed("invalid base64")
+	}
+	r := reader{b: raw}
+	t.Signature = r.bytes()
+	t.CRCChannel = r.u32()
+	t.CRCUID = r.u32()
+	t.Message = r.bytes()
+	if r.bad || len(r.b) != 0 {
+		return nil, errMalformed("bad 006 content")
+	}
+	if len(t.Signature) != sha256.Size {
+		return nil, errMalformed("signature is %d bytes, not 32", len(t.Signature))
+	}
+	m := reader{b: t.Message}
+	t.Salt = m.u32()
+	t.Ts = m.u32()
+	n := m.count(6)
+	if n > 0 {
+		t.Privileges = make([]Privilege, n)
+	}
+	for i := range t.Privileges {
+		t.Privileges[i] = Privilege{ID: m.u16(), Expire: m.u32()}
+	}
+	if m.bad || len(m.b) != 0 {
+		return nil, errMalformed("bad 006 privilege message")
+	}
+	return t, nil
+}
+
+// VerifySignature checks the signature, HMAC-SHA256(cert, app id + channel
+// + uid + message), for the given channel and uid string ("" for uid 0).
+// A wrong channel or uid fails like a wrong certificate: core.ErrSignature.
+func (t *Legacy006) VerifySignature(cert, channel, uid string) error {
+	if crc32.ChecksumIEEE([]byte(channel)) != t.CRCChannel || crc32.ChecksumIEEE([]byte(uid)) != t.CRCUID {
+		return fmt.Errorf("%w: agora: the 006 token is for another channel or uid", core.ErrSignature)
+	}
+	m := hmac.New(sha256.New, []byte(cert))
+	m.Write([]byte(t.AppID))
+	m.Write([]byte(channel))
+	m.Write([]byte(uid))
+	m.Write(t.Message)
+	if !hmac.Equal(m.Sum(nil), t.Signature) {
+		return fmt.Errorf("%w: agora: the signature does not match the certificate", core.ErrSignature)
+	}
+	return nil
+}
+
+// VerifyLegacy006 parses and checks a "006" token: p.Channel and p.UID are
+// required (core.ErrMalformed without them: the token cannot be verified),
+// then the signature with each certificate, the app id, and the expiry
+// when p.Now is set (expired when ts != 0 and now > ts).
+func VerifyLegacy006(token string, p VerifyParams) (*Legacy006, error) {
+	t, err := ParseLegacy006(token)
+	if err != nil {
+		return nil, err
+	}
+	if p.Channel == nil || p.UID == nil {
+		return nil, errMalformed("a 006 token can only be verified with its channel and uid")
+	}
+	if len(p.Certificates) == 0 {
+		return nil, fmt.Errorf("%w: %w", core.ErrSignature, ErrNoCertificate)
+	}
+	for _, c := range p.Certificates {
+		if err = t.VerifySignature(c, *p.Channel, *p.UID); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.AppID != p.AppID {
+		return nil, fmt.Errorf("%w: agora: the token is for another app id", core.ErrMismatch)
+	}
+	if !p.Now.IsZero() && t.Ts != 0 && p.Now.Unix() > int64(t.Ts) {
+		return nil, fmt.Errorf("%w: agora: the token expired", core.ErrExpired)
+	}
+	return t, nil
+}
+
+// ExpiresAt returns the token's absolute expiry, false when Ts is 0.
+func (t *Legacy006) ExpiresAt() (time.Time, bool) {
+	if t.Ts == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(t.Ts), 0).UTC(), true
+}
+

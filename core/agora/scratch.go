@@ -1,0 +1,146 @@
+package agora
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"hash"
+	"sync"
+)
+
+// scratch holds the reusable state of one Build: buffers, the zlib writer
+// (about 800 KB, far too costly to allocate per token) and the HMAC state.
+type scratch struct {
+	content []byte
+	z       bytes.Buffer
+	zw      *zlib.Writer
+	out     []byte
+	order   [8]int
+	privs   [8]Privilege
+	mac     mac
+	salt    [4]byte
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	s := &scratch{content: make([]byte, 0, 512), out: make([]byte, 0, 512)}
+	s.zw = zlib.NewWriter(&s.z)
+	s.mac.h = sha256.New()
+	return s
+}}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// maxPooled bounds the buffers kept in the pool, so that one huge token
+// does not pin memory.
+const maxPooled = 64 << 10
+
+func putScratch(s *scratch) {
+	if cap(s.content) > maxPooled || cap(s.out) > maxPooled || s.z.Cap() > maxPooled {
+		return
+	}
+	scratchPool.Put(s)
+}
+
+// encode compresses s.content with zlib at the default level and returns
+// "007" + base64. compress/zlib writing to a bytes.Buffer cannot fail.
+func (s *scratch) encode() string {
+	s.z.Reset()
+	s.zw.Reset(&s.z)
+	_, _ = s.zw.Write(s.content)
+	_ = s.zw.Close()
+	s.out = append(s.out[:0], Version...)
+	s.out = base64.StdEncoding.AppendEncode(s.out, s.z.Bytes())
+	return string(s.out)
+}
+
+// serviceOrder returns the indexes of svcs stably sorted by type.
+func (s *scratch) serviceOrder(svcs []Service) []int {
+	var order []int
+	if len(svcs) <= len(s.order) {
+		order = s.order[:len(svcs)]
+	} else {
+		order = make([]int, len(svcs))
+	}
+	for i := range order {
+		order[i] = i
+	}
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && svcs[order[j]].Type < svcs[order[j-1]].Type; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	return order
+}
+
+// sortedPrivileges returns a copy of ps sorted by id.
+func (s *scratch) sortedPrivileges(ps []Privilege) []Privilege {
+	var out []Privilege
+	if len(ps) <= len(s.privs) {
+		out = s.privs[:len(ps)]
+	} else {
+		out = make([]Privilege, len(ps))
+	}
+	copy(out, ps)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].ID < out[j-1].ID; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// mac computes HMAC-SHA256 with one reusable SHA-256 state, which saves the
+// allocations of crypto/hmac.New on every key of the signing chain. All
+// buffers live in the struct so that nothing escapes per call.
+type mac struct {
+	h     hash.Hash
+	pad   [sha256.BlockSize]byte
+	key   [sha256.BlockSize]byte
+	inner [sha256.Size]byte
+	k1    [sha256.Size]byte
+	sk    [sha256.Size]byte
+	sig   [sha256.Size]byte
+	ts    [4]byte
+	msg   []byte
+}
+
+// compute returns HMAC-SHA256(key, msg) in out, which must be one of m's
+// arrays or otherwise not alias m.key or m.pad.
+func (m *mac) compute(out *[sha256.Size]byte, key []byte, msg []byte) {
+	clear(m.key[:])
+	if len(key) > sha256.BlockSize {
+		m.h.Reset()
+		m.h.Write(key)
+		m.h.Sum(m.key[:0])
+	} else {
+		copy(m.key[:], key)
+	}
+	for i, k := range m.key {
+		m.pad[i] = k ^ 0x36
+	}
+	m.h.Reset()
+	m.h.Write(m.pad[:])
+	m.h.Write(msg)
+	m.h.Sum(m.inner[:0])
+	for i, k := range m.key {
+		m.pad[i] = k ^ 0x5c
+	}
+	m.h.Reset()
+	m.h.Write(m.pad[:])
+	m.h.Write(m.inner[:])
+	m.h.Sum(out[:0])
+}
+
+// sign computes the AccessToken2 signature of info into m.sig:
+// HMAC(HMAC(u32le(salt), HMAC(u32le(issueTs), cert)), info).
+func (m *mac) sign(cert string, issueTs, salt uint32, info []byte) []byte {
+	m.msg = append(m.msg[:0], cert...)
+	binary.LittleEndian.PutUint32(m.ts[:], issueTs)
+	m.compute(&m.k1, m.ts[:], m.msg)
+	binary.LittleEndian.PutUint32(m.ts[:], salt)
+	m.compute(&m.sk, m.ts[:], m.k1[:])
+	m.compute(&m.sig, m.sk[:], info)
+	return m.sig[:]
+}

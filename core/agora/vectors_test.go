@@ -1,0 +1,471 @@
+package agora_test
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/internal/testutil"
+)
+
+type vectorFile struct {
+	Cases    []builderCase `json:"cases"`
+	APICases []apiCase     `json:"api_cases"`
+	Legacy   []legacyCase  `json:"legacy_006"`
+	Negative []negCase     `json:"negative"`
+}
+
+type builderCase struct {
+	ID       string        `json:"id"`
+	Builder  string        `json:"builder"`
+	Inputs   builderInputs `json:"inputs"`
+	IssueTs  uint32        `json:"issue_ts"`
+	Salt     uint32        `json:"salt"`
+	Payload  string        `json:"payload_hex"`
+	Sig      string        `json:"signature_hex"`
+	Info     string        `json:"signing_info_hex"`
+	Key      string        `json:"signing_key_hex"`
+	Decoded  any           `json:"decoded"`
+	Expected map[string]struct {
+		Token   string `json:"token"`
+		Payload string `json:"payload_hex"`
+		Decoded any    `json:"decoded"`
+	} `json:"expected"`
+}
+
+type builderInputs struct {
+	AppID           string  `json:"app_id"`
+	Cert            string  `json:"app_certificate"`
+	Channel         string  `json:"channel_name"`
+	UID             *uint32 `json:"uid"`
+	Account         string  `json:"account"`
+	Role            int     `json:"role"`
+	TokenExpire     uint32  `json:"token_expire"`
+	PrivilegeExpire uint32  `json:"privilege_expire"`
+	Join            uint32  `json:"join_channel_privilege_expire"`
+	Audio           uint32  `json:"pub_audio_privilege_expire"`
+	Video           uint32  `json:"pub_video_privilege_expire"`
+	Data            uint32  `json:"pub_data_stream_privilege_expire"`
+	RTCAccount      string  `json:"rtc_account"`
+	RTCRole         int     `json:"rtc_role"`
+	RTCTokenExpire  uint32  `json:"rtc_token_expire"`
+	RTMUserID       string  `json:"rtm_user_id"`
+	RTMTokenExpire  uint32  `json:"rtm_token_expire"`
+	UserID          string  `json:"user_id"`
+	Expire          uint32  `json:"expire"`
+	RoomUUID        string  `json:"room_uuid"`
+	UserUUID        string  `json:"user_uuid"`
+}
+
+type apiCase struct {
+	ID       string `json:"id"`
+	AppID    string `json:"app_id"`
+	Cert     string `json:"app_certificate"`
+	Payload  string `json:"payload_hex"`
+	Sig      string `json:"signature_hex"`
+	Decoded  any    `json:"decoded_by_official_go_parser"`
+	Expected struct {
+		Go struct {
+			Token string `json:"token"`
+		} `json:"go"`
+	} `json:"expected"`
+}
+
+type legacyCase struct {
+	ID     string `json:"id"`
+	Inputs struct {
+		AppID      string            `json:"app_id"`
+		Cert       string            `json:"app_certificate"`
+		Channel    string            `json:"channel_name"`
+		UID        string            `json:"uid_str"`
+		Salt       uint32            `json:"salt"`
+		Ts         uint32            `json:"ts"`
+		Privileges map[string]uint32 `json:"privileges"`
+	} `json:"inputs"`
+	Expected map[string]string `json:"expected"`
+	Content  string            `json:"content_hex"`
+}
+
+type negCase struct {
+	ID         string  `json:"id"`
+	Token      string  `json:"token"`
+	AppID      string  `json:"app_id"`
+	Cert       string  `json:"cert"`
+	Now        int64   `json:"now"`
+	Channel    *string `json:"channel"`
+	UID        *string `json:"uid"`
+	ExpectExit int     `json:"expect_exit"`
+}
+
+func loadVectors(t testing.TB) vectorFile {
+	t.Helper()
+	var v vectorFile
+	testutil.LoadVectors(t, "agora_accesstoken2.json", &v)
+	if len(v.Cases) == 0 || len(v.APICases) == 0 || len(v.Legacy) == 0 || len(v.Negative) == 0 {
+		t.Fatal("vector file has an empty section")
+	}
+	return v
+}
+
+// saltReader yields the bytes that make agora.NewSalt return salt.
+func saltReader(salt uint32) io.Reader {
+	return bytes.NewReader(binary.LittleEndian.AppendUint32(nil, salt-1))
+}
+
+// buildCase runs the builder a vector names with its pinned time and salt.
+func buildCase(t *testing.T, c builderCase) string {
+	t.Helper()
+	in := c.Inputs
+	b := agora.Builder{AppID: in.AppID, Certificate: in.Cert, Now: time.Unix(int64(c.IssueTs), 0), Rand: saltReader(c.Salt)}
+	privs := agora.RTCPrivileges{Join: in.Join, PublishAudio: in.Audio, PublishVideo: in.Video, PublishData: in.Data}
+	var tok string
+	var err error
+	switch c.Builder {
+	case "rtc.BuildTokenWithUid":
+		tok, err = b.RTCWithUID(in.Channel, *in.UID, agora.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
+	case "rtc.BuildTokenWithUserAccount":
+		tok, err = b.RTCWithAccount(in.Channel, in.Account, agora.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
+	case "rtc.BuildTokenWithUidAndPrivilege":
+		tok, err = b.RTCWithUIDAndPrivileges(in.Channel, *in.UID, in.TokenExpire, privs)
+	case "rtc.BuildTokenWithUserAccountAndPrivilege":
+		tok, err = b.RTCWithAccountAndPrivileges(in.Channel, in.Account, in.TokenExpire, privs)
+	case "rtc.BuildTokenWithRtm":
+		tok, err = b.RTCWithRTM(in.Channel, in.Account, agora.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
+	case "rtc.BuildTokenWithRtm2":
+		tok, err = b.Build(in.RTCTokenExpire,
+			agora.RTCService(in.Channel, in.RTCAccount, agora.Role(in.RTCRole), privs),
+			agora.RTMService(in.RTMUserID, in.RTMTokenExpire))
+	case "rtm.BuildToken":
+		tok, err = b.RTM(in.UserID, in.Expire)
+	case "chat.BuildChatUserToken":
+		tok, err = b.ChatUser(in.UserID, in.Expire)
+	case "chat.BuildChatAppToken":
+		tok, err = b.ChatApp(in.Expire)
+	case "fpa.BuildToken":
+		tok, err = b.Build(86400, agora.Service{Type: agora.ServiceFPA, Privileges: []agora.Privilege{{ID: agora.PrivilegeLogin}}})
+	case "apaas.BuildRoomUserToken":
+		sum := md5.Sum([]byte(in.UserUUID))
+		tok, err = b.Build(in.Expire,
+			agora.Service{Type: agora.ServiceAPaaS, Room: in.RoomUUID, UserID: in.UserUUID, Role: int16(in.Role),
+				Privileges: []agora.Privilege{{ID: agora.PrivilegeAPaaSRoomUser, Expire: in.Expire}}},
+			agora.RTMService(in.UserUUID, in.Expire),
+			agora.ChatUserService(hex.EncodeToString(sum[:]), in.Expire))
+	default:
+		t.Fatalf("unknown builder %q", c.Builder)
+	}
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return tok
+}
+
+// inflate returns the content of a 007 token without the package's help.
+func inflate(t testing.TB, tok string) []byte {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(tok, "007"))
+	if err != nil {
+		t.Fatalf("base64: %v", err)
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("zlib: %v", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("inflate: %v", err)
+	}
+	return b
+}
+
+// view renders a decoded token like the vectors' "decoded" objects (the
+// official Go parser's view): unknown services are left out.
+func view(d *agora.Decoded) any {
+	svcs := []any{}
+	for _, s := range d.Services {
+		if !s.Type.Known() {
+			continue
+		}
+		privs := []any{}
+		for _, p := range s.Privileges {
+			privs = append(privs, map[string]any{"id": p.ID, "name": agora.PrivilegeName(s.Type, p.ID), "expire": p.Expire})
+		}
+		m := map[string]any{"type": s.Type, "name": s.Type.String(), "privileges": privs}
+		switch s.Type {
+		case agora.ServiceRTC:
+			m["channel_name"], m["uid"] = s.Channel, s.UID
+		case agora.ServiceRTM, agora.ServiceChat:
+			m["user_id"] = s.UserID
+		case agora.ServiceStreaming, agora.ServiceFCDN:
+			m["channel_name"], m["account"] = s.Channel, s.Account
+		case agora.ServiceAPaaS:
+			m["room_uuid"], m["user_uuid"], m["role"] = s.Room, s.UserID, s.Role
+		case agora.ServiceRTM2:
+			perms := []any{}
+			for _, p := range s.Permissions {
+				perms = append(perms, map[string]any{"resource_type": p.ResourceType, "permission_type": p.PermissionType, "resources": p.Resources})
+			}
+			m["user_id"], m["rtm2_permissions"] = s.UserID, perms
+		}
+		svcs = append(svcs, m)
+	}
+	return normalize(map[string]any{"version": "007", "app_id": d.AppID, "issue_ts": d.IssueTs, "expire": d.Expire, "salt": d.Salt, "services": svcs})
+}
+
+// normalize round-trips v through JSON so that it compares with decoded
+// vector objects.
+func normalize(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func assertView(t *testing.T, d *agora.Decoded, want any) {
+	t.Helper()
+	if got := view(d); !reflect.DeepEqual(got, normalize(want)) {
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		t.Errorf("decoded\n got %s\nwant %s", gj, wj)
+	}
+}
+
+func TestBuilderVectors(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.Cases {
+		t.Run(c.ID, func(t *testing.T) {
+			tok := buildCase(t, c)
+			if got := hex.EncodeToString(inflate(t, tok)); got != c.Payload {
+				t.Errorf("payload\n got %s\nwant %s", got, c.Payload)
+			}
+			if want := c.Expected["go"].Token; tok != want {
+				t.Errorf("token\n got %s\nwant %s", tok, want)
+			}
+			if gtb, ok := c.Expected["go_tokenbuilder_main"]; ok && gtb.Token != tok {
+				t.Errorf("go-tokenbuilder token differs")
+			}
+			// Pack gives the same content without compression.
+			d, err := agora.Parse(tok)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			packed, err := d.Pack(c.Inputs.Cert)
+			if err != nil || hex.EncodeToString(packed) != c.Payload {
+				t.Errorf("Pack: %v\n got %x\nwant %s", err, packed, c.Payload)
+			}
+			if hex.EncodeToString(d.Signature) != c.Sig || hex.EncodeToString(d.SigningInfo) != c.Info {
+				t.Errorf("signature or signing info differ")
+			}
+			assertView(t, d, c.Decoded)
+			if err := d.VerifySignature(c.Inputs.Cert); err != nil {
+				t.Errorf("VerifySignature: %v", err)
+			}
+			for gen, e := range c.Expected {
+				d, err := agora.Verify(e.Token, agora.VerifyParams{AppID: c.Inputs.AppID, Certificates: []string{c.Inputs.Cert}})
+				payload, decoded := c.Payload, c.Decoded
+				if e.Payload != "" {
+					payload, decoded = e.Payload, e.Decoded
+				}
+				if err != nil {
+					t.Errorf("%s: Verify: %v", gen, err)
+					continue
+				}
+				if got := hex.EncodeToString(inflate(t, e.Token)); got != payload {
+					t.Errorf("%s: inflated payload differs", gen)
+				}
+				assertView(t, d, decoded)
+			}
+		})
+	}
+}
+
+func TestAPIVectors(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.APICases {
+		t.Run(c.ID, func(t *testing.T) {
+			tok := c.Expected.Go.Token
+			d, err := agora.Verify(tok, agora.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}})
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if got := hex.EncodeToString(inflate(t, tok)); got != c.Payload {
+				t.Errorf("payload differs")
+			}
+			assertView(t, d, c.Decoded)
+			if hex.EncodeToString(d.Signature) != c.Sig {
+				t.Errorf("signature differs")
+			}
+			last := d.Services[len(d.Services)-1]
+			if c.ID == "api_unknown_service_999" {
+				if last.Type != 999 || last.Type.Known() || hex.EncodeToString(last.Raw) != "0100010058020000" {
+					t.Errorf("unknown service kept as %d %x", last.Type, last.Raw)
+				}
+				if _, err := d.Pack(c.Cert); err == nil {
+					t.Errorf("Pack of an unknown service type succeeded")
+				}
+				return
+			}
+			// Rebuild from the decoded content, in the order the services
+			// were added where it matters (repeated types stay stable).
+			src := d.AccessToken2
+			if c.ID == "api_repeated_rtc_services" {
+				src.Services = []agora.Service{d.Services[2], d.Services[0], d.Services[1]}
+			}
+			got, err := src.Build(c.Cert)
+			if err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			if got != tok {
+				t.Errorf("token\n got %s\nwant %s", got, tok)
+			}
+		})
+	}
+}
+
+func TestLegacy006Vectors(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.Legacy {
+		t.Run(c.ID, func(t *testing.T) {
+			in := c.Inputs
+			for gen, tok := range c.Expected {
+				p := agora.VerifyParams{AppID: in.AppID, Certificates: []string{in.Cert}, Channel: &in.Channel, UID: &in.UID,
+					Now: time.Unix(int64(in.Ts), 0)}
+				l, err := agora.VerifyLegacy006(tok, p)
+				if err != nil {
+					t.Fatalf("%s: %v", gen, err)
+				}
+				if l.Salt != in.Salt || l.Ts != in.Ts || l.AppID != in.AppID || len(l.Privileges) != len(in.Privileges) {
+					t.Errorf("%s: decoded %+v", gen, l)
+				}
+				for _, pr := range l.Privileges {
+					if want, ok := in.Privileges[itoa(pr.ID)]; !ok || want != pr.Expire {
+						t.Errorf("%s: privilege %d = %d", gen, pr.ID, pr.Expire)
+					}
+				}
+				raw, _ := base64.StdEncoding.DecodeString(tok[35:])
+				if hex.EncodeToString(raw) != c.Content {
+					t.Errorf("%s: content differs", gen)
+				}
+				p.Now = time.Unix(int64(in.Ts)+1, 0)
+				if _, err := agora.VerifyLegacy006(tok, p); !errors.Is(err, core.ErrExpired) {
+					t.Errorf("%s: after ts: %v", gen, err)
+				}
+				other := in.Channel + "x"
+				p.Now, p.Channel = time.Time{}, &other
+				if _, err := agora.VerifyLegacy006(tok, p); !errors.Is(err, core.ErrSignature) {
+					t.Errorf("%s: other channel: %v", gen, err)
+				}
+			}
+		})
+	}
+}
+
+func itoa(n uint16) string { b, _ := json.Marshal(n); return string(b) }
+
+// verifyAny verifies a token of either version, like the independent
+// verifier does, and maps the error to its exit code.
+func verifyAny(tok string, p agora.VerifyParams) error {
+	if strings.HasPrefix(tok, agora.LegacyVersion) {
+		_, err := agora.VerifyLegacy006(tok, p)
+		return err
+	}
+	_, err := agora.Verify(tok, p)
+	return err
+}
+
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, core.ErrSignature):
+		return 1
+	case errors.Is(err, core.ErrMalformed):
+		return 2
+	case errors.Is(err, core.ErrMismatch):
+		return 3
+	case errors.Is(err, core.ErrExpired):
+		return 4
+	}
+	return -1
+}
+
+func TestNegativeVectors(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.Negative {
+		t.Run(c.ID, func(t *testing.T) {
+			p := agora.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}, Channel: c.Channel, UID: c.UID}
+			if c.Now != 0 {
+				p.Now = time.Unix(c.Now, 0)
+			}
+			err := verifyAny(c.Token, p)
+			if got := exitCode(err); got != c.ExpectExit {
+				t.Errorf("exit %d (%v), want %d", got, err, c.ExpectExit)
+			}
+			if err != nil && strings.Contains(err.Error(), c.Cert) {
+				t.Errorf("error mentions the certificate")
+			}
+		})
+	}
+}
+
+// TestSharedVendorVectors decodes the tokens found in the vendors' own test
+// suites. The file is not part of the project: set RTCTOKEN_SHARED_VECTORS
+// to its path to run it.
+func TestSharedVendorVectors(t *testing.T) {
+	path := os.Getenv("RTCTOKEN_SHARED_VECTORS")
+	if path == "" {
+		t.Skip("RTCTOKEN_SHARED_VECTORS not set")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Vectors []struct {
+			Source  string `json:"source"`
+			Token   string `json:"token"`
+			Cert    string `json:"app_certificate"`
+			Payload string `json:"payload_hex"`
+			Decoded any    `json:"decoded"`
+		} `json:"vendor_test_vectors"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Vectors) == 0 {
+		t.Fatal("no vendor_test_vectors")
+	}
+	for _, c := range f.Vectors {
+		d, err := agora.Parse(c.Token)
+		if err != nil {
+			t.Errorf("%s: %v", c.Source, err)
+			continue
+		}
+		if err := d.VerifySignature(c.Cert); err != nil {
+			t.Errorf("%s: %v", c.Source, err)
+		}
+		if got := hex.EncodeToString(inflate(t, c.Token)); got != c.Payload {
+			t.Errorf("%s: payload differs", c.Source)
+		}
+		if got := view(d); !reflect.DeepEqual(got, normalize(c.Decoded)) {
+			t.Errorf("%s: decoded differs", c.Source)
+		}
+	}
+}
