@@ -1,0 +1,289 @@
+package zego
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Claims is the decrypted content of a Token04.
+type Claims struct {
+	AppID  uint32
+	UserID string
+	// CTime is the issue time and Expire the expiry time, in Unix seconds.
+	CTime, Expire int64
+	Nonce         int32
+	// Payload is "" for a basic token and the privilege JSON text for a
+	// room token. HasPayload is false when the plaintext had no payload
+	// key at all (the UIKit test generator writes none).
+	Payload    string
+	HasPayload bool
+	// Mode is the encryption mode the token used.
+	Mode Mode
+}
+
+// Privilege decodes the payload as a room privilege. ok is false for a
+// basic token or any payload that is not a room privilege.
+func (c *Claims) Privilege() (p RoomPrivilege, ok bool) {
+	p, err := ParseRoomPrivilege(c.Payload)
+	return p, err == nil
+}
+
+// Expect is what VerifyToken04 and VerifyKitToken require of a token.
+type Expect struct {
+	// AppID is the application the token must be for (ErrMismatch).
+	AppID uint32
+	// UserID, when not empty, is the user the token must be for (ErrMismatch).
+	UserID string
+	// Room, when not empty, is the room the token must grant (ErrMismatch):
+	// the payload's room_id, and for a Kit Token also its roomID.
+	Room string
+	// Now is the time of the expiry check: a token is expired when
+	// Now >= expire (ErrExpired). The zero time skips the check.
+	Now time.Time
+}
+
+// DecodeToken04 decrypts and parses a Token04 without checking its claims.
+// It accepts both modes (read from the trailing byte: none or 0 is CBC, 1
+// is GCM) and the plaintext of any official generator (any key order; the
+// payload may be absent). The secret may be 16, 24 or 32 bytes.
+//
+// Errors wrap core.ErrMalformed (bad framing, a plaintext without the
+// required fields) or core.ErrSignature (wrong secret or tampering: a GCM
+// tag failure, or a CBC padding or JSON failure after decryption).
+func DecodeToken04(token string, secret []byte) (*Claims, error) {
+	k, err := newKey(secret)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
+	}
+	return k.decode(token)
+}
+
+// VerifyToken04 decodes a Token04 and checks it against want: app id, user
+// and room (core.ErrMismatch), then expiry (core.ErrExpired; a token whose
+// expire is not after its ctime is always expired).
+func VerifyToken04(token string, secret []byte, want Expect) (*Claims, error) {
+	c, err := DecodeToken04(token, secret)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.check(want, ""); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// check compares the claims with want. room is the room the token grants
+// when the caller knows it from elsewhere (the kit part); otherwise the
+// payload's room_id is used.
+func (c *Claims) check(want Expect, room string) error {
+	if c.AppID != want.AppID {
+		return fmt.Errorf("%w: the token is for app id %d, not %d", core.ErrMismatch, c.AppID, want.AppID)
+	}
+	if want.UserID != "" && subtle.ConstantTimeCompare([]byte(c.UserID), []byte(want.UserID)) != 1 {
+		return fmt.Errorf("%w: the token is for another user", core.ErrMismatch)
+	}
+	if want.Room != "" {
+		if room == "" {
+			p, _ := c.Privilege()
+			room = p.RoomID
+		}
+		if room != want.Room {
+			return fmt.Errorf("%w: the token is for another room", core.ErrMismatch)
+		}
+	}
+	if c.Expire <= c.CTime {
+		return fmt.Errorf("%w: the token expired when it was issued", core.ErrExpired)
+	}
+	if !want.Now.IsZero() && want.Now.Unix() >= c.Expire {
+		return fmt.Errorf("%w: the token expired at %d", core.ErrExpired, c.Expire)
+	}
+	return nil
+}
+
+// framing is the unencrypted part of a Token04.
+type framing struct {
+	expire int64
+	mode   Mode
+	iv, ct []byte
+}
+
+// parseFraming decodes "04" + base64 and splits the binary, checking every
+// length before slicing.
+func parseFraming(token string) (*framing, error) {
+	if len(token) > maxTokenLen {
+		return nil, fmt.Errorf("%w: the token is longer than any Token04 (%d bytes)", core.ErrMalformed, len(token))
+	}
+	body, ok := strings.CutPrefix(token, Version)
+	if !ok {
+		return nil, fmt.Errorf("%w: not a Token04 (no %q prefix)", core.ErrMalformed, Version)
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the token is not standard base64", core.ErrMalformed)
+	}
+	if len(b) < 8+2 {
+		return nil, fmt.Errorf("%w: the token is truncated", core.ErrMalformed)
+	}
+	f := &framing{expire: int64(binary.BigEndian.Uint64(b))}
+	ivLen := int(binary.BigEndian.Uint16(b[8:]))
+	rest := b[10:]
+	if len(rest) < ivLen+2 {
+		return nil, fmt.Errorf("%w: the token is truncated in its IV", core.ErrMalformed)
+	}
+	f.iv, rest = rest[:ivLen], rest[ivLen:]
+	ctLen := int(binary.BigEndian.Uint16(rest))
+	rest = rest[2:]
+	if len(rest) < ctLen {
+		return nil, fmt.Errorf("%w: the token is truncated in its ciphertext", core.ErrMalformed)
+	}
+	f.ct, rest = rest[:ctLen], rest[ctLen:]
+	switch {
+	case len(rest) == 0:
+		f.mode = ModeCBC
+	case len(rest) == 1 && (rest[0] == byte(ModeCBC) || rest[0] == byte(ModeGCM)):
+		f.mode = Mode(rest[0])
+	case len(rest) == 1:
+		return nil, fmt.Errorf("%w: unknown mode byte %d", core.ErrMalformed, rest[0])
+	default:
+		return nil, fmt.Errorf("%w: %d unexpected bytes after the ciphertext", core.ErrMalformed, len(rest))
+	}
+	if len(f.iv) != f.mode.IVSize() {
+		return nil, fmt.Errorf("%w: a %s token needs a %d-byte IV, not %d", core.ErrMalformed, f.mode, f.mode.IVSize(), len(f.iv))
+	}
+	switch {
+	case f.mode == ModeCBC && (len(f.ct) == 0 || len(f.ct)%aes.BlockSize != 0):
+		return nil, fmt.Errorf("%w: the CBC ciphertext is not a whole number of blocks", core.ErrMalformed)
+	case f.mode == ModeGCM && len(f.ct) < gcmTagSize:
+		return nil, fmt.Errorf("%w: the GCM ciphertext is shorter than its tag", core.ErrMalformed)
+	}
+	return f, nil
+}
+
+// decode decrypts and parses a token with this key.
+func (k *key) decode(token string) (*Claims, error) {
+	f, err := parseFraming(token)
+	if err != nil {
+		return nil, err
+	}
+	var pt []byte
+	switch f.mode {
+	case ModeGCM:
+		pt, err = k.aead().Open(f.ct[:0], f.iv, f.ct, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w: the token does not decrypt with this secret", core.ErrSignature)
+		}
+	default:
+		pt = cbcDecrypt(k.block, f.iv, f.ct)
+		if pt == nil {
+			return nil, fmt.Errorf("%w: the token does not decrypt with this secret", core.ErrSignature)
+		}
+		// Without authentication, garbage from a wrong key shows as bad
+		// UTF-8 or bad JSON.
+		if !utf8.Valid(pt) || !json.Valid(pt) {
+			return nil, fmt.Errorf("%w: the token does not decrypt with this secret", core.ErrSignature)
+		}
+	}
+	c, err := parsePlaintext(pt)
+	if err != nil {
+		return nil, err
+	}
+	if c.Expire != f.expire {
+		return nil, fmt.Errorf("%w: the clear expire %d differs from the encrypted one", core.ErrMalformed, f.expire)
+	}
+	c.Mode = f.mode
+	return c, nil
+}
+
+// cbcDecrypt decrypts ct in place and strips PKCS#7 padding; nil means the
+// padding is wrong.
+func cbcDecrypt(block interface{ Decrypt(dst, src []byte) }, iv, ct []byte) []byte {
+	var prev, cur [aes.BlockSize]byte
+	copy(prev[:], iv)
+	for i := 0; i+aes.BlockSize <= len(ct); i += aes.BlockSize {
+		blk := ct[i : i+aes.BlockSize]
+		copy(cur[:], blk)
+		block.Decrypt(blk, blk)
+		subtle.XORBytes(blk, blk, prev[:])
+		prev = cur
+	}
+	n := len(ct)
+	if n == 0 {
+		return nil
+	}
+	pad := int(ct[n-1])
+	if pad == 0 || pad > aes.BlockSize || pad > n {
+		return nil
+	}
+	// The padding is checked in full; its length is not secret here (the
+	// token carries no MAC), but there is no reason to be sloppy.
+	bad := 0
+	for _, b := range ct[n-pad:] {
+		bad |= int(b) ^ pad
+	}
+	if bad != 0 {
+		return nil
+	}
+	return ct[:n-pad]
+}
+
+// parsePlaintext reads the Token04 JSON. Keys are matched exactly (not
+// case-insensitively); integers must be written as integers.
+func parsePlaintext(pt []byte) (*Claims, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(pt, &m); err != nil || m == nil {
+		return nil, fmt.Errorf("%w: the plaintext is not a JSON object", core.ErrMalformed)
+	}
+	c := &Claims{}
+	appID, err := intField(m, "app_id", 0, math.MaxUint32)
+	if err != nil {
+		return nil, err
+	}
+	c.AppID = uint32(appID)
+	if c.CTime, err = intField(m, "ctime", math.MinInt64, math.MaxInt64); err != nil {
+		return nil, err
+	}
+	if c.Expire, err = intField(m, "expire", math.MinInt64, math.MaxInt64); err != nil {
+		return nil, err
+	}
+	nonce, err := intField(m, "nonce", math.MinInt32, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	c.Nonce = int32(nonce)
+	raw, ok := m["user_id"]
+	if !ok || json.Unmarshal(raw, &c.UserID) != nil || raw[0] != '"' {
+		return nil, fmt.Errorf("%w: the plaintext has no string user_id", core.ErrMalformed)
+	}
+	if raw, ok := m["payload"]; ok && string(raw) != "null" {
+		if raw[0] != '"' || json.Unmarshal(raw, &c.Payload) != nil {
+			return nil, fmt.Errorf("%w: the payload is not a string", core.ErrMalformed)
+		}
+		c.HasPayload = true
+	}
+	return c, nil
+}
+
+// intField reads an integer field in [lo, hi].
+func intField(m map[string]json.RawMessage, name string, lo, hi int64) (int64, error) {
+	raw, ok := m[name]
+	if !ok {
+		return 0, fmt.Errorf("%w: the plaintext has no %s", core.ErrMalformed, name)
+	}
+	v, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
+	if err != nil || v < lo || v > hi {
+		return 0, fmt.Errorf("%w: %s is not an integer in range", core.ErrMalformed, name)
+	}
+	return v, nil
+}

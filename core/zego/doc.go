@@ -1,0 +1,40 @@
+// Package zego issues and verifies ZEGOCLOUD credentials: the Token04 that
+// the ZEGO Express SDK takes at loginRoom, and the UIKit Kit Token that
+// ZegoUIKitPrebuilt.create takes.
+//
+// A Token04 is "04" + base64(expire | IV | AES ciphertext of a JSON
+// plaintext) keyed with the application's 32-byte ServerSecret. Without a
+// room it is a basic token; with a room its payload grants login and,
+// for the publisher role, publishing (optionally restricted to listed
+// stream ids). Tokens are AES-CBC by default, byte-identical to the
+// official Go generator given the same clock and randomness; AES-GCM is
+// selectable. A Kit Token is a Token04 + "#" + base64 of the user, room,
+// display name and app id, as the UIKit's generateKitTokenForProduction
+// builds it.
+//
+// [Provider] implements core.Provider with the kinds "token04" and "kit";
+// the lower-level [GenerateToken04], [KitToken], [VerifyToken04] and
+// [VerifyKitToken] take every input, including time and randomness,
+// explicitly.
+//
+//	p, err := zego.New(zego.Config{
+//		AppID:        1234567890,
+//		ServerSecret: core.NewSecret(os.Getenv("ZEGO_SERVER_SECRET")),
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	svc, err := core.NewService([]core.Provider{p})
+//	if err != nil {
+//		return err
+//	}
+//	cred, err := svc.Issue(ctx, core.Identity{UserID: "alice", DisplayName: "Alice"},
+//		core.Request{Provider: "zego", Kind: zego.KindKit, Room: "room-1", Role: zego.RolePublisher})
+//	// cred.Join: {"appID", "roomID", "userID", "userName", "kitToken"}
+//
+// Limits (from ZEGO's SDK reference): user ids up to 64 bytes and room ids
+// up to 128 bytes of ASCII letters, digits and ~!@#$^&*()_+=-`;',.<>/\
+// ('%' is refused, as ZEGO advises for the Web SDK); stream ids up to 256
+// bytes of letters, digits, '-' and '_'; display names up to 256 bytes.
+// Lifetimes are 1 minute to 24 hours, 1 hour by default.
+package zego

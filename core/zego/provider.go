@@ -1,0 +1,425 @@
+package zego
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Kinds offered by the Provider.
+const (
+	// KindToken04 is a Token04 for the ZEGO Express SDK (loginRoom's
+	// token): a basic token without a room, a room privilege token with one.
+	KindToken04 = "token04"
+	// KindKit is a UIKit Kit Token for ZegoUIKitPrebuilt.create: a room
+	// privilege Token04 plus the user, room and display name.
+	KindKit = "kit"
+)
+
+// Roles of both kinds. Neither is elevated.
+const (
+	// RolePublisher may log in to the room and publish streams.
+	RolePublisher = "publisher"
+	// RoleSubscriber may log in to the room but not publish (the default).
+	RoleSubscriber = "subscriber"
+)
+
+// Lifetime limits of both kinds. ZEGO itself only requires a positive
+// effective time; these bounds are this package's policy: a token shorter
+// than a minute is useless (the SDK warns 30 s before expiry), and a
+// credential handed to a browser should not outlive a day.
+const (
+	MinTTL     = time.Minute
+	MaxTTL     = 24 * time.Hour
+	DefaultTTL = time.Hour
+)
+
+// ZEGO identifier limits, from the Express SDK reference (ZegoUser,
+// loginRoom, startPublishingStream).
+const (
+	// MaxUserIDLen is the longest user id: 64 bytes.
+	MaxUserIDLen = 64
+	// MaxRoomIDLen is the longest room id: 128 bytes.
+	MaxRoomIDLen = 128
+	// MaxUserNameLen is the longest display name: 256 bytes of UTF-8.
+	MaxUserNameLen = 256
+	// MaxStreamIDLen is the longest stream id: 256 bytes.
+	MaxStreamIDLen = 256
+	// MaxStreamIDs is the most stream ids one token may list (a limit of
+	// this package, keeping tokens small).
+	MaxStreamIDs = 32
+)
+
+// idPunct is the punctuation ZEGO allows in user and room ids besides
+// ASCII letters and digits. '%' is left out: ZEGO advises against it for
+// interoperability with the Web SDK.
+const idPunct = "~!@#$^&*()_+=-`;',.<>/\\"
+
+var idChars = func() (t [128]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range idPunct {
+		t[c] = true
+	}
+	return t
+}()
+
+// validID reports whether s is 1..max bytes of allowed characters.
+func validID(s string, max int, allowed *[128]bool) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !allowed[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// streamChars: stream ids allow ASCII letters, digits, '-' and '_'.
+var streamChars = func() (t [128]bool) {
+	for i := range idChars {
+		t[i] = idChars[i] && (i == '-' || i == '_' || unicode.IsLetter(rune(i)) || unicode.IsDigit(rune(i)))
+	}
+	return t
+}()
+
+// Config configures a Provider.
+type Config struct {
+	// AppID is the ZEGO application id (required, not 0).
+	AppID uint32
+	// ServerSecret is the application's ServerSecret: exactly 32 bytes
+	// (32 hexadecimal characters in the ZEGO console). Tokens are issued
+	// with it.
+	ServerSecret core.Secret
+	// SecondarySecret is optional: a previous or next ServerSecret that
+	// Verify also accepts during a rotation. It too must be 32 bytes.
+	SecondarySecret core.Secret
+	// Mode is the encryption mode of issued tokens: ModeCBC (the default,
+	// accepted by every ZEGO server) or ModeGCM.
+	Mode Mode
+}
+
+// Option configures a Provider.
+type Option interface{ apply(*Provider) error }
+
+type optionFunc func(*Provider) error
+
+func (f optionFunc) apply(p *Provider) error { return f(p) }
+
+// WithName sets the provider name (default "zego"), for a service that
+// serves several ZEGO applications.
+func WithName(name string) Option {
+	return optionFunc(func(p *Provider) error {
+		if name == "" {
+			return fmt.Errorf("%w: zego: empty provider name", core.ErrConfig)
+		}
+		p.name = name
+		return nil
+	})
+}
+
+// Provider issues and verifies ZEGOCLOUD Token04 and UIKit Kit Tokens. It
+// implements core.Provider and is safe for concurrent use.
+type Provider struct {
+	name     string
+	appID    uint32
+	appIDStr string
+	appIDAny any // boxed once for the Join maps
+	mode     Mode
+	keys     []*key // primary first
+}
+
+var _ core.Provider = (*Provider)(nil)
+
+// New validates cfg and returns a Provider. Errors wrap core.ErrConfig and
+// never contain a secret.
+func New(cfg Config, opts ...Option) (*Provider, error) {
+	if cfg.AppID == 0 {
+		return nil, fmt.Errorf("%w: zego: AppID is required", core.ErrConfig)
+	}
+	if cfg.Mode != ModeCBC && cfg.Mode != ModeGCM {
+		return nil, fmt.Errorf("%w: zego: unknown Mode %d", core.ErrConfig, cfg.Mode)
+	}
+	p := &Provider{
+		name: "zego", appID: cfg.AppID, appIDStr: strconv.FormatUint(uint64(cfg.AppID), 10),
+		appIDAny: cfg.AppID, mode: cfg.Mode,
+	}
+	for _, s := range []struct {
+		name   string
+		secret core.Secret
+	}{{"ServerSecret", cfg.ServerSecret}, {"SecondarySecret", cfg.SecondarySecret}} {
+		if s.secret.IsZero() && s.name == "SecondarySecret" {
+			continue
+		}
+		if s.secret.Len() != SecretSize {
+			return nil, fmt.Errorf("%w: zego: %s must be exactly %d bytes, not %d", core.ErrConfig, s.name, SecretSize, s.secret.Len())
+		}
+		k, err := newKey([]byte(s.secret.Reveal()))
+		if err != nil {
+			return nil, err
+		}
+		k.aead() // made now, so concurrent use never writes
+		p.keys = append(p.keys, k)
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.apply(p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Name implements core.Provider.
+func (p *Provider) Name() string { return p.name }
+
+// AppID implements core.Provider: the decimal app id.
+func (p *Provider) AppID() string { return p.appIDStr }
+
+var roles = []core.Role{{Name: RolePublisher}, {Name: RoleSubscriber}}
+
+// Kinds implements core.Provider.
+func (p *Provider) Kinds() []core.KindSpec {
+	k := core.KindSpec{
+		MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL,
+		Roles: append([]core.Role(nil), roles...), DefaultRole: RoleSubscriber,
+	}
+	t, kit := k, k
+	t.Kind, t.RoomAllowed = KindToken04, true
+	kit.Kind, kit.NeedsRoom = KindKit, true
+	kit.Roles = append([]core.Role(nil), roles...)
+	return []core.KindSpec{t, kit}
+}
+
+// token04Options are the options of the token04 kind.
+type token04Options struct {
+	// StreamIDs lists the stream ids a publisher may publish.
+	StreamIDs []string `json:"stream_ids"`
+}
+
+// Issue implements core.Provider. It validates the grant itself, so it is
+// safe to call without a core.Service.
+func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
+	kit := g.Kind == KindKit
+	if !kit && g.Kind != KindToken04 {
+		return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %q", p.name, g.Kind)
+	}
+	if !validID(g.UserID, MaxUserIDLen, &idChars) {
+		return nil, core.Errorf(core.CodeInvalidUser, "user_id", "a ZEGO user id is 1 to %d ASCII letters, digits or %s", MaxUserIDLen, idPunct)
+	}
+	if g.Room == "" && kit {
+		return nil, core.Errorf(core.CodeInvalidRoom, "room", "a room is required for %s", KindKit)
+	}
+	if g.Room != "" && !validID(g.Room, MaxRoomIDLen, &idChars) {
+		return nil, core.Errorf(core.CodeInvalidRoom, "room", "a ZEGO room id is 1 to %d ASCII letters, digits or %s", MaxRoomIDLen, idPunct)
+	}
+	role := g.Role
+	if role == "" {
+		role = RoleSubscriber
+	}
+	switch {
+	case role != RolePublisher && role != RoleSubscriber:
+		return nil, core.Errorf(core.CodeInvalidRole, "role", "the role must be %s or %s", RolePublisher, RoleSubscriber)
+	case role == RolePublisher && g.Room == "":
+		return nil, core.Errorf(core.CodeInvalidRole, "role", "a role needs a room")
+	}
+	ttl, err := checkTTL(g.TTL)
+	if err != nil {
+		return nil, err
+	}
+	streams, err := p.streamIDs(g, kit, role)
+	if err != nil {
+		return nil, err
+	}
+	name := g.Identity.DisplayName
+	if name == "" {
+		name = g.UserID
+	}
+	if kit && (len(name) > MaxUserNameLen || !utf8.ValidString(name)) {
+		return nil, core.Errorf(core.CodeInvalidUser, "user_name", "the display name must be valid UTF-8 of at most %d bytes", MaxUserNameLen)
+	}
+	if g.Rand == nil || g.Now.IsZero() {
+		return nil, errors.New("zego: the grant has no clock or randomness source")
+	}
+
+	s := getScratch()
+	defer putScratch(s)
+	prm := Params{AppID: p.appID, UserID: g.UserID, CTime: g.Now.Unix(), Effective: int64(ttl / time.Second), Mode: p.mode}
+	if prm.Nonce, prm.IV, err = p.random(g.Rand, s); err != nil {
+		return nil, err
+	}
+	var payload payloadWriter = stringPayload("")
+	if g.Room != "" {
+		priv := RoomPrivilege{RoomID: g.Room, Login: true, Publish: role == RolePublisher, StreamIDs: streams}
+		s.payload = priv.appendJSON(s.payload[:0])
+		payload = bytesPayload(s.payload)
+	}
+	out, err := p.keys[0].appendToken(s.out[:0], s, &prm, payload)
+	if err == nil && kit {
+		out, err = appendKitPart(out, s, &Kit{AppID: p.appID, UserID: g.UserID, RoomID: g.Room, UserName: name})
+	}
+	s.out = out
+	if err != nil {
+		return nil, err
+	}
+	token := string(out)
+
+	c := &core.Credential{
+		Token: token, AppID: p.appIDStr, UserID: g.UserID, Room: g.Room,
+		IssuedAt: time.Unix(prm.CTime, 0).UTC(), ExpiresAt: time.Unix(prm.CTime+prm.Effective, 0).UTC(),
+	}
+	switch {
+	case kit:
+		c.Role = role
+		c.Join = map[string]any{"appID": p.appIDAny, "roomID": g.Room, "userID": g.UserID, "userName": name, "kitToken": token}
+	case g.Room != "":
+		c.Role = role
+		c.Join = map[string]any{"appID": p.appIDAny, "userID": g.UserID, "token": token, "roomID": g.Room}
+	default:
+		c.Join = map[string]any{"appID": p.appIDAny, "userID": g.UserID, "token": token}
+	}
+	return c, nil
+}
+
+// checkTTL applies the lifetime limits; 0 means DefaultTTL.
+func checkTTL(ttl time.Duration) (time.Duration, error) {
+	switch {
+	case ttl == 0:
+		return DefaultTTL, nil
+	case ttl < MinTTL:
+		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(MinTTL/time.Second))
+	case ttl > MaxTTL:
+		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(MaxTTL/time.Second))
+	case ttl%time.Second != 0:
+		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
+	}
+	return ttl, nil
+}
+
+// streamIDs decodes and checks the options of the grant.
+func (p *Provider) streamIDs(g core.Grant, kit bool, role string) ([]string, error) {
+	if kit {
+		return nil, core.DecodeOptions(g.Options, &struct{}{})
+	}
+	var o token04Options
+	if err := core.DecodeOptions(g.Options, &o); err != nil || o.StreamIDs == nil {
+		return nil, err
+	}
+	const field = "options.stream_ids"
+	switch {
+	case g.Room == "":
+		return nil, core.Errorf(core.CodeInvalidOption, field, "stream ids need a room")
+	case role != RolePublisher:
+		return nil, core.Errorf(core.CodeInvalidOption, field, "stream ids only apply to the %s role", RolePublisher)
+	case len(o.StreamIDs) == 0:
+		return nil, core.Errorf(core.CodeInvalidOption, field, "list at least one stream id, or leave the option out")
+	case len(o.StreamIDs) > MaxStreamIDs:
+		return nil, core.Errorf(core.CodeInvalidOption, field, "at most %d stream ids", MaxStreamIDs)
+	}
+	seen := make(map[string]bool, len(o.StreamIDs))
+	for i, id := range o.StreamIDs {
+		f := field + "[" + strconv.Itoa(i) + "]"
+		if !validID(id, MaxStreamIDLen, &streamChars) {
+			return nil, core.Errorf(core.CodeInvalidOption, f, "a ZEGO stream id is 1 to %d ASCII letters, digits, '-' or '_'", MaxStreamIDLen)
+		}
+		if seen[id] {
+			return nil, core.Errorf(core.CodeInvalidOption, f, "duplicate stream id")
+		}
+		seen[id] = true
+	}
+	return o.StreamIDs, nil
+}
+
+// random draws the nonce and IV of one token into s.rand.
+func (p *Provider) random(r io.Reader, s *scratch) (int32, []byte, error) {
+	ivLen := p.mode.IVSize()
+	buf := s.rand[:cap(s.rand)]
+	if len(buf) < 4+ivLen+ivLen+8 {
+		buf = make([]byte, 4+ivLen+ivLen+8)
+		s.rand = buf[:0]
+	}
+	nonce, err := readNonce(r, buf[:4])
+	if err != nil {
+		return 0, nil, err
+	}
+	iv := buf[4 : 4+ivLen]
+	if err := readIV(p.mode, r, iv, buf[4+ivLen:]); err != nil {
+		return 0, nil, err
+	}
+	return nonce, iv, nil
+}
+
+// Verify implements core.Provider: it decrypts the token with the primary
+// secret, then the secondary, and checks the app id and the expiry
+// (now >= expire is expired). A Kit Token's kit part must agree with its
+// Token04 (app id, user, room).
+func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
+	if kind != KindToken04 && kind != KindKit {
+		return nil, fmt.Errorf("%w: provider %s has no kind %q", core.ErrMismatch, p.name, kind)
+	}
+	want := Expect{AppID: p.appID, Now: now}
+	var (
+		c   *Claims
+		kt  Kit
+		err error
+	)
+	for _, k := range p.keys {
+		if kind == KindKit {
+			kt, c, err = k.verifyKit(token, want)
+		} else {
+			c, err = k.decode(token)
+			if err == nil {
+				err = c.check(want, "")
+			}
+		}
+		if !errors.Is(err, core.ErrSignature) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &core.Verified{
+		Provider: p.name, Kind: kind, AppID: strconv.FormatUint(uint64(c.AppID), 10), UserID: c.UserID,
+		IssuedAt: time.Unix(c.CTime, 0).UTC(), ExpiresAt: time.Unix(c.Expire, 0).UTC(),
+		Claims: c.claimsMap(),
+	}
+	if priv, ok := c.Privilege(); ok {
+		v.Room = priv.RoomID
+	}
+	if kind == KindKit {
+		v.Room = kt.RoomID
+		v.Claims["kit"] = map[string]any{"userID": kt.UserID, "roomID": kt.RoomID, "userName": kt.UserName, "appID": kt.AppID}
+	}
+	return v, nil
+}
+
+// claimsMap returns the plaintext fields, the decoded payload when it is
+// JSON, and the mode.
+func (c *Claims) claimsMap() map[string]any {
+	m := map[string]any{
+		"app_id": c.AppID, "user_id": c.UserID, "ctime": c.CTime, "expire": c.Expire,
+		"nonce": c.Nonce, "payload": c.Payload, "mode": c.Mode.String(),
+	}
+	var dec any
+	if c.Payload != "" && json.Unmarshal([]byte(c.Payload), &dec) == nil {
+		m["payload_decoded"] = dec
+	}
+	return m
+}
