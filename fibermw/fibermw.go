@@ -16,8 +16,10 @@ import (
 	"context"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
@@ -105,4 +107,27 @@ func write(c *fiber.Ctx, resp httpapi.Response) error {
 		return nil
 	}
 	return c.Send(resp.Body)
+}
+
+// CORS returns middleware applying the rtctoken CORS option with fiber's
+// cors middleware. With the zero option it adds nothing.
+func CORS(opt httpapi.CORS) (fiber.Handler, error) {
+	c, err := opt.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	if !c.Enabled() {
+		return func(ctx *fiber.Ctx) error { return ctx.Next() }, nil
+	}
+	origins := strings.Join(c.AllowedOrigins, ",")
+	if c.AllowAnyOrigin {
+		origins = "*"
+	}
+	return cors.New(cors.Config{
+		AllowOrigins:     origins,
+		AllowMethods:     strings.Join(c.Methods(), ","),
+		AllowHeaders:     strings.Join(c.AllowedHeaders, ","),
+		AllowCredentials: c.AllowCredentials,
+		MaxAge:           int(c.MaxAge / time.Second),
+	}), nil
 }

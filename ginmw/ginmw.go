@@ -16,6 +16,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 )
@@ -107,4 +108,24 @@ func write(c *gin.Context, resp httpapi.Response) {
 	if c.Request.Method != "HEAD" {
 		_, _ = c.Writer.Write(resp.Body)
 	}
+}
+
+// CORS returns middleware applying the rtctoken CORS option with
+// github.com/gin-contrib/cors. With the zero option it adds nothing.
+func CORS(opt httpapi.CORS) (gin.HandlerFunc, error) {
+	c, err := opt.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	if !c.Enabled() {
+		return func(ctx *gin.Context) { ctx.Next() }, nil
+	}
+	return cors.New(cors.Config{
+		AllowOrigins:     c.AllowedOrigins,
+		AllowAllOrigins:  c.AllowAnyOrigin,
+		AllowMethods:     c.Methods(),
+		AllowHeaders:     c.AllowedHeaders,
+		AllowCredentials: c.AllowCredentials,
+		MaxAge:           c.MaxAge,
+	}), nil
 }

@@ -17,7 +17,9 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/rs/cors"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
@@ -106,4 +108,28 @@ func write(w http.ResponseWriter, r *http.Request, resp httpapi.Response) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.Body)
 	}
+}
+
+// CORS returns middleware applying the rtctoken CORS option with
+// github.com/rs/cors. With the zero option it adds nothing and browsers keep
+// their same-origin rule.
+func CORS(opt httpapi.CORS) (func(http.Handler) http.Handler, error) {
+	c, err := opt.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	if !c.Enabled() {
+		return func(h http.Handler) http.Handler { return h }, nil
+	}
+	origins := c.AllowedOrigins
+	if c.AllowAnyOrigin {
+		origins = []string{"*"}
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins:   origins,
+		AllowedMethods:   c.Methods(),
+		AllowedHeaders:   c.AllowedHeaders,
+		AllowCredentials: c.AllowCredentials,
+		MaxAge:           int(c.MaxAge / time.Second),
+	}).Handler, nil
 }
