@@ -1,0 +1,431 @@
+package zoom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Name is the default provider name.
+const Name = "zoom"
+
+// Roles offered by both kinds. Host is elevated: the default authorizer
+// refuses it unless the host application allows it.
+const (
+	RoleParticipant = "participant" // role_type / role 0
+	RoleHost        = "host"        // role_type / role 1
+)
+
+// MaxIATSkew is the largest back-dating WithIATSkew accepts.
+const MaxIATSkew = 10 * time.Minute
+
+// Config configures a Provider with one Zoom SDK key pair.
+//
+// Zoom's Video SDK and Meeting SDK are different products with different
+// key pairs: a Video SDK key signs only Video SDK JWTs that Zoom accepts, a
+// Meeting SDK key (client id) only Meeting SDK JWTs. Set Kinds to the kind
+// your key pair is for. An application using both products configures two
+// providers, one per key pair, and gives one of them another name with
+// WithName (a Service refuses two providers with the same name).
+type Config struct {
+	// SDKKey is the public SDK key (Video SDK key, or Meeting SDK client
+	// id). It is written into every token and checked by Verify.
+	SDKKey string
+	// SDKSecret is the matching secret. Issuing signs with its UTF-8 bytes.
+	SDKSecret core.Secret
+	// SecondarySecret, when set, is also accepted by Verify, for rotation:
+	// make the new secret primary and keep the old one here until every
+	// token it signed has expired (48 h at most).
+	SecondarySecret core.Secret
+	// Kinds lists the kinds offered: KindVideo, KindMeeting or both.
+	// Empty means both, in that order.
+	Kinds []string
+}
+
+// Option configures a Provider.
+type Option interface{ apply(*settings) error }
+
+type optionFunc func(*settings) error
+
+func (f optionFunc) apply(s *settings) error { return f(s) }
+
+type settings struct {
+	name string
+	skew time.Duration
+}
+
+// WithIATSkew back-dates iat by d, so that a client whose clock runs up to
+// d fast does not see a token issued in its future. It is off by default.
+// d must be whole seconds in [0, MaxIATSkew].
+//
+// exp stays now+ttl: the lifetime a client gets is never shortened. Zoom
+// requires exp-iat to be within 1800 s..48 h, and exp-iat is now ttl+d, so
+// the largest TTL the kinds offer (KindSpec.MaxTTL) becomes 48 h - d; the
+// smallest stays 1800 s (exp-iat is then at least 1800 s + d). Credential
+// IssuedAt and Verified.IssuedAt report the back-dated iat of the token.
+func WithIATSkew(d time.Duration) Option {
+	return optionFunc(func(s *settings) error {
+		if d < 0 || d > MaxIATSkew || d%time.Second != 0 {
+			return fmt.Errorf("%w: zoom: iat skew %s: want whole seconds from 0 to %s", core.ErrConfig, d, MaxIATSkew)
+		}
+		s.skew = d
+		return nil
+	})
+}
+
+// WithName sets the provider name (default "zoom"): lower-case letters,
+// digits, '-' and '_'. Use it to configure a second key pair, such as
+// "zoom-meeting" next to a Video SDK "zoom".
+func WithName(name string) Option {
+	return optionFunc(func(s *settings) error {
+		if name == "" || len(name) > 64 || strings.TrimLeft(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+			return fmt.Errorf("%w: zoom: provider name %q: want lower-case letters, digits, '-' and '_'", core.ErrConfig, name)
+		}
+		s.name = name
+		return nil
+	})
+}
+
+// Provider issues and verifies Zoom Video SDK and Meeting SDK JWTs for one
+// key pair. It implements core.Provider and is safe for concurrent use.
+type Provider struct {
+	name           string
+	key            string
+	primary        *macKey
+	keys           []*macKey // primary, then secondary
+	video, meeting bool
+	kindOrder      []string
+	skew           int64 // seconds
+	maxTTL         time.Duration
+}
+
+var _ core.Provider = (*Provider)(nil)
+
+// New returns a Provider for cfg. Configuration errors wrap core.ErrConfig
+// and never contain the secrets.
+func New(cfg Config, opts ...Option) (*Provider, error) {
+	s := settings{name: Name}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.apply(&s); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkConfigText(cfg.SDKKey, "SDK key", 256); err != nil {
+		return nil, err
+	}
+	if cfg.SDKSecret.IsZero() {
+		return nil, fmt.Errorf("%w: zoom: SDK secret is empty", core.ErrConfig)
+	}
+	if err := checkConfigText(cfg.SDKSecret.Reveal(), "SDK secret", 1024); err != nil {
+		return nil, err
+	}
+	p := &Provider{
+		name: s.name, key: cfg.SDKKey, primary: newMACKey(cfg.SDKSecret.Reveal()),
+		skew: int64(s.skew / time.Second), maxTTL: MaxLifetime - s.skew,
+	}
+	p.keys = []*macKey{p.primary}
+	if !cfg.SecondarySecret.IsZero() {
+		if err := checkConfigText(cfg.SecondarySecret.Reveal(), "secondary SDK secret", 1024); err != nil {
+			return nil, err
+		}
+		p.keys = append(p.keys, newMACKey(cfg.SecondarySecret.Reveal()))
+	}
+	kinds := cfg.Kinds
+	if len(kinds) == 0 {
+		kinds = []string{KindVideo, KindMeeting}
+	}
+	for _, k := range kinds {
+		switch {
+		case k == KindVideo && !p.video:
+			p.video = true
+		case k == KindMeeting && !p.meeting:
+			p.meeting = true
+		default:
+			return nil, fmt.Errorf("%w: zoom: kind %q is unknown or listed twice (want %q and/or %q)", core.ErrConfig, k, KindVideo, KindMeeting)
+		}
+		p.kindOrder = append(p.kindOrder, k)
+	}
+	return p, nil
+}
+
+// checkConfigText refuses empty, over-long or non-UTF-8 values and any
+// whitespace or control character (a pasted newline, say). The value
+// itself never appears in the error.
+func checkConfigText(v, what string, max int) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("%w: zoom: %s is empty", core.ErrConfig, what)
+	case len(v) > max:
+		return fmt.Errorf("%w: zoom: %s is longer than %d bytes", core.ErrConfig, what, max)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%w: zoom: %s is not valid UTF-8", core.ErrConfig, what)
+	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return fmt.Errorf("%w: zoom: %s contains whitespace or a control character", core.ErrConfig, what)
+	}
+	return nil
+}
+
+// Name returns the provider name, "zoom" unless set by WithName.
+func (p *Provider) Name() string { return p.name }
+
+// AppID returns the SDK key.
+func (p *Provider) AppID() string { return p.key }
+
+// Kinds describes the configured kinds:
+//
+//   - "video": room = session name (tpc), required, 1..200 UTF-16 units;
+//     roles participant (default, role_type 0) and host (role_type 1,
+//     elevated); TTL 1800 s..48 h, default 2 h.
+//   - "meeting": room = meeting number, 9 to 11 ASCII digits, optional (no
+//     room issues a native SDK JWT without mn and role); same roles (role
+//     0/1) and TTLs.
+//
+// With WithIATSkew(d), MaxTTL is 48 h - d.
+func (p *Provider) Kinds() []core.KindSpec {
+	out := make([]core.KindSpec, 0, len(p.kindOrder))
+	for _, k := range p.kindOrder {
+		out = append(out, core.KindSpec{
+			Kind: k, MinTTL: MinLifetime, MaxTTL: p.maxTTL, DefaultTTL: DefaultLifetime,
+			Roles:       []core.Role{{Name: RoleParticipant}, {Name: RoleHost, Elevated: true}},
+			DefaultRole: RoleParticipant, NeedsRoom: k == KindVideo, RoomAllowed: true,
+		})
+	}
+	return out
+}
+
+func (p *Provider) offers(kind string) bool {
+	return (kind == KindVideo && p.video) || (kind == KindMeeting && p.meeting)
+}
+
+// videoOptions are the options of kind "video".
+type videoOptions struct {
+	SessionKey             string   `json:"session_key"`
+	GeoRegions             []string `json:"geo_regions"`
+	CloudRecordingOption   *int64   `json:"cloud_recording_option"`
+	CloudRecordingElection *int64   `json:"cloud_recording_election"`
+	TelemetryTrackingID    string   `json:"telemetry_tracking_id"`
+	VideoWebRTCMode        *int64   `json:"video_webrtc_mode"`
+	AudioWebRTCMode        *int64   `json:"audio_webrtc_mode"`
+}
+
+// meetingOptions are the options of kind "meeting".
+type meetingOptions struct {
+	VideoWebRTCMode *int64 `json:"video_webrtc_mode"`
+}
+
+func optFlag(v *int64) Flag {
+	if v == nil {
+		return Unset
+	}
+	return FlagOf(*v)
+}
+
+// Issue mints a Video SDK or Meeting SDK JWT for the grant. The token's iat
+// is g.Now (less the WithIATSkew back-dating) and its exp g.Now + g.TTL.
+//
+// Video Join: sessionName, signature, userName and, when set, sessionKey:
+// the arguments of client.join(topic, signature, userName). Meeting Join:
+// meetingNumber (web JWT only), signature, sdkKey, userName. userName is
+// the identity's display name when the grant is for the signed-in user,
+// the user id otherwise.
+func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !p.offers(g.Kind) {
+		return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %q", p.name, strings.ToValidUTF8(g.Kind, "?"))
+	}
+	role, err := roleNumber(g.Role)
+	if err != nil {
+		return nil, err
+	}
+	if g.Now.IsZero() {
+		return nil, errors.New("zoom: the grant has no issuance time")
+	}
+	if g.TTL%time.Second != 0 || g.TTL < MinLifetime || g.TTL > p.maxTTL {
+		return nil, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds from %d to %d",
+			int64(MinLifetime/time.Second), int64(p.maxTTL/time.Second))
+	}
+	now := g.Now.Unix()
+	iat, exp := now-p.skew, now+int64(g.TTL/time.Second)
+	if g.UserID == "" || !plainText(g.UserID) {
+		return nil, core.Errorf(core.CodeInvalidUser, "user_id", "user id is required and must be printable UTF-8")
+	}
+	if !plainText(g.Room) {
+		return nil, core.Errorf(core.CodeInvalidRoom, "room", "room must be printable UTF-8")
+	}
+	c := &core.Credential{
+		AppID: p.key, UserID: g.UserID, Room: g.Room, Role: g.Role,
+		IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(exp, 0).UTC(),
+	}
+	if c.Role == "" {
+		c.Role = RoleParticipant
+	}
+	if g.Kind == KindVideo {
+		err = p.issueVideo(c, &g, role, iat, exp)
+	} else {
+		err = p.issueMeeting(c, &g, role, iat, exp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, exp int64) error {
+	v := VideoClaims{AppKey: p.key, RoleType: role, Topic: g.Room, IssuedAt: iat, ExpiresAt: exp, UserIdentity: g.UserID}
+	if len(g.Options) > 0 {
+		var o videoOptions
+		if err := core.DecodeOptions(g.Options, &o); err != nil {
+			return err
+		}
+		if !plainText(o.SessionKey) {
+			return core.Errorf(core.CodeInvalidOption, "options.session_key", "session_key must be printable UTF-8")
+		}
+		if !plainText(o.TelemetryTrackingID) {
+			return core.Errorf(core.CodeInvalidOption, "options.telemetry_tracking_id", "telemetry_tracking_id must be printable UTF-8")
+		}
+		if o.GeoRegions != nil && len(o.GeoRegions) == 0 {
+			return core.Errorf(core.CodeInvalidOption, "options.geo_regions", "geo_regions must list at least one region")
+		}
+		v.SessionKey, v.GeoRegions, v.TelemetryTrackingID = o.SessionKey, o.GeoRegions, o.TelemetryTrackingID
+		v.CloudRecordingOption, v.CloudRecordingElection = optFlag(o.CloudRecordingOption), optFlag(o.CloudRecordingElection)
+		v.VideoWebRTCMode, v.AudioWebRTCMode = optFlag(o.VideoWebRTCMode), optFlag(o.AudioWebRTCMode)
+	}
+	tok, err := signVideo(p.primary, &v)
+	if err != nil {
+		return err
+	}
+	c.Token = tok
+	c.Join = map[string]any{"sessionName": g.Room, "signature": tok, "userName": userName(g)}
+	if v.SessionKey != "" {
+		c.Join["sessionKey"] = v.SessionKey
+	}
+	return nil
+}
+
+func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat, exp int64) error {
+	m := MeetingClaims{SDKKey: p.key, IssuedAt: iat, ExpiresAt: exp}
+	switch {
+	case g.Room != "":
+		if !meetingNumber(g.Room) {
+			return core.Errorf(core.CodeInvalidRoom, "room", "a Zoom meeting number is 9 to 11 digits")
+		}
+		m.MeetingNumber, m.Role = MeetingNumber{Text: g.Room}, FlagOf(int64(role))
+	case role != 0:
+		return core.Errorf(core.CodeInvalidRoom, "room", "role %s needs a meeting number", RoleHost)
+	default:
+		c.Role = "" // a native SDK JWT carries no role
+	}
+	if len(g.Options) > 0 {
+		var o meetingOptions
+		if err := core.DecodeOptions(g.Options, &o); err != nil {
+			return err
+		}
+		m.VideoWebRTCMode = optFlag(o.VideoWebRTCMode)
+	}
+	tok, err := signMeeting(p.primary, &m)
+	if err != nil {
+		return err
+	}
+	c.Token = tok
+	c.Join = map[string]any{"signature": tok, "sdkKey": p.key, "userName": userName(g)}
+	if g.Room != "" {
+		c.Join["meetingNumber"] = g.Room
+	}
+	return nil
+}
+
+func roleNumber(name string) (int, error) {
+	switch name {
+	case RoleParticipant, "":
+		return 0, nil
+	case RoleHost:
+		return 1, nil
+	}
+	return 0, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RoleParticipant, RoleHost)
+}
+
+// userName is the display name when the grant is for the signed-in user
+// (another user's grant must not carry the caller's name), else the user id.
+func userName(g *core.Grant) string {
+	if g.Identity.DisplayName != "" && g.Identity.UserID == g.UserID {
+		return g.Identity.DisplayName
+	}
+	return g.UserID
+}
+
+func meetingNumber(s string) bool {
+	if len(s) < 9 || len(s) > 11 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainText reports whether s is valid UTF-8 without control characters or
+// U+2028/U+2029, the rule the service applies to user ids and rooms.
+func plainText(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// Verify checks a token of the given kind against the SDK key and the
+// primary, then the secondary secret, at time now. Errors wrap
+// core.ErrMalformed, ErrSignature, ErrMismatch (another SDK key, another
+// kind, a broken Zoom rule) or ErrExpired (now >= exp); see the package
+// function Verify. A kind the provider does not offer is an *core.Error
+// with code unknown_kind that also wraps core.ErrMismatch.
+//
+// Verified: AppID is the SDK key, UserID user_identity (video; empty for
+// meeting), Room tpc or mn, IssuedAt iat, ExpiresAt exp, Claims every claim.
+func (p *Provider) Verify(ctx context.Context, kind, token string, now time.Time) (*core.Verified, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !p.offers(kind) {
+		return nil, &core.Error{Code: core.CodeUnknownKind, Field: "kind", Message: "provider " + p.name + " has no such kind", Err: core.ErrMismatch}
+	}
+	t, err := verify(token, kind, p.key, now, p.keys)
+	if err != nil {
+		return nil, err
+	}
+	iat, exp := t.times()
+	v := &core.Verified{
+		Provider: p.name, Kind: kind, AppID: t.AppKey(),
+		IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(exp, 0).UTC(), Claims: t.Claims,
+	}
+	if t.Video != nil {
+		v.UserID, v.Room = t.Video.UserIdentity, t.Video.Topic
+	} else {
+		v.Room = t.Meeting.MeetingNumber.Text
+	}
+	return v, nil
+}
