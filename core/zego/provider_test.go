@@ -1,0 +1,405 @@
+package zego
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+const (
+	testAppID     = 1234567890
+	testSecret    = "fa94dd0f974cf2e293728a526b028271"
+	testSecondary = "0123456789abcdef0123456789abcdef"
+)
+
+var testNow = time.Unix(1700000000, 0)
+
+// seededRand is a deterministic randomness source for tests.
+func seededRand(seed uint64) *rand.ChaCha8 {
+	var s [32]byte
+	s[0] = byte(seed)
+	s[1] = byte(seed >> 8)
+	return rand.NewChaCha8(s)
+}
+
+func newTestProvider(t testing.TB, cfg Config) *Provider {
+	t.Helper()
+	if cfg.AppID == 0 {
+		cfg.AppID = testAppID
+	}
+	if cfg.ServerSecret.IsZero() {
+		cfg.ServerSecret = core.NewSecret(testSecret)
+	}
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return p
+}
+
+func newTestService(t testing.TB, p core.Provider) *core.Service {
+	t.Helper()
+	svc, err := core.NewService([]core.Provider{p},
+		core.WithClock(func() time.Time { return testNow }),
+		core.WithRand(seededRand(1)))
+	if err != nil {
+		t.Fatalf("NewService: %v", err)
+	}
+	return svc
+}
+
+func TestNewConfigErrors(t *testing.T) {
+	secret := core.NewSecret(testSecret)
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		opts []Option
+	}{
+		{"no app id", Config{ServerSecret: secret}, nil},
+		{"no secret", Config{AppID: 1}, nil},
+		{"short secret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret[:31])}, nil},
+		{"long secret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret + "x")}, nil},
+		{"non-ASCII 33-byte secret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret[:31] + "é")}, nil},
+		{"bad secondary", Config{AppID: 1, ServerSecret: secret, SecondarySecret: core.NewSecret("short")}, nil},
+		{"bad mode", Config{AppID: 1, ServerSecret: secret, Mode: 7}, nil},
+		{"empty name", Config{AppID: 1, ServerSecret: secret}, []Option{WithName("")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(tc.cfg, tc.opts...)
+			if !errors.Is(err, core.ErrConfig) {
+				t.Fatalf("New: %v, want ErrConfig", err)
+			}
+			for _, s := range []string{testSecret, testSecret[:31], "short"} {
+				if strings.Contains(err.Error(), s) {
+					t.Fatalf("config error leaks the secret: %v", err)
+				}
+			}
+		})
+	}
+	p, err := New(Config{AppID: 7, ServerSecret: secret}, WithName("zego-eu"), nil)
+	if err != nil || p.Name() != "zego-eu" || p.AppID() != "7" {
+		t.Fatalf("New with name: %v %v", p, err)
+	}
+}
+
+func TestKinds(t *testing.T) {
+	p := newTestProvider(t, Config{})
+	if p.Name() != "zego" || p.AppID() != "1234567890" {
+		t.Fatalf("Name/AppID = %q/%q", p.Name(), p.AppID())
+	}
+	kinds := p.Kinds()
+	if len(kinds) != 2 || kinds[0].Kind != KindToken04 || kinds[1].Kind != KindKit {
+		t.Fatalf("kinds %+v", kinds)
+	}
+	for _, k := range kinds {
+		if k.MinTTL != time.Minute || k.MaxTTL != 24*time.Hour || k.DefaultTTL != time.Hour || k.DefaultRole != RoleSubscriber || k.ServerOnly {
+			t.Errorf("%s: %+v", k.Kind, k)
+		}
+		for _, r := range []string{RolePublisher, RoleSubscriber} {
+			if role, ok := k.Role(r); !ok || role.Elevated {
+				t.Errorf("%s: role %s: %v %v", k.Kind, r, role, ok)
+			}
+		}
+	}
+	if kinds[0].NeedsRoom || !kinds[0].RoomAllowed || !kinds[1].NeedsRoom {
+		t.Fatalf("room rules: %+v", kinds)
+	}
+	kinds[1].Roles[0].Name = "mutated"
+	if p.Kinds()[1].Roles[0].Name != RolePublisher {
+		t.Fatal("Kinds returns shared role slices")
+	}
+}
+
+// TestIssueThroughService issues every kind via core.Service and checks
+// the credential, the Join map and that Verify reads it back.
+func TestIssueThroughService(t *testing.T) {
+	for _, mode := range []Mode{ModeCBC, ModeGCM} {
+		p := newTestProvider(t, Config{Mode: mode})
+		svc := newTestService(t, p)
+		id := core.Identity{UserID: "alice", DisplayName: "Alice Ü"}
+		for _, tc := range []struct {
+			name string
+			req  core.Request
+			join map[string]any
+			priv *RoomPrivilege
+		}{
+			{"basic", core.Request{Provider: "zego", Kind: KindToken04},
+				map[string]any{"appID": uint32(testAppID), "userID": "alice"}, nil},
+			{"room subscriber", core.Request{Provider: "zego", Kind: KindToken04, Room: "room-1"},
+				map[string]any{"appID": uint32(testAppID), "userID": "alice", "roomID": "room-1"},
+				&RoomPrivilege{RoomID: "room-1", Login: true}},
+			{"room publisher streams", core.Request{Provider: "zego", Kind: KindToken04, Room: "room-1", Role: RolePublisher, TTL: 2 * time.Hour,
+				Options: json.RawMessage(`{"stream_ids":["s-1","s_2"]}`)},
+				map[string]any{"appID": uint32(testAppID), "userID": "alice", "roomID": "room-1"},
+				&RoomPrivilege{RoomID: "room-1", Login: true, Publish: true, StreamIDs: []string{"s-1", "s_2"}}},
+			{"kit", core.Request{Provider: "zego", Kind: KindKit, Room: "room-1", Role: RolePublisher},
+				map[string]any{"appID": uint32(testAppID), "userID": "alice", "roomID": "room-1", "userName": "Alice Ü"},
+				&RoomPrivilege{RoomID: "room-1", Login: true, Publish: true}},
+		} {
+			t.Run(mode.String()+"/"+tc.name, func(t *testing.T) {
+				c, err := svc.Issue(context.Background(), id, tc.req)
+				if err != nil {
+					t.Fatalf("Issue: %v", err)
+				}
+				ttl := tc.req.TTL
+				if ttl == 0 {
+					ttl = time.Hour
+				}
+				if c.Provider != "zego" || c.Kind != tc.req.Kind || c.AppID != "1234567890" || c.UserID != "alice" || c.Room != tc.req.Room ||
+					!c.IssuedAt.Equal(testNow) || !c.ExpiresAt.Equal(testNow.Add(ttl)) {
+					t.Fatalf("credential %+v", c)
+				}
+				if wantRole := map[bool]string{true: RoleSubscriber, false: ""}[tc.req.Room != ""]; tc.req.Role == "" && c.Role != wantRole {
+					t.Fatalf("role %q, want %q", c.Role, wantRole)
+				}
+				tokenKey := "token"
+				if tc.req.Kind == KindKit {
+					tokenKey = "kitToken"
+				}
+				tc.join[tokenKey] = c.Token
+				if len(c.Join) != len(tc.join) {
+					t.Fatalf("join %v, want %v", c.Join, tc.join)
+				}
+				for k, v := range tc.join {
+					if c.Join[k] != v {
+						t.Fatalf("join[%s] = %#v, want %#v", k, c.Join[k], v)
+					}
+				}
+				v, err := p.Verify(context.Background(), tc.req.Kind, c.Token, testNow)
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				if v.Provider != "zego" || v.Kind != tc.req.Kind || v.AppID != "1234567890" || v.UserID != "alice" || v.Room != tc.req.Room ||
+					!v.IssuedAt.Equal(c.IssuedAt) || !v.ExpiresAt.Equal(c.ExpiresAt) || v.Claims["mode"] != mode.String() {
+					t.Fatalf("verified %+v", v)
+				}
+				cl, err := DecodeToken04(strings.Split(c.Token, "#")[0], []byte(testSecret))
+				if err != nil || cl.Mode != mode {
+					t.Fatalf("DecodeToken04: %v %v", cl, err)
+				}
+				priv, ok := cl.Privilege()
+				switch {
+				case tc.priv == nil && (ok || cl.Payload != ""):
+					t.Fatalf("basic token carries payload %q", cl.Payload)
+				case tc.priv != nil && (!ok || priv.Payload() != tc.priv.Payload()):
+					t.Fatalf("privilege %+v, want %+v", priv, *tc.priv)
+				}
+				if tc.req.Kind == KindKit {
+					kit := v.Claims["kit"].(map[string]any)
+					if kit["userName"] != "Alice Ü" || kit["roomID"] != "room-1" {
+						t.Fatalf("kit claims %v", kit)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestIssueDeterministic(t *testing.T) {
+	p := newTestProvider(t, Config{})
+	g := core.Grant{Kind: KindToken04, UserID: "user1", Now: testNow, Rand: seededRand(9), TTL: time.Hour}
+	a, err := p.Issue(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Rand = seededRand(9)
+	b, _ := p.Issue(context.Background(), g)
+	g.Rand = seededRand(10)
+	c, _ := p.Issue(context.Background(), g)
+	if a.Token != b.Token || a.Token == c.Token {
+		t.Fatalf("same seed must give the same token, another seed another")
+	}
+	// The IV is drawn from the [0-9a-z] alphabet, as the official generator's.
+	f, err := parseFraming(a.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range f.iv {
+		if !strings.ContainsRune(ivAlphabet, rune(ch)) {
+			t.Fatalf("iv %q outside the alphabet", f.iv)
+		}
+	}
+	cl, _ := DecodeToken04(a.Token, []byte(testSecret))
+	if cl.Nonce < 0 {
+		t.Fatalf("nonce %d is negative", cl.Nonce)
+	}
+}
+
+func TestVerifyKeyRotation(t *testing.T) {
+	ctx := context.Background()
+	oldP := newTestProvider(t, Config{ServerSecret: core.NewSecret(testSecondary)})
+	newP := newTestProvider(t, Config{SecondarySecret: core.NewSecret(testSecondary)})
+	other := newTestProvider(t, Config{ServerSecret: core.NewSecret(strings.Repeat("x", 32))})
+	for _, kind := range []string{KindToken04, KindKit} {
+		g := core.Grant{Kind: kind, UserID: "bob", Room: "r1", Now: testNow, Rand: seededRand(3), TTL: time.Hour}
+		byOld, err := oldP.Issue(ctx, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byNew, _ := newP.Issue(ctx, g)
+		for name, tok := range map[string]string{"primary": byNew.Token, "secondary": byOld.Token} {
+			if v, err := newP.Verify(ctx, kind, tok, testNow); err != nil || v.UserID != "bob" || v.Room != "r1" {
+				t.Errorf("%s/%s: %v %v", kind, name, v, err)
+			}
+		}
+		if _, err := oldP.Verify(ctx, kind, byNew.Token, testNow); !errors.Is(err, core.ErrSignature) {
+			t.Errorf("%s: old provider accepted a token of the new secret: %v", kind, err)
+		}
+		if _, err := other.Verify(ctx, kind, byNew.Token, testNow); !errors.Is(err, core.ErrSignature) {
+			t.Errorf("%s: unrelated secret: %v", kind, err)
+		}
+		if _, err := newP.Verify(ctx, kind, byNew.Token, testNow.Add(time.Hour)); !errors.Is(err, core.ErrExpired) {
+			t.Errorf("%s: at expiry: %v", kind, err)
+		}
+	}
+}
+
+func TestVerifyErrors(t *testing.T) {
+	ctx := context.Background()
+	p := newTestProvider(t, Config{})
+	otherApp := newTestProvider(t, Config{AppID: 42})
+	g := core.Grant{Kind: KindToken04, UserID: "bob", Room: "r1", Now: testNow, Rand: seededRand(3), TTL: time.Hour}
+	tok, _ := otherApp.Issue(ctx, g)
+	if _, err := p.Verify(ctx, KindToken04, tok.Token, testNow); !errors.Is(err, core.ErrMismatch) {
+		t.Errorf("other app: %v", err)
+	}
+	g.Kind = KindKit
+	kit, _ := p.Issue(ctx, g)
+	if _, err := p.Verify(ctx, KindToken04, kit.Token, testNow); !errors.Is(err, core.ErrMalformed) {
+		t.Errorf("kit token as token04: %v", err)
+	}
+	if _, err := p.Verify(ctx, "rtc", kit.Token, testNow); !errors.Is(err, core.ErrMismatch) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	// A kit part claiming another user or room than the Token04.
+	tok04, k, _ := ParseKitToken(kit.Token)
+	for name, mut := range map[string]func(*Kit){
+		"user": func(k *Kit) { k.UserID = "mallory" },
+		"room": func(k *Kit) { k.RoomID = "r2" },
+		"app":  func(k *Kit) { k.AppID = 42 },
+	} {
+		k2 := k
+		mut(&k2)
+		forged, err := KitToken(tok04, k2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Verify(ctx, KindKit, forged, testNow); !errors.Is(err, core.ErrMismatch) {
+			t.Errorf("kit %s swapped: %v", name, err)
+		}
+	}
+	for _, bad := range []string{"", "04", "#", "04AAAA#", kit.Token + "#x", "05" + kit.Token[2:], kit.Token[:len(kit.Token)-4]} {
+		if _, err := p.Verify(ctx, KindKit, bad, testNow); !errors.Is(err, core.ErrMalformed) {
+			t.Errorf("Verify(%q): %v, want ErrMalformed", bad, err)
+		}
+	}
+}
+
+// TestIssueValidation checks every input-validation error code and field,
+// both through the service and calling Issue directly.
+func TestIssueValidation(t *testing.T) {
+	ctx := context.Background()
+	p := newTestProvider(t, Config{})
+	svc := newTestService(t, p)
+	long := func(n int) string { return strings.Repeat("a", n) }
+	streams := func(n int) string {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = "s" + long(i+1)
+		}
+		b, _ := json.Marshal(map[string]any{"stream_ids": ids})
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name        string
+		user, room  string
+		kind, role  string
+		ttl         time.Duration
+		opts        string
+		displayName string
+		code        core.Code
+		field       string
+	}{
+		{name: "user too long", user: long(65), code: core.CodeInvalidUser, field: "user_id"},
+		{name: "user percent", user: "a%b", code: core.CodeInvalidUser, field: "user_id"},
+		{name: "user space", user: "a b", code: core.CodeInvalidUser, field: "user_id"},
+		{name: "user non-ASCII", user: "josé", code: core.CodeInvalidUser, field: "user_id"},
+		{name: "room too long", room: long(129), code: core.CodeInvalidRoom, field: "room"},
+		{name: "room quote", room: `r"1`, code: core.CodeInvalidRoom, field: "room"},
+		{name: "kit without room", kind: KindKit, code: core.CodeInvalidRoom, field: "room"},
+		{name: "unknown role", room: "r", role: "host", code: core.CodeInvalidRole, field: "role"},
+		{name: "publisher without room", role: RolePublisher, code: core.CodeInvalidRole, field: "role"},
+		{name: "ttl too short", ttl: 59 * time.Second, code: core.CodeInvalidTTL, field: "ttl"},
+		{name: "ttl too long", ttl: 24*time.Hour + time.Second, code: core.CodeInvalidTTL, field: "ttl"},
+		{name: "ttl fraction", ttl: 90*time.Second + time.Millisecond, code: core.CodeInvalidTTL, field: "ttl"},
+		{name: "unknown option", room: "r", opts: `{"privilege":1}`, code: core.CodeInvalidOption, field: "options.privilege"},
+		{name: "kit option", kind: KindKit, room: "r", role: RolePublisher, opts: `{"stream_ids":["a"]}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
+		{name: "streams wrong type", room: "r", role: RolePublisher, opts: `{"stream_ids":"a"}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
+		{name: "streams without room", opts: `{"stream_ids":["a"]}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
+		{name: "streams for subscriber", room: "r", opts: `{"stream_ids":["a"]}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
+		{name: "streams empty", room: "r", role: RolePublisher, opts: `{"stream_ids":[]}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
+		{name: "streams too many", room: "r", role: RolePublisher, opts: streams(33), code: core.CodeInvalidOption, field: "options.stream_ids"},
+		{name: "stream bad char", room: "r", role: RolePublisher, opts: `{"stream_ids":["a","b.c"]}`, code: core.CodeInvalidOption, field: "options.stream_ids[1]"},
+		{name: "stream too long", room: "r", role: RolePublisher, opts: `{"stream_ids":["` + long(257) + `"]}`, code: core.CodeInvalidOption, field: "options.stream_ids[0]"},
+		{name: "stream duplicate", room: "r", role: RolePublisher, opts: `{"stream_ids":["a","a"]}`, code: core.CodeInvalidOption, field: "options.stream_ids[1]"},
+		{name: "name too long", kind: KindKit, room: "r", displayName: long(257), code: core.CodeInvalidUser, field: "user_name"},
+		{name: "name invalid UTF-8", kind: KindKit, room: "r", displayName: "a\xffb", code: core.CodeInvalidUser, field: "user_name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.user == "" {
+				tc.user = "alice"
+			}
+			if tc.kind == "" {
+				tc.kind = KindToken04
+			}
+			check := func(how string, err error) {
+				t.Helper()
+				var e *core.Error
+				if !errors.As(err, &e) || e.Code != tc.code || e.Field != tc.field {
+					t.Fatalf("%s: %v, want %s (%s)", how, err, tc.code, tc.field)
+				}
+			}
+			g := core.Grant{Kind: tc.kind, UserID: tc.user, Room: tc.room, Role: tc.role, TTL: tc.ttl,
+				Options: json.RawMessage(tc.opts), Identity: core.Identity{UserID: tc.user, DisplayName: tc.displayName}, Now: testNow, Rand: seededRand(1)}
+			_, err := p.Issue(ctx, g)
+			check("Issue", err)
+			// The service checks some of these first, with the same code and field.
+			_, err = svc.Issue(ctx, g.Identity, core.Request{Provider: "zego", Kind: tc.kind, Room: tc.room, Role: tc.role, TTL: tc.ttl, Options: g.Options})
+			check("Service.Issue", err)
+		})
+	}
+	if _, err := p.Issue(ctx, core.Grant{Kind: "rtc", UserID: "a", Now: testNow, Rand: seededRand(1)}); core.CodeOf(err) != core.CodeUnknownKind {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if _, err := p.Issue(ctx, core.Grant{Kind: KindToken04, UserID: "a", Now: testNow}); err == nil {
+		t.Errorf("no randomness source: accepted")
+	}
+	if _, err := p.Issue(ctx, core.Grant{Kind: KindToken04, UserID: "a", Now: testNow, Rand: strings.NewReader("ab")}); err == nil {
+		t.Errorf("short randomness: accepted")
+	}
+	// The boundaries themselves are accepted.
+	for _, g := range []core.Grant{
+		{Kind: KindToken04, UserID: long(64), Room: long(128), TTL: time.Minute},
+		{Kind: KindToken04, UserID: "u~!@#$^&*()_+=-`;',.<>/\\", Room: "r~!@#$^&*()_+=-`;',.<>/\\", TTL: 24 * time.Hour},
+		{Kind: KindToken04, UserID: "u", Room: "r", Role: RolePublisher, Options: json.RawMessage(streams(32))},
+		{Kind: KindToken04, UserID: "u", Room: "r", Role: RolePublisher, Options: json.RawMessage(`{"stream_ids":["` + long(256) + `"]}`)},
+		{Kind: KindToken04, UserID: "u", Role: RoleSubscriber},
+		{Kind: KindKit, UserID: "u", Room: "r", Identity: core.Identity{DisplayName: strings.Repeat("李", 85)}},
+	} {
+		g.Now, g.Rand = testNow, seededRand(2)
+		c, err := p.Issue(ctx, g)
+		if err != nil {
+			t.Errorf("Issue(%+v): %v", g, err)
+			continue
+		}
+		if _, err := p.Verify(ctx, g.Kind, c.Token, testNow); err != nil {
+			t.Errorf("Verify: %v", err)
+		}
+	}
+}
