@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/adler32"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -87,8 +88,12 @@ type scratch struct {
 
 // NewSigner returns a Signer for the application sdkAppID and its secret
 // key (the console "SDKSecretKey"; its bytes as given are the HMAC key,
-// a hex key is not decoded). The key must not be empty.
+// a hex key is not decoded). Neither may be zero. Errors wrap
+// core.ErrConfig.
 func NewSigner(sdkAppID uint64, key core.Secret, style Style) (*Signer, error) {
+	if sdkAppID == 0 {
+		return nil, fmt.Errorf("%w: tencent: SDKAppID is required", core.ErrConfig)
+	}
 	if key.IsZero() {
 		return nil, fmt.Errorf("%w: tencent: empty secret key", core.ErrConfig)
 	}
@@ -109,7 +114,13 @@ func (s *Signer) Style() Style { return s.style }
 
 // UserSig issues a UserSig for userID, valid for expire seconds from now
 // (TLS.time = now in unix seconds, TLS.expire = expire), like the vendor's
-// GenUserSig.
+// GenUserSig. The token is valid until TLS.time + TLS.expire inclusive.
+//
+// Every issuing method refuses what would make a token no verifier
+// accepts: a user id that is not valid UTF-8, a time not after 1970, and
+// a negative or overflowing expire (*core.Error values). Anything else the
+// vendor generator accepts is accepted; the [Provider] enforces Tencent's
+// documented limits.
 func (s *Signer) UserSig(userID string, expire int64, now time.Time) (string, error) {
 	return s.issue(userID, expire, now.Unix(), nil, nil)
 }
@@ -153,6 +164,13 @@ func (s *Signer) put(sc *scratch) {
 // issue builds a token. The userbuf is either opaque (userbuf) or built
 // from m into the scratch buffer; an empty userbuf counts as none.
 func (s *Signer) issue(userID string, expire, now int64, userbuf []byte, m *PrivateMap) (string, error) {
+	if now <= 0 {
+		// The v1.4 layout would leave TLS.time out.
+		return "", core.Errorf(core.CodeInvalidRequest, "", "the issue time must be after 1970")
+	}
+	if expire < 0 || expire > math.MaxInt64-now {
+		return "", core.Errorf(core.CodeInvalidTTL, "ttl", "expire must be between 0 and %d seconds", int64(math.MaxInt64-now))
+	}
 	if !utf8.ValidString(userID) {
 		// encoding/json would replace the invalid bytes in the JSON but not
 		// in the signed text: the token could never verify.

@@ -289,7 +289,7 @@ func parseJSON(text []byte) (*Claims, error) {
 		return nil, fmt.Errorf("%w: tencent: TLS.ver is not %q", core.ErrMalformed, Version)
 	case !haveApp || !haveTime || !haveSig:
 		return nil, fmt.Errorf("%w: tencent: TLS.sdkappid, TLS.time and TLS.sig are required", core.ErrMalformed)
-	case c.Time < 0 || c.Expire < 0 && c.Time+c.Expire > c.Time || c.Expire > 0 && c.Time+c.Expire < c.Time:
+	case c.Time < 0 || c.Expire > 0 && c.Time+c.Expire < c.Time: // a negative expire is merely expired
 		return nil, fmt.Errorf("%w: tencent: TLS.time/TLS.expire out of range", core.ErrMalformed)
 	}
 	return c, nil
