@@ -1,0 +1,98 @@
+package fibermw_test
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/fibermw"
+	"github.com/rtctoken/rtctoken/internal/conformance"
+)
+
+// hostAuth is the test host's own auth middleware: it stores the identity
+// in a fiber local.
+func hostAuth(c *fiber.Ctx) error {
+	if id := conformance.HostIdentity(func(h string) string { return c.Get(h) }); id != nil {
+		c.Locals(conformance.UserKey{}, *id)
+	}
+	return c.Next()
+}
+
+func newApp(api *httpapi.API) *fiber.App {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(hostAuth)
+	fibermw.Mount(app.Group("/rtc"), api)
+	app.Get("/health", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/me", fibermw.Attach(api), func(c *fiber.Ctx) error {
+		b, ok := fibermw.Credentials(c)
+		if !ok {
+			return c.JSON(fiber.Map{"credentials": nil})
+		}
+		return c.JSON(b)
+	})
+	app.Post("/login", func(c *fiber.Ctx) error {
+		id := core.Identity{UserID: c.Get("X-Login-User")}
+		b, err := api.Login(c.UserContext(), id)
+		if err != nil {
+			return c.Status(500).SendString(err.Error())
+		}
+		return c.JSON(fiber.Map{"user": id.UserID, "rtc": b})
+	})
+	return app
+}
+
+func serve(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+}
+
+func TestMountBesideHostRoutes(t *testing.T) {
+	api := conformance.NewAPI(t)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(hostAuth)
+	g := app.Group("/api")
+	g.Get("/profile", func(c *fiber.Ctx) error { return c.SendString("profile") })
+	g.Get("/items/:id", func(c *fiber.Ctx) error { return c.SendString("item " + c.Params("id")) })
+	fibermw.Mount(g.Group("/rtc"), api)
+	base := serve(t, app)
+	client := &http.Client{}
+	for path, want := range map[string]string{"/api/profile": "profile", "/api/items/7": "item 7"} {
+		status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "GET", Path: path})
+		if status != 200 || string(body) != want {
+			t.Fatalf("%s: %d %s", path, status, body)
+		}
+	}
+	status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "POST", Path: "/api/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: "alice"}})
+	if status != 200 || !strings.Contains(string(body), `"provider":"zego"`) {
+		t.Fatalf("%d %s", status, body)
+	}
+}
+
+func TestCORS(t *testing.T) {
+	api := conformance.NewAPI(t)
+	mw, err := fibermw.CORS(httpapi.CORS{AllowedOrigins: []string{"https://app.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(mw, hostAuth)
+	fibermw.Mount(app.Group("/rtc"), api)
+	conformance.CheckCORS(t, serve(t, app))
+	if _, err := fibermw.CORS(httpapi.CORS{AllowedOrigins: []string{"https://*.example.com"}}); err == nil {
+		t.Fatal("wildcard origin accepted")
+	}
+}

@@ -1,0 +1,156 @@
+// Package conformance holds the one behaviour table that every web adapter
+// must pass, over real HTTP on loopback, plus the fixture it runs on: a
+// service with all four providers on fixed test keys and a resolver chain
+// with one resolver of each kind.
+package conformance
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/resolve"
+	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/core/zoom"
+)
+
+// Test keys. They are only ever used by tests.
+const (
+	TencentAppID   = 1400000001
+	TencentKey     = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
+	AgoraAppID     = "970ca35de60c44645bbae8a215061b33"
+	AgoraCert      = "5cfd2fd1755d40ecb72977518be15d3b"
+	ZoomKey        = "zoomTestSdkKey0001"
+	ZoomSecret     = "zoomTestSdkSecret0001zoomTestSdkSecret01"
+	ZegoAppID      = 1234567890
+	ZegoSecret     = "fa94dd0f974cf2e293728a526b028271"
+	JWTKey         = "conformance-jwt-hmac-key-0123456789abcdef"
+	SessionCookie  = "sid"
+	ValidSession   = "session-carol"
+	TrustedHeader  = "X-Proxy-User"
+	FuncHeader     = "X-Func-User"
+	HostUserHeader = "X-Host-User"
+	HostPlanHeader = "X-Host-Plan"
+)
+
+// UserKey is the request-scoped key under which the test host's own auth
+// middleware stores the signed-in user (a core.Identity).
+type UserKey struct{}
+
+// Providers returns the four providers on the test keys.
+func Providers(t testing.TB) []core.Provider {
+	t.Helper()
+	tc, err := tencent.New(tencent.Config{SDKAppID: TencentAppID, Key: core.NewSecret(TencentKey)})
+	must(t, err)
+	ag, err := agora.New(agora.Config{AppID: AgoraAppID, AppCertificate: core.NewSecret(AgoraCert)})
+	must(t, err)
+	zm, err := zoom.New(zoom.Config{SDKKey: ZoomKey, SDKSecret: core.NewSecret(ZoomSecret)})
+	must(t, err)
+	zg, err := zego.New(zego.Config{AppID: ZegoAppID, ServerSecret: core.NewSecret(ZegoSecret)})
+	must(t, err)
+	return []core.Provider{tc, ag, zm, zg}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Authorizer is the test host's policy on top of the default one: the user
+// "mallory" is refused, and users on the free plan are narrowed to the
+// subscriber role and at most ten minutes.
+func Authorizer() core.Authorizer {
+	return core.AuthorizerFunc(func(ctx context.Context, id core.Identity, req *core.Request, k core.KindSpec) error {
+		if id.UserID == "mallory" {
+			return core.Errorf(core.CodeForbidden, "", "this user may not use real-time features")
+		}
+		if err := (core.DefaultAuthorizer{}).Authorize(ctx, id, req, k); err != nil {
+			return err
+		}
+		if id.Attributes["plan"] == "free" {
+			if _, ok := k.Role("subscriber"); ok {
+				req.Role = "subscriber"
+			}
+			if req.TTL > 10*time.Minute && k.MinTTL <= 10*time.Minute {
+				req.TTL = 10 * time.Minute
+			}
+		}
+		return nil
+	})
+}
+
+// Resolver is a chain with one resolver of each kind: the host's
+// request-scoped value, a bearer JWT, a trusted proxy header, a session
+// cookie and a plain function.
+func Resolver(t testing.TB) resolve.Resolver {
+	t.Helper()
+	bearer, err := resolve.BearerJWT(resolve.JWTConfig{Key: []byte(JWTKey), Issuer: "conformance", NameClaim: "name"})
+	must(t, err)
+	cookie := resolve.Cookie(SessionCookie, func(_ context.Context, v string) (core.Identity, error) {
+		if v != ValidSession {
+			return core.Identity{}, errors.New("unknown session")
+		}
+		return core.Identity{UserID: "carol", DisplayName: "Carol"}, nil
+	})
+	fn := resolve.Func(func(r resolve.Request) (core.Identity, error) {
+		if u := r.Header(FuncHeader); u != "" {
+			return core.Identity{UserID: u}, nil
+		}
+		return core.Identity{}, resolve.ErrNoIdentity
+	})
+	return resolve.Chain(resolve.FromValue(UserKey{}), bearer, resolve.TrustedHeader(TrustedHeader), cookie, fn)
+}
+
+// BearerToken returns a bearer JWT for user signed with the test key.
+func BearerToken(t testing.TB, user string, ttl time.Duration) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"sub": user, "iss": "conformance", "iat": time.Now().Unix(), "exp": time.Now().Add(ttl).Unix(), "name": "Bearer " + user,
+	}).SignedString([]byte(JWTKey))
+	must(t, err)
+	return s
+}
+
+// Presets are the credentials attached to authenticated requests and
+// returned at login in the fixture.
+var Presets = []httpapi.Preset{
+	{Name: "chat", Request: core.Request{Provider: "tencent", Kind: "usersig"}},
+	{Name: "rtm", Request: core.Request{Provider: "agora", Kind: "rtm"}},
+}
+
+// NewAPI returns the fixture API with the given extra configuration applied.
+func NewAPI(t testing.TB, tweak ...func(*httpapi.Config)) *httpapi.API {
+	t.Helper()
+	svc, err := core.NewService(Providers(t), core.WithAuthorizer(Authorizer()))
+	must(t, err)
+	cfg := httpapi.Config{Service: svc, Resolver: Resolver(t), Presets: Presets}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	api, err := httpapi.New(cfg)
+	must(t, err)
+	return api
+}
+
+// HostIdentity is what the test host's own auth middleware does: it turns
+// its headers into an identity (nil when absent). Each adapter's test
+// installs it the framework's way (context value, gin key, fiber local).
+func HostIdentity(header func(string) string) *core.Identity {
+	u := header(HostUserHeader)
+	if u == "" {
+		return nil
+	}
+	id := &core.Identity{UserID: u, DisplayName: "Host " + u}
+	if plan := header(HostPlanHeader); plan != "" {
+		id.Attributes = map[string]string{"plan": plan}
+	}
+	return id
+}
