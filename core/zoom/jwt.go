@@ -27,25 +27,33 @@ const MaxTokenLen = 8 << 10
 // so one signature has exactly one encoding.
 var b64 = base64.RawURLEncoding.Strict()
 
-// macKey is one HMAC-SHA256 key (the secret's UTF-8 bytes) with a pool of
-// ready hashes, so issuing does not rebuild the HMAC state every time.
+// macKey is one HMAC-SHA256 key (the secret's UTF-8 bytes). A pooled key
+// (a Provider's) keeps ready hashes, so issuing does not rebuild the HMAC
+// state every time; a one-off key (SignVideo's) does not pay for a pool.
 type macKey struct {
 	secret []byte
+	pooled bool
 	pool   sync.Pool
 }
 
-func newMACKey(secret string) *macKey { return &macKey{secret: []byte(secret)} }
+func newMACKey(secret string, pooled bool) *macKey {
+	return &macKey{secret: []byte(secret), pooled: pooled}
+}
 
 func (k *macKey) get() hash.Hash {
-	if h, ok := k.pool.Get().(hash.Hash); ok {
-		return h
+	if k.pooled {
+		if h, ok := k.pool.Get().(hash.Hash); ok {
+			return h
+		}
 	}
 	return hmac.New(sha256.New, k.secret)
 }
 
 func (k *macKey) put(h hash.Hash) {
-	h.Reset()
-	k.pool.Put(h)
+	if k.pooled {
+		h.Reset()
+		k.pool.Put(h)
+	}
 }
 
 // scratch is a pooled work area: the payload JSON and the token are built in

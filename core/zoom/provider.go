@@ -129,7 +129,7 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		return nil, err
 	}
 	p := &Provider{
-		name: s.name, key: cfg.SDKKey, primary: newMACKey(cfg.SDKSecret.Reveal()),
+		name: s.name, key: cfg.SDKKey, primary: newMACKey(cfg.SDKSecret.Reveal(), true),
 		skew: int64(s.skew / time.Second), maxTTL: MaxLifetime - s.skew,
 	}
 	p.keys = []*macKey{p.primary}
@@ -137,7 +137,7 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		if err := checkConfigText(cfg.SecondarySecret.Reveal(), "secondary SDK secret", 1024); err != nil {
 			return nil, err
 		}
-		p.keys = append(p.keys, newMACKey(cfg.SecondarySecret.Reveal()))
+		p.keys = append(p.keys, newMACKey(cfg.SecondarySecret.Reveal(), true))
 	}
 	kinds := cfg.Kinds
 	if len(kinds) == 0 {

@@ -28,12 +28,12 @@ const (
 // exp-iat "ttl", other claims "options.<claim>"); an empty key or secret is
 // core.ErrConfig.
 func SignVideo(secret string, c VideoClaims) (string, error) {
-	return signVideo(newMACKey(secret), &c)
+	return signVideo(newMACKey(secret, false), &c)
 }
 
 // SignMeeting is SignVideo for a Meeting SDK JWT. mn is "room" in errors.
 func SignMeeting(secret string, c MeetingClaims) (string, error) {
-	return signMeeting(newMACKey(secret), &c)
+	return signMeeting(newMACKey(secret, false), &c)
 }
 
 // Token is a verified Zoom SDK JWT.
@@ -84,7 +84,7 @@ func (t *Token) times() (iat, exp int64) {
 func Verify(token, sdkKey string, now time.Time, secrets ...string) (*Token, error) {
 	keys := make([]*macKey, 0, len(secrets))
 	for _, s := range secrets {
-		keys = append(keys, newMACKey(s))
+		keys = append(keys, newMACKey(s, false))
 	}
 	return verify(token, "", sdkKey, now, keys)
 }
