@@ -134,4 +134,3 @@ func (t *Legacy006) ExpiresAt() (time.Time, bool) {
 	}
 	return time.Unix(int64(t.Ts), 0).UTC(), true
 }
-

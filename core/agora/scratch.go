@@ -10,22 +10,25 @@ import (
 	"sync"
 )
 
-// scratch holds the reusable state of one Build: buffers, the zlib writer
-// (about 800 KB, far too costly to allocate per token) and the HMAC state.
+// scratch holds the reusable state of one Build: buffers, the deflate
+// encoder and the HMAC state.
 type scratch struct {
 	content []byte
-	z       bytes.Buffer
-	zw      *zlib.Writer
+	z       []byte
 	out     []byte
 	order   [8]int
 	privs   [8]Privilege
 	mac     mac
 	salt    [4]byte
+	deflate deflater
+	// zw is compress/zlib's writer (about 800 KB), created only for
+	// contents too large for the fast encoder.
+	zw  *zlib.Writer
+	zwb bytes.Buffer
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	s := &scratch{content: make([]byte, 0, 512), out: make([]byte, 0, 512)}
-	s.zw = zlib.NewWriter(&s.z)
+	s := &scratch{content: make([]byte, 0, 512), out: make([]byte, 0, 512), z: make([]byte, 0, 512)}
 	s.mac.h = sha256.New()
 	return s
 }}
@@ -37,22 +40,36 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 const maxPooled = 64 << 10
 
 func putScratch(s *scratch) {
-	if cap(s.content) > maxPooled || cap(s.out) > maxPooled || s.z.Cap() > maxPooled {
+	if cap(s.content) > maxPooled || cap(s.out) > maxPooled || cap(s.z) > maxPooled || s.zwb.Cap() > maxPooled {
 		return
 	}
 	scratchPool.Put(s)
 }
 
-// encode compresses s.content with zlib at the default level and returns
-// "007" + base64. compress/zlib writing to a bytes.Buffer cannot fail.
+// encode compresses s.content exactly as compress/zlib does at the default
+// level and returns "007" + base64.
 func (s *scratch) encode() string {
-	s.z.Reset()
-	s.zw.Reset(&s.z)
-	_, _ = s.zw.Write(s.content)
-	_ = s.zw.Close()
+	s.z = s.zlib(s.z[:0], s.content)
 	s.out = append(s.out[:0], Version...)
-	s.out = base64.StdEncoding.AppendEncode(s.out, s.z.Bytes())
+	s.out = base64.StdEncoding.AppendEncode(s.out, s.z)
 	return string(s.out)
+}
+
+// zlib appends the zlib stream of in to dst. Writing to a bytes.Buffer
+// cannot fail.
+func (s *scratch) zlib(dst, in []byte) []byte {
+	if len(in) <= maxFastDeflate {
+		return s.deflate.zlibDefault(dst, in)
+	}
+	s.zwb.Reset()
+	if s.zw == nil {
+		s.zw = zlib.NewWriter(&s.zwb)
+	} else {
+		s.zw.Reset(&s.zwb)
+	}
+	_, _ = s.zw.Write(in)
+	_ = s.zw.Close()
+	return append(dst, s.zwb.Bytes()...)
 }
 
 // serviceOrder returns the indexes of svcs stably sorted by type.
