@@ -79,7 +79,7 @@ func TestAppendJSString(t *testing.T) {
 
 func TestURIComponent(t *testing.T) {
 	for in, want := range map[string]string{
-		"Zoë 😀 李":                      "Zo%C3%AB%20%F0%9F%98%80%20%E6%9D%8E",
+		"Zoë 😀 李":                       "Zo%C3%AB%20%F0%9F%98%80%20%E6%9D%8E",
 		"a b&c=d/e?f#g+h%i'j(k)l*m!n~o": "a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh%25i'j(k)l*m!n~o",
 		"AZaz09-_.":                     "AZaz09-_.",
 		"":                              "",
