@@ -57,10 +57,7 @@ func (a *API) bundle(ctx context.Context, id core.Identity) (*Bundle, error) {
 	if len(a.presets) == 0 {
 		return &Bundle{Credentials: map[string]*core.Credential{}}, nil
 	}
-	key := id.UserID
-	if id.DisplayName != "" {
-		key += "\x00" + id.DisplayName
-	}
+	key := cacheKey{user: id.UserID, name: id.DisplayName}
 	return a.cache.get(ctx, key, a.svc.Now, func() (*Bundle, error) { return a.issuePresets(ctx, id) })
 }
 
@@ -81,13 +78,17 @@ func (a *API) issuePresets(ctx context.Context, id core.Identity) (*Bundle, erro
 	return b, nil
 }
 
+// cacheKey identifies a user's bundle: the display name is part of it
+// because some kinds (the ZEGO Kit Token) carry it.
+type cacheKey struct{ user, name string }
+
 // cache holds one bundle per user, bounded in size, with at most one
 // issuance in flight per user.
 type cache struct {
 	mu       sync.Mutex
 	max      int
-	m        map[string]*Bundle
-	inflight map[string]*call
+	m        map[cacheKey]*Bundle
+	inflight map[cacheKey]*call
 }
 
 type call struct {
@@ -97,10 +98,10 @@ type call struct {
 }
 
 func newCache(max int) *cache {
-	return &cache{max: max, m: make(map[string]*Bundle), inflight: make(map[string]*call)}
+	return &cache{max: max, m: make(map[cacheKey]*Bundle), inflight: make(map[cacheKey]*call)}
 }
 
-func (c *cache) get(ctx context.Context, key string, now func() time.Time, issue func() (*Bundle, error)) (*Bundle, error) {
+func (c *cache) get(ctx context.Context, key cacheKey, now func() time.Time, issue func() (*Bundle, error)) (*Bundle, error) {
 	c.mu.Lock()
 	if b, ok := c.m[key]; ok && now().Before(b.RenewAfter) {
 		c.mu.Unlock()
@@ -133,7 +134,7 @@ func (c *cache) get(ctx context.Context, key string, now func() time.Time, issue
 
 // store inserts b; when the cache is full it first drops stale bundles and,
 // if that is not enough, about a tenth of the others (map order is random).
-func (c *cache) store(key string, b *Bundle, now time.Time) {
+func (c *cache) store(key cacheKey, b *Bundle, now time.Time) {
 	if _, ok := c.m[key]; !ok && len(c.m) >= c.max {
 		for k, v := range c.m {
 			if !now.Before(v.RenewAfter) {
