@@ -1,0 +1,417 @@
+package agora_test
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora"
+)
+
+const (
+	testApp    = "970CA35de60c44645bbae8a215061b33"
+	testCert   = "5CFd2fd1755d40ecb72977518be15d3b"
+	testCert2  = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	testIssued = 1700000000
+	testSalt   = 12345678
+)
+
+var testNow = time.Unix(testIssued, 0)
+
+// repeatSalt is an endless randomness source that always yields salt.
+type repeatSalt uint32
+
+func (r repeatSalt) Read(p []byte) (int, error) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(r)-1)
+	for i := range p {
+		p[i] = b[i%4]
+	}
+	return len(p), nil
+}
+
+func newProvider(t testing.TB, secondary string, opts ...agora.Option) *agora.Provider {
+	t.Helper()
+	p, err := agora.New(agora.Config{AppID: testApp, AppCertificate: core.NewSecret(testCert), SecondaryCertificate: core.NewSecret(secondary)}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func newService(t testing.TB, p core.Provider) *core.Service {
+	t.Helper()
+	s, err := core.NewService([]core.Provider{p}, core.WithClock(func() time.Time { return testNow }), core.WithRand(repeatSalt(testSalt)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestNewConfig(t *testing.T) {
+	secret := "5CFd2fd1755d40ecb72977518be15d3b"
+	bad := []agora.Config{
+		{AppID: "", AppCertificate: core.NewSecret(secret)},
+		{AppID: testApp[:31], AppCertificate: core.NewSecret(secret)},
+		{AppID: testApp[:31] + "g", AppCertificate: core.NewSecret(secret)},
+		{AppID: testApp},
+		{AppID: testApp, AppCertificate: core.NewSecret(secret + "0")},
+		{AppID: testApp, AppCertificate: core.NewSecret(secret), SecondaryCertificate: core.NewSecret(secret[:31] + "z")},
+	}
+	for i, cfg := range bad {
+		_, err := agora.New(cfg)
+		if !errors.Is(err, core.ErrConfig) {
+			t.Errorf("config %d: %v, want ErrConfig", i, err)
+		}
+		if err != nil && strings.Contains(err.Error(), secret[:31]) {
+			t.Errorf("config %d: error shows the certificate", i)
+		}
+	}
+	if _, err := agora.New(agora.Config{AppID: testApp, AppCertificate: core.NewSecret(testCert)}, agora.WithName("")); !errors.Is(err, core.ErrConfig) {
+		t.Errorf("empty name: %v", err)
+	}
+	p := newProvider(t, "", agora.WithName("agora-eu"), nil)
+	if p.Name() != "agora-eu" || p.AppID() != testApp {
+		t.Errorf("name %q app %q", p.Name(), p.AppID())
+	}
+}
+
+func TestKinds(t *testing.T) {
+	kinds := newProvider(t, "").Kinds()
+	if len(kinds) != 4 {
+		t.Fatalf("%d kinds", len(kinds))
+	}
+	byName := map[string]core.KindSpec{}
+	for _, k := range kinds {
+		byName[k.Kind] = k
+		if k.MinTTL != time.Minute || k.MaxTTL != 24*time.Hour || k.DefaultTTL != time.Hour {
+			t.Errorf("%s: ttl %v..%v default %v", k.Kind, k.MinTTL, k.MaxTTL, k.DefaultTTL)
+		}
+	}
+	rtc := byName["rtc"]
+	if !rtc.NeedsRoom || rtc.DefaultRole != "subscriber" || len(rtc.Roles) != 2 || rtc.ServerOnly {
+		t.Errorf("rtc spec %+v", rtc)
+	}
+	for _, r := range rtc.Roles {
+		if r.Elevated {
+			t.Errorf("role %s is elevated", r.Name)
+		}
+	}
+	for _, k := range []string{"rtm", "chat", "chat_app"} {
+		s := byName[k]
+		if s.NeedsRoom || s.RoomAllowed || len(s.Roles) != 0 || s.ServerOnly != (k == "chat_app") {
+			t.Errorf("%s spec %+v", k, s)
+		}
+	}
+}
+
+// issue issues through a core.Service; chat_app needs IssueServer.
+func issue(t testing.TB, s *core.Service, user string, req core.Request) (*core.Credential, error) {
+	t.Helper()
+	req.Provider = "agora"
+	id := core.Identity{UserID: user}
+	if req.Kind == "chat_app" {
+		return s.IssueServer(context.Background(), id, req)
+	}
+	return s.Issue(context.Background(), id, req)
+}
+
+func TestIssueThroughService(t *testing.T) {
+	p := newProvider(t, "")
+	s := newService(t, p)
+	b := agora.Builder{AppID: testApp, Certificate: testCert, Now: testNow, Rand: repeatSalt(testSalt)}
+	cases := []struct {
+		name   string
+		user   string
+		req    core.Request
+		want   func() (string, error)
+		join   map[string]any
+		userID string
+		role   string
+	}{
+		{"rtc uid publisher", "2882341273", core.Request{Kind: "rtc", Room: "7d72365eb983485397e3e3f9d460bdda", Role: "publisher", Options: json.RawMessage(`{"id_type":"uid"}`)},
+			func() (string, error) {
+				return b.RTCWithUID("7d72365eb983485397e3e3f9d460bdda", 2882341273, agora.RolePublisher, 3600, 3600)
+			},
+			map[string]any{"appId": testApp, "channel": "7d72365eb983485397e3e3f9d460bdda", "uid": uint32(2882341273)}, "2882341273", "publisher"},
+		{"rtc account subscriber (default role)", "alice", core.Request{Kind: "rtc", Room: "room 1", TTL: 10 * time.Minute},
+			func() (string, error) { return b.RTCWithAccount("room 1", "alice", agora.RoleSubscriber, 600, 600) },
+			map[string]any{"appId": testApp, "channel": "room 1", "userAccount": "alice"}, "alice", "subscriber"},
+		{"rtc numeric account", "1001", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"account"}`)},
+			func() (string, error) { return b.RTCWithAccount("r", "1001", agora.RoleSubscriber, 3600, 3600) },
+			map[string]any{"appId": testApp, "channel": "r", "userAccount": "1001"}, "1001", "subscriber"},
+		{"rtc any uid", "42", core.Request{Kind: "rtc", Room: "r", Role: "publisher", Options: json.RawMessage(`{"id_type":"uid","any_uid":true}`)},
+			func() (string, error) { return b.RTCWithUID("r", 0, agora.RolePublisher, 3600, 3600) },
+			map[string]any{"appId": testApp, "channel": "r", "uid": uint32(42)}, "42", "publisher"},
+		{"rtc per-privilege", "bob", core.Request{Kind: "rtc", Room: "r", Role: "publisher", TTL: 2 * time.Hour,
+			Options: json.RawMessage(`{"privilege_ttl":3600,"publish_video_ttl":900,"publish_data_ttl":60}`)},
+			func() (string, error) {
+				return b.RTCWithAccountAndPrivileges("r", "bob", 7200, agora.RTCPrivileges{Join: 3600, PublishAudio: 3600, PublishVideo: 900, PublishData: 60})
+			},
+			map[string]any{"appId": testApp, "channel": "r", "userAccount": "bob"}, "bob", "publisher"},
+		{"rtc with rtm", "test_user", core.Request{Kind: "rtc", Room: "7d72365eb983485397e3e3f9d460bdda", Role: "publisher", TTL: 600,
+			Options: json.RawMessage(`{"rtm":true,"privilege_ttl":300}`)},
+			func() (string, error) {
+				return b.RTCWithRTM("7d72365eb983485397e3e3f9d460bdda", "test_user", agora.RolePublisher, 600, 300)
+			},
+			map[string]any{"appId": testApp, "channel": "7d72365eb983485397e3e3f9d460bdda", "userAccount": "test_user", "rtmUserId": "test_user"}, "test_user", "publisher"},
+		{"rtm", "test_user", core.Request{Kind: "rtm"},
+			func() (string, error) { return b.RTM("test_user", 3600) },
+			map[string]any{"appId": testApp, "userId": "test_user"}, "test_user", ""},
+		{"chat", "chat_user-01", core.Request{Kind: "chat", TTL: 24 * time.Hour},
+			func() (string, error) { return b.ChatUser("chat_user-01", 86400) },
+			map[string]any{"appId": testApp, "userId": "chat_user-01"}, "chat_user-01", ""},
+		{"chat app", "admin", core.Request{Kind: "chat_app"},
+			func() (string, error) { return b.ChatApp(3600) },
+			map[string]any{"appId": testApp}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.req.TTL == 600 {
+				c.req.TTL = 600 * time.Second
+			}
+			cred, err := issue(t, s, c.user, c.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := c.want()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cred.Token != want {
+				t.Errorf("token\n got %s\nwant %s", cred.Token, want)
+			}
+			c.join["token"] = want
+			if !jsonEqual(cred.Join, c.join) {
+				t.Errorf("join %v, want %v", cred.Join, c.join)
+			}
+			ttl := c.req.TTL
+			if ttl == 0 {
+				ttl = time.Hour
+			}
+			if cred.UserID != c.userID || cred.Role != c.role || cred.Room != c.req.Room || cred.AppID != testApp ||
+				!cred.IssuedAt.Equal(testNow) || !cred.ExpiresAt.Equal(testNow.Add(ttl)) || cred.Provider != "agora" || cred.Kind != c.req.Kind {
+				t.Errorf("credential %+v", cred)
+			}
+			v, err := p.Verify(context.Background(), c.req.Kind, cred.Token, testNow)
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			wantUser := c.userID
+			if strings.Contains(c.name, "any uid") {
+				wantUser = ""
+			}
+			if v.UserID != wantUser || v.Room != c.req.Room || !v.IssuedAt.Equal(testNow) || !v.ExpiresAt.Equal(testNow.Add(ttl)) ||
+				v.Kind != c.req.Kind || v.Provider != "agora" || v.AppID != testApp {
+				t.Errorf("verified %+v", v)
+			}
+		})
+	}
+	// chat_app is never served to end users.
+	if _, err := s.Issue(context.Background(), core.Identity{UserID: "u"}, core.Request{Provider: "agora", Kind: "chat_app"}); !errors.Is(err, core.ErrUnknownKind) {
+		t.Errorf("chat_app through Issue: %v", err)
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+func TestIssueValidation(t *testing.T) {
+	s := newService(t, newProvider(t, ""))
+	long := func(n int) string { return strings.Repeat("a", n) }
+	cases := []struct {
+		user  string
+		req   core.Request
+		code  core.Code
+		field string
+	}{
+		// rtc room and role
+		{"alice", core.Request{Kind: "rtc"}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "rtc", Room: long(64)}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "rtc", Room: "a/b"}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "rtc", Room: "canal-é"}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Role: "host"}, core.CodeInvalidRole, "role"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", TTL: 30 * time.Second}, core.CodeInvalidTTL, "ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", TTL: 25 * time.Hour}, core.CodeInvalidTTL, "ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", TTL: 90*time.Second + time.Millisecond}, core.CodeInvalidTTL, "ttl"},
+		// rtc user ids
+		{"12345", core.Request{Kind: "rtc", Room: "r"}, core.CodeInvalidOption, "options.id_type"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"uid"}`)}, core.CodeInvalidUser, "user_id"},
+		{"0", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"uid"}`)}, core.CodeInvalidUser, "user_id"},
+		{"0042", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"uid"}`)}, core.CodeInvalidUser, "user_id"},
+		{"4294967296", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"uid"}`)}, core.CodeInvalidUser, "user_id"},
+		{"a/b", core.Request{Kind: "rtc", Room: "r"}, core.CodeInvalidUser, "user_id"},
+		{long(256), core.Request{Kind: "rtc", Room: "r"}, core.CodeInvalidUser, "user_id"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"name"}`)}, core.CodeInvalidOption, "options.id_type"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"any_uid":true}`)}, core.CodeInvalidOption, "options.any_uid"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"account","any_uid":true}`)}, core.CodeInvalidOption, "options.any_uid"},
+		{"7", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"any_uid":true}`)}, core.CodeInvalidOption, "options.any_uid"},
+		{long(65), core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"rtm":true}`)}, core.CodeInvalidUser, "user_id"},
+		// rtc privilege TTLs
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"privilege_ttl":0}`)}, core.CodeInvalidOption, "options.privilege_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"privilege_ttl":3601}`)}, core.CodeInvalidOption, "options.privilege_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"join_ttl":-5}`)}, core.CodeInvalidOption, "options.join_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Role: "publisher", Options: json.RawMessage(`{"publish_audio_ttl":7200}`)}, core.CodeInvalidOption, "options.publish_audio_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Role: "publisher", Options: json.RawMessage(`{"publish_video_ttl":1.5}`)}, core.CodeInvalidOption, "options.publish_video_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"publish_data_ttl":60}`)}, core.CodeInvalidOption, "options.publish_data_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"publish_audio_ttl":60}`)}, core.CodeInvalidOption, "options.publish_audio_ttl"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"colour":"red"}`)}, core.CodeInvalidOption, "options.colour"},
+		{"alice", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"rtm":"yes"}`)}, core.CodeInvalidOption, "options.rtm"},
+		// rtm
+		{"alice", core.Request{Kind: "rtm", Room: "r"}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "rtm", Role: "publisher"}, core.CodeInvalidRole, "role"},
+		{"alice", core.Request{Kind: "rtm", Options: json.RawMessage(`{"rtm":true}`)}, core.CodeInvalidOption, "options.rtm"},
+		{long(65), core.Request{Kind: "rtm"}, core.CodeInvalidUser, "user_id"},
+		{" alice", core.Request{Kind: "rtm"}, core.CodeInvalidUser, "user_id"},
+		{"alice ", core.Request{Kind: "rtm"}, core.CodeInvalidUser, "user_id"},
+		{"null", core.Request{Kind: "rtm"}, core.CodeInvalidUser, "user_id"},
+		{"a/b", core.Request{Kind: "rtm"}, core.CodeInvalidUser, "user_id"},
+		{"alice", core.Request{Kind: "rtm", TTL: 48 * time.Hour}, core.CodeInvalidTTL, "ttl"},
+		// chat
+		{"al ice", core.Request{Kind: "chat"}, core.CodeInvalidUser, "user_id"},
+		{"alice@example.com", core.Request{Kind: "chat"}, core.CodeInvalidUser, "user_id"},
+		{long(65), core.Request{Kind: "chat"}, core.CodeInvalidUser, "user_id"},
+		{"alice", core.Request{Kind: "chat", Room: "r"}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "chat", Options: json.RawMessage(`{"x":1}`)}, core.CodeInvalidOption, "options.x"},
+		// chat_app
+		{"alice", core.Request{Kind: "chat_app", Role: "subscriber"}, core.CodeInvalidRole, "role"},
+		{"alice", core.Request{Kind: "chat_app", TTL: 59 * time.Second}, core.CodeInvalidTTL, "ttl"},
+	}
+	for _, c := range cases {
+		_, err := issue(t, s, c.user, c.req)
+		var e *core.Error
+		if !errors.As(err, &e) || e.Code != c.code || e.Field != c.field {
+			t.Errorf("%s user %.20q room %q options %s: %v, want %s (%s)", c.req.Kind, c.user, c.req.Room, c.req.Options, err, c.code, c.field)
+		}
+	}
+}
+
+// TestIssueDirect calls Issue without a service: the provider validates on
+// its own.
+func TestIssueDirect(t *testing.T) {
+	p := newProvider(t, "")
+	g := core.Grant{Kind: "rtc", UserID: "alice", Room: "r", Now: testNow, Rand: repeatSalt(1)}
+	c, err := p.Issue(context.Background(), g)
+	if err != nil || !c.ExpiresAt.Equal(testNow.Add(time.Hour)) || c.Role != "subscriber" {
+		t.Fatalf("zero TTL and role: %+v %v", c, err)
+	}
+	bad := []struct {
+		g    core.Grant
+		code core.Code
+	}{
+		{core.Grant{Kind: "rtc", UserID: "alice", Room: "r", TTL: time.Second, Now: testNow, Rand: repeatSalt(1)}, core.CodeInvalidTTL},
+		{core.Grant{Kind: "rtc", UserID: "alice", Room: "r", Role: "admin", Now: testNow, Rand: repeatSalt(1)}, core.CodeInvalidRole},
+		{core.Grant{Kind: "chat", UserID: "alice", Role: "publisher", Now: testNow, Rand: repeatSalt(1)}, core.CodeInvalidRole},
+		{core.Grant{Kind: "video", UserID: "alice", Now: testNow, Rand: repeatSalt(1)}, core.CodeUnknownKind},
+	}
+	for _, b := range bad {
+		if _, err := p.Issue(context.Background(), b.g); core.CodeOf(err) != b.code {
+			t.Errorf("%+v: %v, want %s", b.g, err, b.code)
+		}
+	}
+	if _, err := p.Issue(context.Background(), core.Grant{Kind: "rtm", UserID: "alice", Now: testNow}); err == nil {
+		t.Error("no randomness source: no error")
+	}
+	if _, err := p.Issue(context.Background(), core.Grant{Kind: "rtm", UserID: "alice", Rand: repeatSalt(1)}); err == nil {
+		t.Error("zero time: no error")
+	}
+}
+
+func TestVerifyKeysAndErrors(t *testing.T) {
+	primary := newProvider(t, "")
+	rotated, err := agora.New(agora.Config{AppID: testApp, AppCertificate: core.NewSecret(testCert2), SecondaryCertificate: core.NewSecret(testCert)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := agora.New(agora.Config{AppID: "a1b2c3d4e5f60718293a4b5c6d7e8f90", AppCertificate: core.NewSecret(testCert)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	grant := core.Grant{Kind: "rtc", UserID: "alice", Room: "r", TTL: 10 * time.Minute, Now: testNow, Rand: repeatSalt(7),
+		Options: json.RawMessage(`{"join_ttl":300,"rtm":true}`)}
+	c, err := primary.Issue(ctx, grant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Issued with the primary certificate: verifies with the primary and,
+	// after rotation, with the secondary.
+	for _, p := range []*agora.Provider{primary, rotated} {
+		if _, err := p.Verify(ctx, "rtc", c.Token, testNow); err != nil {
+			t.Errorf("verify: %v", err)
+		}
+	}
+	newer, err := rotated.Issue(ctx, grant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := primary.Verify(ctx, "rtc", newer.Token, testNow); !errors.Is(err, core.ErrSignature) {
+		t.Errorf("token of the new certificate with the old one only: %v", err)
+	}
+	if _, err := rotated.Verify(ctx, "rtc", newer.Token, testNow); err != nil {
+		t.Errorf("rotated primary: %v", err)
+	}
+	v, err := primary.Verify(ctx, "rtm", c.Token, testNow)
+	if err != nil || v.UserID != "alice" || v.Room != "" {
+		t.Errorf("rtc+rtm token as rtm: %+v %v", v, err)
+	}
+	chat, err := primary.Issue(ctx, core.Grant{Kind: "chat", UserID: "alice", Now: testNow, Rand: repeatSalt(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := primary.Issue(ctx, core.Grant{Kind: "chat_app", UserID: "server", Now: testNow, Rand: repeatSalt(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		p     *agora.Provider
+		kind  string
+		token string
+		now   time.Time
+		want  error
+	}{
+		{"boundary", primary, "rtc", c.Token, testNow.Add(300 * time.Second), nil},
+		{"join privilege expired", primary, "rtc", c.Token, testNow.Add(301 * time.Second), core.ErrExpired},
+		{"rtm login lasts the token", primary, "rtm", c.Token, testNow.Add(600 * time.Second), nil},
+		{"token expired", primary, "rtm", c.Token, testNow.Add(601 * time.Second), core.ErrExpired},
+		{"other app", other, "rtc", c.Token, testNow, core.ErrMismatch},
+		{"wrong kind chat", primary, "chat", c.Token, testNow, core.ErrMismatch},
+		{"chat app is not a user token", primary, "chat", app.Token, testNow, core.ErrMismatch},
+		{"chat user is not an app token", primary, "chat_app", chat.Token, testNow, core.ErrMismatch},
+		{"chat as rtc", primary, "rtc", chat.Token, testNow, core.ErrMismatch},
+		{"unknown kind", primary, "video", c.Token, testNow, core.ErrMismatch},
+		{"malformed", primary, "rtc", "007abc", testNow, core.ErrMalformed},
+		{"empty", primary, "rtc", "", testNow, core.ErrMalformed},
+		{"truncated", primary, "rtc", c.Token[:len(c.Token)-8], testNow, core.ErrMalformed},
+		{"legacy 006", primary, "rtc", "006970CA35de60c44645bbae8a215061b33IACV0fZUBw+72cVoL9eyGGh3Q6Poi8bgjwVLnyKSJyOXR7dIfRBXoFHlEAABAAAAR/QQAAEAAQCvKDdW", testNow, core.ErrMalformed},
+		{"chat ok", primary, "chat", chat.Token, testNow, nil},
+		{"chat app ok", primary, "chat_app", app.Token, testNow, nil},
+	}
+	for _, tc := range cases {
+		_, err := tc.p.Verify(ctx, tc.kind, tc.token, tc.now)
+		if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), testCert) || len(tc.token) > 20 && strings.Contains(err.Error(), tc.token[3:20])) {
+			t.Errorf("%s: error shows a secret or the token", tc.name)
+		}
+	}
+	v, err = primary.Verify(ctx, "chat_app", app.Token, testNow)
+	if err != nil || v.UserID != "" {
+		t.Errorf("chat_app verified %+v %v", v, err)
+	}
+	svcs := v.Claims["services"].([]any)
+	privs := svcs[0].(map[string]any)["privileges"].([]any)
+	if p := privs[0].(map[string]any); p["name"] != "app" || p["expires_at"] != int64(testIssued+3600) {
+		t.Errorf("chat_app claims %v", v.Claims)
+	}
+}
