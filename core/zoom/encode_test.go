@@ -18,7 +18,7 @@ func TestAppendJSString(t *testing.T) {
 		"\u2028\u2029":         "\"\u2028\u2029\"",
 		"\b\f\n\r\t":           `"\b\f\n\r\t"`,
 		"\x00\x01\x1f\x7f":     "\"\\u0000\\u0001\\u001f\x7f\"",
-		"会议室 😀 Ünïcode":       `"会议室 😀 Ünïcode"`,
+		"会议室 😀 Ünïcode":        `"会议室 😀 Ünïcode"`,
 		"end\\":                `"end\\"`,
 		"\"":                   `"\""`,
 		"x\x0by\u00a0z\u200bw": "\"x\\u000by\u00a0z\u200bw\"",

@@ -452,7 +452,9 @@ func TestIssueValidation(t *testing.T) {
 	}
 	// The limits themselves are accepted.
 	ok := []grant{
-		video(func(g *grant) { g.UserID, g.Room, g.TTL = strings.Repeat("u", 35), strings.Repeat("😀", 100), 48*time.Hour }),
+		video(func(g *grant) {
+			g.UserID, g.Room, g.TTL = strings.Repeat("u", 35), strings.Repeat("😀", 100), 48*time.Hour
+		}),
 		video(func(g *grant) {
 			g.TTL = 1800 * time.Second
 			g.Options = json.RawMessage(`{"session_key":"` + strings.Repeat("k", 36) + `","geo_regions":["AU","BR","CA","CN","DE","HK","IN","JP","MX","NL","SG","US"],"cloud_recording_option":null}`)
