@@ -6,12 +6,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"strconv"
 	"sync"
 	"time"
 
@@ -39,7 +36,8 @@ type Claims struct {
 	Userbuf []byte
 	// Sig is the decoded TLS.sig (32 bytes for a genuine token).
 	Sig []byte
-	// Present lists the TLS.* keys the JSON carried, in document order.
+	// Present lists the TLS.* keys above that the JSON carried, in
+	// document order. Other keys are not signed and are ignored.
 	Present []string
 }
 
@@ -219,123 +217,4 @@ func Inflate(token string) ([]byte, error) {
 
 func isTokenChar(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '*' || c == '-' || c == '_'
-}
-
-var errNotObject = fmt.Errorf("%w: tencent: payload is not a JSON object", core.ErrMalformed)
-
-// parseJSON reads the flat JSON object of a UserSig. Duplicate keys,
-// nested values, non-integer numbers and trailing data are malformed;
-// unknown keys are ignored, as they are by every vendor verifier.
-func parseJSON(text []byte) (*Claims, error) {
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, errNotObject
-	}
-	c := &Claims{}
-	var haveVer, haveApp, haveTime, haveSig bool
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, errNotObject
-		}
-		key, _ := t.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, errNotObject
-		}
-		if len(key) >= 4 && key[:4] == "TLS." {
-			for _, k := range c.Present {
-				if k == key {
-					return nil, fmt.Errorf("%w: tencent: duplicate JSON key %s", core.ErrMalformed, key)
-				}
-			}
-			c.Present = append(c.Present, key)
-		}
-		switch key {
-		case "TLS.ver":
-			haveVer = true
-			err = jsonString(raw, &c.Version)
-		case "TLS.identifier":
-			err = jsonString(raw, &c.UserID)
-		case "TLS.sdkappid":
-			haveApp = true
-			c.SDKAppID, err = strconv.ParseUint(jsonInt(raw), 10, 64)
-		case "TLS.time":
-			haveTime = true
-			c.Time, err = strconv.ParseInt(jsonInt(raw), 10, 64)
-		case "TLS.expire":
-			c.Expire, err = strconv.ParseInt(jsonInt(raw), 10, 64)
-		case "TLS.userbuf":
-			c.Userbuf, err = jsonBase64(raw)
-		case "TLS.sig":
-			haveSig = true
-			c.Sig, err = jsonBase64(raw)
-		case "TLS.sdk_appid", "TLS.expire_after", "TLS.appid_at_3rd", "TLS.account_type", "TLS.version":
-			return nil, fmt.Errorf("%w: tencent: legacy tls-sig-api v1 (ECDSA) UserSig, not verifiable with an HMAC key", core.ErrMalformed)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: tencent: bad value for %s", core.ErrMalformed, key)
-		}
-	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
-		return nil, errNotObject
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: tencent: data after the JSON object", core.ErrMalformed)
-	}
-	switch {
-	case !haveVer || c.Version != Version:
-		return nil, fmt.Errorf("%w: tencent: TLS.ver is not %q", core.ErrMalformed, Version)
-	case !haveApp || !haveTime || !haveSig:
-		return nil, fmt.Errorf("%w: tencent: TLS.sdkappid, TLS.time and TLS.sig are required", core.ErrMalformed)
-	case c.Time < 0 || c.Expire > 0 && c.Time+c.Expire < c.Time: // a negative expire is merely expired
-		return nil, fmt.Errorf("%w: tencent: TLS.time/TLS.expire out of range", core.ErrMalformed)
-	}
-	return c, nil
-}
-
-var errNotString = errors.New("not a string")
-
-func jsonString(raw json.RawMessage, dst *string) error {
-	if len(raw) == 0 || raw[0] != '"' {
-		return errNotString
-	}
-	return json.Unmarshal(raw, dst)
-}
-
-// jsonInt returns raw when it is a plain decimal integer (no fraction or
-// exponent), "" otherwise, which strconv then rejects.
-func jsonInt(raw json.RawMessage) string {
-	s := string(raw)
-	digits := s
-	if len(digits) > 0 && digits[0] == '-' {
-		digits = digits[1:]
-	}
-	if digits == "" {
-		return ""
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return ""
-		}
-	}
-	return s
-}
-
-// jsonBase64 decodes a JSON string holding canonical, padded standard
-// base64; the signature is computed over that canonical text.
-func jsonBase64(raw json.RawMessage) ([]byte, error) {
-	var s string
-	if err := jsonString(raw, &s); err != nil {
-		return nil, err
-	}
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil {
-		return nil, err
-	}
-	if base64.StdEncoding.EncodedLen(len(b)) != len(s) { // newlines, which the decoder skips
-		return nil, errNotString
-	}
-	return b, nil
 }

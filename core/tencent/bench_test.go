@@ -1,0 +1,89 @@
+package tencent
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+)
+
+func benchSigner(b *testing.B, style Style) *Signer {
+	b.Helper()
+	s, err := NewSigner(provApp, core.NewSecret(provKey), style)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkUserSig is the low-level issue path in the default layout.
+func BenchmarkUserSig(b *testing.B) {
+	s := benchSigner(b, StyleGo14)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.UserSig("xiaojun", 86400, provNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUserSigGo13 is the v1.3 layout (compress/zlib at level 6).
+func BenchmarkUserSigGo13(b *testing.B) {
+	s := benchSigner(b, StyleGo13)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.UserSig("xiaojun", 86400, provNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPrivateMapKey(b *testing.B) {
+	s := benchSigner(b, StyleGo14)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.PrivateMapKeyWithStringRoomID("xiaojun", 3600, provNow, "lobby-1", PrivSubscribe); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProviderUserSig is Provider.Issue for the usersig kind,
+// including the credential and its Join map.
+func BenchmarkProviderUserSig(b *testing.B) {
+	p := newProvider(b, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
+	g := core.Grant{Kind: KindUserSig, UserID: "xiaojun", TTL: 24 * time.Hour, Now: provNow}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Issue(b.Context(), g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProviderPrivateMapKey(b *testing.B) {
+	p := newProvider(b, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
+	g := core.Grant{Kind: KindPrivateMapKey, UserID: "xiaojun", Room: "10000", TTL: time.Hour, Now: provNow,
+		Options: json.RawMessage(`{"room_type":"numeric"}`)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Issue(b.Context(), g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	p := newProvider(b, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
+	c, err := p.Issue(b.Context(), core.Grant{Kind: KindUserSig, UserID: "xiaojun", TTL: time.Hour, Now: provNow})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Verify(b.Context(), KindUserSig, c.Token, provNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
