@@ -8,8 +8,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -238,52 +236,30 @@ func cbcDecrypt(block interface{ Decrypt(dst, src []byte) }, iv, ct []byte) []by
 	return ct[:n-pad]
 }
 
-// parsePlaintext reads the Token04 JSON. Keys are matched exactly (not
-// case-insensitively); integers must be written as integers.
+// parsePlaintext reads the Token04 JSON. The integers must be written as
+// integers in range (app_id uint32, nonce int32, ctime and expire int64);
+// payload may be absent or null (the UIKit test generator writes none).
 func parsePlaintext(pt []byte) (*Claims, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(pt, &m); err != nil || m == nil {
+	var raw struct {
+		AppID   *uint32 `json:"app_id"`
+		UserID  *string `json:"user_id"`
+		CTime   *int64  `json:"ctime"`
+		Expire  *int64  `json:"expire"`
+		Nonce   *int32  `json:"nonce"`
+		Payload *string `json:"payload"`
+	}
+	if t := bytes.TrimSpace(pt); len(t) == 0 || t[0] != '{' {
 		return nil, fmt.Errorf("%w: the plaintext is not a JSON object", core.ErrMalformed)
 	}
-	c := &Claims{}
-	appID, err := intField(m, "app_id", 0, math.MaxUint32)
-	if err != nil {
-		return nil, err
+	if err := json.Unmarshal(pt, &raw); err != nil {
+		return nil, fmt.Errorf("%w: the plaintext fields have the wrong types", core.ErrMalformed)
 	}
-	c.AppID = uint32(appID)
-	if c.CTime, err = intField(m, "ctime", math.MinInt64, math.MaxInt64); err != nil {
-		return nil, err
+	if raw.AppID == nil || raw.UserID == nil || raw.CTime == nil || raw.Expire == nil || raw.Nonce == nil {
+		return nil, fmt.Errorf("%w: the plaintext lacks app_id, user_id, ctime, expire or nonce", core.ErrMalformed)
 	}
-	if c.Expire, err = intField(m, "expire", math.MinInt64, math.MaxInt64); err != nil {
-		return nil, err
-	}
-	nonce, err := intField(m, "nonce", math.MinInt32, math.MaxInt32)
-	if err != nil {
-		return nil, err
-	}
-	c.Nonce = int32(nonce)
-	raw, ok := m["user_id"]
-	if !ok || json.Unmarshal(raw, &c.UserID) != nil || raw[0] != '"' {
-		return nil, fmt.Errorf("%w: the plaintext has no string user_id", core.ErrMalformed)
-	}
-	if raw, ok := m["payload"]; ok && string(raw) != "null" {
-		if raw[0] != '"' || json.Unmarshal(raw, &c.Payload) != nil {
-			return nil, fmt.Errorf("%w: the payload is not a string", core.ErrMalformed)
-		}
-		c.HasPayload = true
+	c := &Claims{AppID: *raw.AppID, UserID: *raw.UserID, CTime: *raw.CTime, Expire: *raw.Expire, Nonce: *raw.Nonce}
+	if raw.Payload != nil {
+		c.Payload, c.HasPayload = *raw.Payload, true
 	}
 	return c, nil
-}
-
-// intField reads an integer field in [lo, hi].
-func intField(m map[string]json.RawMessage, name string, lo, hi int64) (int64, error) {
-	raw, ok := m[name]
-	if !ok {
-		return 0, fmt.Errorf("%w: the plaintext has no %s", core.ErrMalformed, name)
-	}
-	v, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
-	if err != nil || v < lo || v > hi {
-		return 0, fmt.Errorf("%w: %s is not an integer in range", core.ErrMalformed, name)
-	}
-	return v, nil
 }

@@ -58,12 +58,7 @@ func (p RoomPrivilege) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-func bit(b bool) byte {
-	if b {
-		return '1'
-	}
-	return '0'
-}
+func bit(b bool) byte { return byte('0' + bitInt(b)) }
 
 // ParseRoomPrivilege decodes a room privilege payload. A privilege value
 // must be 0 or 1; a missing privilege key means 0. Errors wrap

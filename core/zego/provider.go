@@ -398,11 +398,8 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 	v := &core.Verified{
 		Provider: p.name, Kind: kind, AppID: strconv.FormatUint(uint64(c.AppID), 10), UserID: c.UserID,
 		IssuedAt: time.Unix(c.CTime, 0).UTC(), ExpiresAt: time.Unix(c.Expire, 0).UTC(),
-		Claims: c.claimsMap(),
 	}
-	if priv, ok := c.Privilege(); ok {
-		v.Room = priv.RoomID
-	}
+	v.Claims, v.Room = c.claimsMap()
 	if kind == KindKit {
 		v.Room = kt.RoomID
 		v.Claims["kit"] = map[string]any{"userID": kt.UserID, "roomID": kt.RoomID, "userName": kt.UserName, "appID": kt.AppID}
@@ -411,15 +408,38 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 }
 
 // claimsMap returns the plaintext fields, the decoded payload when it is
-// JSON, and the mode.
-func (c *Claims) claimsMap() map[string]any {
-	m := map[string]any{
+// JSON, and the mode; room is the payload's room when it is a room
+// privilege.
+func (c *Claims) claimsMap() (m map[string]any, room string) {
+	m = map[string]any{
 		"app_id": c.AppID, "user_id": c.UserID, "ctime": c.CTime, "expire": c.Expire,
 		"nonce": c.Nonce, "payload": c.Payload, "mode": c.Mode.String(),
 	}
+	if c.Payload == "" {
+		return m, ""
+	}
+	if priv, ok := c.Privilege(); ok {
+		var ids any
+		if priv.StreamIDs != nil {
+			ids = priv.StreamIDs
+		}
+		m["payload_decoded"] = map[string]any{
+			"room_id":        priv.RoomID,
+			"privilege":      map[string]any{"1": bitInt(priv.Login), "2": bitInt(priv.Publish)},
+			"stream_id_list": ids,
+		}
+		return m, priv.RoomID
+	}
 	var dec any
-	if c.Payload != "" && json.Unmarshal([]byte(c.Payload), &dec) == nil {
+	if json.Unmarshal([]byte(c.Payload), &dec) == nil {
 		m["payload_decoded"] = dec
 	}
-	return m
+	return m, ""
+}
+
+func bitInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
