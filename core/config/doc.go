@@ -1,0 +1,45 @@
+// Package config reads the vendors' configuration from environment
+// variables, with each secret also readable from a file (container and
+// Kubernetes secrets), and builds the providers:
+//
+//	cfg, err := config.FromEnv()
+//	if err != nil {
+//		return err // names the variable, never its value
+//	}
+//	providers, err := cfg.Providers()
+//	if err != nil {
+//		return err
+//	}
+//	svc, err := core.NewService(providers)
+//
+// The variables (Vars lists them with descriptions):
+//
+//	RTCTOKEN_TENCENT_SDKAPPID                 required  decimal SDKAppID
+//	RTCTOKEN_TENCENT_KEY                      required  secret
+//	RTCTOKEN_TENCENT_KEY_SECONDARY            optional  secret, for rotation
+//	RTCTOKEN_AGORA_APP_ID                     required  32 hex characters
+//	RTCTOKEN_AGORA_APP_CERTIFICATE            required  secret
+//	RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY  optional  secret, for rotation
+//	RTCTOKEN_ZOOM_SDK_KEY                     required
+//	RTCTOKEN_ZOOM_SDK_SECRET                  required  secret
+//	RTCTOKEN_ZOOM_SDK_SECRET_SECONDARY        optional  secret, for rotation
+//	RTCTOKEN_ZOOM_KINDS                       optional  "video", "meeting" or both
+//	RTCTOKEN_ZEGO_APP_ID                      required  decimal AppID
+//	RTCTOKEN_ZEGO_SERVER_SECRET               required  secret
+//	RTCTOKEN_ZEGO_SERVER_SECRET_SECONDARY     optional  secret, for rotation
+//	RTCTOKEN_ZEGO_MODE                        optional  "cbc" (default) or "gcm"
+//
+// A vendor is enabled when any of its variables is set, and must then be
+// complete; "required" means required for an enabled vendor. An empty
+// variable counts as unset. Every secret variable has a twin with the
+// suffix _FILE (RTCTOKEN_AGORA_APP_CERTIFICATE_FILE=/run/secrets/agora)
+// naming a file that holds the value; trailing newlines are trimmed and
+// setting both the variable and its twin is an error.
+//
+// Errors are *VarError values wrapping core.ErrConfig. They name the
+// variable and never contain a value; a file problem names neither the
+// path nor the content, in case a secret was put in a _FILE variable.
+//
+// Reading the environment is the host's explicit choice: nothing in
+// rtctoken calls FromEnv by itself, and Load takes any lookup function.
+package config
