@@ -41,43 +41,32 @@ func BenchmarkSignVideo(b *testing.B) {
 	}
 }
 
-// BenchmarkIssueVideo is a Provider issuing a Video SDK JWT, Join map included.
-func BenchmarkIssueVideo(b *testing.B) {
+func benchIssue(b *testing.B, g core.Grant) {
 	p := benchProvider(b)
-	g := core.Grant{Kind: zoom.KindVideo, UserID: "user123", Room: "Cool Cars", Role: zoom.RoleHost, TTL: 2 * time.Hour, Now: benchNow}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := p.Issue(context.Background(), g); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkIssueVideo is a Provider issuing a Video SDK JWT, Join map included.
+func BenchmarkIssueVideo(b *testing.B) {
+	benchIssue(b, core.Grant{Kind: zoom.KindVideo, UserID: "user123", Room: "Cool Cars", Role: zoom.RoleHost, TTL: 2 * time.Hour, Now: benchNow})
 }
 
 // BenchmarkIssueVideoOptions adds JSON options (decoded strictly each time).
 func BenchmarkIssueVideoOptions(b *testing.B) {
-	p := benchProvider(b)
-	g := core.Grant{
+	benchIssue(b, core.Grant{
 		Kind: zoom.KindVideo, UserID: "user123", Room: "Cool Cars", Role: zoom.RoleHost, TTL: 2 * time.Hour, Now: benchNow,
 		Options: json.RawMessage(`{"session_key":"session123","geo_regions":["US","DE"],"video_webrtc_mode":1}`),
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := p.Issue(context.Background(), g); err != nil {
-			b.Fatal(err)
-		}
-	}
+	})
 }
 
 // BenchmarkIssueMeeting is a Provider issuing a Meeting SDK web JWT.
 func BenchmarkIssueMeeting(b *testing.B) {
-	p := benchProvider(b)
-	g := core.Grant{Kind: zoom.KindMeeting, UserID: "user123", Room: "123456789", Role: zoom.RoleParticipant, TTL: 2 * time.Hour, Now: benchNow}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := p.Issue(context.Background(), g); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchIssue(b, core.Grant{Kind: zoom.KindMeeting, UserID: "user123", Room: "123456789", Role: zoom.RoleParticipant, TTL: 2 * time.Hour, Now: benchNow})
 }
 
 // BenchmarkVerifyVideo is a Provider verifying a Video SDK JWT.

@@ -65,12 +65,11 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]byte, 0, 1024)} }}
 
-// getScratch returns a pooled work area; finish puts it back.
-func getScratch() *scratch { return scratchPool.Get().(*scratch) }
-
-// finish turns the payload JSON b (built in s.buf) into a compact JWS signed
-// with k and returns s to the pool.
-func finish(k *macKey, s *scratch, b []byte) string {
+// finish builds the payload JSON with appendJSON in a pooled buffer and
+// returns the compact JWS of it signed with k.
+func finish(k *macKey, appendJSON func([]byte) []byte) string {
+	s := scratchPool.Get().(*scratch)
+	b := appendJSON(s.buf[:0])
 	n := len(b) // b[:n] is the payload JSON; the token is built after it
 	b = append(b, headerB64...)
 	b = append(b, '.')
@@ -90,32 +89,26 @@ func finish(k *macKey, s *scratch, b []byte) string {
 }
 
 func signVideo(k *macKey, c *VideoClaims) (string, error) {
-	if err := checkKey(k); err != nil {
+	if err := checkSigning(k, c.validate()); err != nil {
 		return "", err
 	}
-	if err := c.validate(); err != nil {
-		return "", err
-	}
-	s := getScratch()
-	return finish(k, s, c.appendJSON(s.buf[:0])), nil
+	return finish(k, c.appendJSON), nil
 }
 
 func signMeeting(k *macKey, c *MeetingClaims) (string, error) {
-	if err := checkKey(k); err != nil {
+	if err := checkSigning(k, c.validate()); err != nil {
 		return "", err
 	}
-	if err := c.validate(); err != nil {
-		return "", err
-	}
-	s := getScratch()
-	return finish(k, s, c.appendJSON(s.buf[:0])), nil
+	return finish(k, c.appendJSON), nil
 }
 
-func checkKey(k *macKey) error {
+// checkSigning returns the configuration error of an empty secret, else
+// the claims' validation error.
+func checkSigning(k *macKey, claimsErr error) error {
 	if k == nil || len(k.secret) == 0 {
 		return fmt.Errorf("%w: zoom: empty SDK secret", core.ErrConfig)
 	}
-	return nil
+	return claimsErr
 }
 
 // appendJSString appends s as a JSON string escaped the way ECMAScript

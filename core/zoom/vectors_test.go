@@ -290,10 +290,12 @@ func checkVectorToken(t *testing.T, c zoomCase, tok string) {
 	}
 }
 
-func TestVectorsVideo(t *testing.T) {
-	for _, c := range loadCases(t, "zoom_videosdk.json") {
+// runVectors signs every case of file with sign: positive cases must match
+// the vector, expected_error cases must be refused naming the mapped field.
+func runVectors(t *testing.T, file string, sign func(zoomCase) (string, error)) {
+	for _, c := range loadCases(t, file) {
 		t.Run(c.ID, func(t *testing.T) {
-			tok, err := zoom.SignVideo(c.Inputs.SDKSecret, videoClaims(c))
+			tok, err := sign(c)
 			if c.ExpectedError != nil {
 				if err == nil {
 					t.Fatalf("signed %s, want a refusal", tok)
@@ -303,32 +305,25 @@ func TestVectorsVideo(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.Expected.SDKKeyResp != "" && c.Expected.SDKKeyResp != c.Inputs.SDKKey {
+				t.Errorf("response_sdkKey %q", c.Expected.SDKKeyResp)
 			}
 			checkVectorToken(t, c, tok)
 		})
 	}
 }
 
+func TestVectorsVideo(t *testing.T) {
+	runVectors(t, "zoom_videosdk.json", func(c zoomCase) (string, error) {
+		return zoom.SignVideo(c.Inputs.SDKSecret, videoClaims(c))
+	})
+}
+
 func TestVectorsMeeting(t *testing.T) {
-	for _, c := range loadCases(t, "zoom_meetingsdk.json") {
-		t.Run(c.ID, func(t *testing.T) {
-			tok, err := zoom.SignMeeting(c.Inputs.SDKSecret, meetingClaims(c))
-			if c.ExpectedError != nil {
-				if err == nil {
-					t.Fatalf("signed %s, want a refusal", tok)
-				}
-				checkRefused(t, err, wantFields(t, c))
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.Expected.SDKKeyResp != c.Inputs.SDKKey {
-				t.Errorf("response_sdkKey %q", c.Expected.SDKKeyResp)
-			}
-			checkVectorToken(t, c, tok)
-		})
-	}
+	runVectors(t, "zoom_meetingsdk.json", func(c zoomCase) (string, error) {
+		return zoom.SignMeeting(c.Inputs.SDKSecret, meetingClaims(c))
+	})
 }
 
 // grantFor turns a vector request into a Provider grant the way an HTTP
