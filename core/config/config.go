@@ -184,53 +184,49 @@ func (c *Config) builders(o *options) []builder {
 	}
 	var bs []builder
 	if c.Agora != nil {
-		cfg := *c.Agora
-		bs = append(bs, builder{"agora", []string{agoraAppID, agoraAppCertificate}, secondaryVar(cfg.SecondaryCertificate, agoraCertificateSecondary),
-			func(sec bool) (core.Provider, error) {
-				if !sec {
-					cfg.SecondaryCertificate = core.Secret{}
-				}
-				return agora.New(cfg, o.agora...)
-			}})
+		bs = append(bs, newBuilder("agora", *c.Agora, []string{agoraAppID, agoraAppCertificate},
+			agoraCertificateSecondary, func(c *agora.Config) *core.Secret { return &c.SecondaryCertificate },
+			agora.New, o.agora))
 	}
 	if c.Tencent != nil {
-		cfg := *c.Tencent
-		bs = append(bs, builder{"tencent", []string{tencentSDKAppID, tencentKey}, secondaryVar(cfg.SecondaryKey, tencentKeySecondary),
-			func(sec bool) (core.Provider, error) {
-				if !sec {
-					cfg.SecondaryKey = core.Secret{}
-				}
-				return tencent.New(cfg, o.tencent...)
-			}})
+		bs = append(bs, newBuilder("tencent", *c.Tencent, []string{tencentSDKAppID, tencentKey},
+			tencentKeySecondary, func(c *tencent.Config) *core.Secret { return &c.SecondaryKey },
+			tencent.New, o.tencent))
 	}
 	if c.Zego != nil {
-		cfg := *c.Zego
-		bs = append(bs, builder{"zego", []string{zegoAppID, zegoServerSecret}, secondaryVar(cfg.SecondarySecret, zegoSecretSecondary),
-			func(sec bool) (core.Provider, error) {
-				if !sec {
-					cfg.SecondarySecret = core.Secret{}
-				}
-				return zego.New(cfg, o.zego...)
-			}})
+		bs = append(bs, newBuilder("zego", *c.Zego, []string{zegoAppID, zegoServerSecret},
+			zegoSecretSecondary, func(c *zego.Config) *core.Secret { return &c.SecondarySecret },
+			zego.New, o.zego))
 	}
 	if c.Zoom != nil {
-		cfg := *c.Zoom
-		bs = append(bs, builder{"zoom", []string{zoomSDKKey, zoomSDKSecret}, secondaryVar(cfg.SecondarySecret, zoomSecretSecondary),
-			func(sec bool) (core.Provider, error) {
-				if !sec {
-					cfg.SecondarySecret = core.Secret{}
-				}
-				return zoom.New(cfg, o.zoom...)
-			}})
+		bs = append(bs, newBuilder("zoom", *c.Zoom, []string{zoomSDKKey, zoomSDKSecret},
+			zoomSecretSecondary, func(c *zoom.Config) *core.Secret { return &c.SecondarySecret },
+			zoom.New, o.zoom))
 	}
 	return bs
 }
 
-func secondaryVar(s core.Secret, name string) string {
-	if s.IsZero() {
-		return ""
+// newBuilder returns the builder of one vendor: cfg is a copy of its
+// configuration, secondary points at the secondary secret of a
+// configuration, and construct is the vendor's New.
+func newBuilder[C any, P core.Provider, O any](vendor string, cfg C, primary []string, secondaryName string,
+	secondary func(*C) *core.Secret, construct func(C, ...O) (P, error), opts []O) builder {
+	b := builder{vendor: vendor, primary: primary}
+	if !secondary(&cfg).IsZero() {
+		b.secondary = secondaryName
 	}
-	return name
+	b.build = func(withSecondary bool) (core.Provider, error) {
+		c := cfg
+		if !withSecondary {
+			*secondary(&c) = core.Secret{}
+		}
+		p, err := construct(c, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	return b
 }
 
 // check runs each vendor's constructor and reports a failure against the
