@@ -18,6 +18,9 @@ const (
 	MaxLifetime = 48 * time.Hour
 	// DefaultLifetime is the samples' default exp-iat.
 	DefaultLifetime = 2 * time.Hour
+	// MaxSDKKeyLen bounds the SDK key (app_key, appKey), in bytes. Zoom's
+	// keys are about 20 to 30 characters.
+	MaxSDKKeyLen = 256
 	// MaxTopicLen bounds tpc, the Video SDK session name.
 	MaxTopicLen = 200
 	// MaxUserIdentityLen bounds user_identity.
@@ -112,7 +115,7 @@ type VideoClaims struct {
 	// SessionKey is session_key, at most 36 UTF-16 units.
 	SessionKey string
 	// GeoRegions is geo_regions, written comma-joined. Each entry is one of
-	// AU BR CA CN DE HK IN JP MX NL SG US.
+	// AU BR CA CN DE HK IN JP MX NL SG US, at most once.
 	GeoRegions             []string
 	CloudRecordingOption   Flag   // cloud_recording_option
 	CloudRecordingElection Flag   // cloud_recording_election
@@ -163,11 +166,17 @@ func (c *VideoClaims) validate() error {
 	if err := checkText(c.SessionKey, core.CodeInvalidOption, "options.session_key", "session_key", 0, MaxSessionKeyLen); err != nil {
 		return err
 	}
+	var seen uint16
 	for i, r := range c.GeoRegions {
-		if !knownRegion(r) {
+		bit := regionBit(r)
+		switch {
+		case bit == 0:
 			return core.Errorf(core.CodeInvalidOption, "options.geo_regions",
 				"geo_regions[%d] is not one of AU, BR, CA, CN, DE, HK, IN, JP, MX, NL, SG, US", i)
+		case seen&bit != 0:
+			return core.Errorf(core.CodeInvalidOption, "options.geo_regions", "geo_regions[%d] repeats a region", i)
 		}
+		seen |= bit
 	}
 	if err := checkFlag(c.CloudRecordingOption, "cloud_recording_option"); err != nil {
 		return err
@@ -209,8 +218,8 @@ func (c *MeetingClaims) validate() error {
 }
 
 func checkAppKey(k string) error {
-	if k == "" || !utf8.ValidString(k) {
-		return fmt.Errorf("%w: zoom: the SDK key is empty or not valid UTF-8", core.ErrConfig)
+	if k == "" || len(k) > MaxSDKKeyLen || !utf8.ValidString(k) {
+		return fmt.Errorf("%w: zoom: the SDK key is empty, longer than %d bytes or not valid UTF-8", core.ErrConfig, MaxSDKKeyLen)
 	}
 	return nil
 }
@@ -260,12 +269,14 @@ func checkMeetingNumber(m MeetingNumber) error {
 	return nil
 }
 
-func knownRegion(r string) bool {
-	switch r {
-	case "AU", "BR", "CA", "CN", "DE", "HK", "IN", "JP", "MX", "NL", "SG", "US":
-		return true
+// regionBit returns the bit of a geo_regions region, 0 for an unknown one.
+func regionBit(r string) uint16 {
+	for i, k := range [...]string{"AU", "BR", "CA", "CN", "DE", "HK", "IN", "JP", "MX", "NL", "SG", "US"} {
+		if r == k {
+			return 1 << i
+		}
 	}
-	return false
+	return 0
 }
 
 func (c *VideoClaims) appendJSON(b []byte) []byte {

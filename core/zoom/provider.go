@@ -119,7 +119,7 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 			return nil, err
 		}
 	}
-	if err := checkConfigText(cfg.SDKKey, "SDK key", 256); err != nil {
+	if err := checkConfigText(cfg.SDKKey, "SDK key", MaxSDKKeyLen); err != nil {
 		return nil, err
 	}
 	if cfg.SDKSecret.IsZero() {

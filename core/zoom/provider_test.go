@@ -431,6 +431,7 @@ func TestIssueValidation(t *testing.T) {
 		{"geo unknown", p, video(opts(`{"geo_regions":["US","XX"]}`)), core.CodeInvalidOption, "options.geo_regions"},
 		{"geo lower case", p, video(opts(`{"geo_regions":["us"]}`)), core.CodeInvalidOption, "options.geo_regions"},
 		{"geo padded", p, video(opts(`{"geo_regions":[" US "]}`)), core.CodeInvalidOption, "options.geo_regions"},
+		{"geo repeated", p, video(opts(`{"geo_regions":["US","DE","US"]}`)), core.CodeInvalidOption, "options.geo_regions"},
 		{"geo empty", p, video(opts(`{"geo_regions":[]}`)), core.CodeInvalidOption, "options.geo_regions"},
 		{"recording option 2", p, video(opts(`{"cloud_recording_option":2}`)), core.CodeInvalidOption, "options.cloud_recording_option"},
 		{"recording election -1", p, video(opts(`{"cloud_recording_election":-1}`)), core.CodeInvalidOption, "options.cloud_recording_election"},

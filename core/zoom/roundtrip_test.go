@@ -3,6 +3,7 @@ package zoom_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -58,8 +59,8 @@ func randVideo(r *rand.Rand) zoom.VideoClaims {
 	if r.IntN(2) == 0 {
 		c.TelemetryTrackingID = randText(r, allPieces, 1, zoom.MaxTelemetryIDLen)
 	}
-	for i := r.IntN(4); i > 0; i-- {
-		c.GeoRegions = append(c.GeoRegions, regions[r.IntN(len(regions))])
+	for _, i := range r.Perm(len(regions))[:r.IntN(len(regions)+1)] {
+		c.GeoRegions = append(c.GeoRegions, regions[i])
 	}
 	return c
 }
@@ -185,5 +186,36 @@ func TestRoundTripProvider(t *testing.T) {
 				t.Fatalf("%d: claim %s = %v, want %v", i, k, got, want)
 			}
 		}
+	}
+}
+
+// TestLongestToken builds the largest Video SDK JWT the limits allow (every
+// character escaped as \u00XX) and checks that Verify still reads it.
+func TestLongestToken(t *testing.T) {
+	esc := func(n int) string { return strings.Repeat("\x01", n) }
+	c := zoom.VideoClaims{
+		AppKey: strings.Repeat("\x01", zoom.MaxSDKKeyLen), RoleType: 1, Topic: esc(zoom.MaxTopicLen),
+		IssuedAt: -1 << 62, ExpiresAt: -1<<62 + 172800,
+		UserIdentity: esc(zoom.MaxUserIdentityLen), SessionKey: esc(zoom.MaxSessionKeyLen), TelemetryTrackingID: esc(zoom.MaxTelemetryIDLen),
+		GeoRegions:           regions,
+		CloudRecordingOption: zoom.On, CloudRecordingElection: zoom.On, VideoWebRTCMode: zoom.On, AudioWebRTCMode: zoom.On,
+	}
+	tok, err := zoom.SignVideo(testSecret, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tok) > zoom.MaxTokenLen || len(tok) > 6<<10 {
+		t.Errorf("longest token is %d bytes; MaxTokenLen %d", len(tok), zoom.MaxTokenLen)
+	}
+	if _, err := zoom.Verify(tok, c.AppKey, time.Unix(-1<<62, 0), testSecret); err != nil {
+		t.Fatal(err)
+	}
+	c.AppKey += "x"
+	if _, err := zoom.SignVideo(testSecret, c); !errors.Is(err, core.ErrConfig) {
+		t.Errorf("over-long SDK key: %v", err)
+	}
+	c.AppKey, c.GeoRegions = "k", []string{"US", "JP", "US"}
+	if _, err := zoom.SignVideo(testSecret, c); core.CodeOf(err) != core.CodeInvalidOption {
+		t.Errorf("repeated region: %v", err)
 	}
 }
