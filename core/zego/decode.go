@@ -239,6 +239,8 @@ func cbcDecrypt(block interface{ Decrypt(dst, src []byte) }, iv, ct []byte) []by
 // parsePlaintext reads the Token04 JSON. The integers must be written as
 // integers in range (app_id uint32, nonce int32, ctime and expire int64);
 // payload may be absent or null (the UIKit test generator writes none).
+// Keys match as encoding/json matches them (case-insensitively), as a Go
+// server reading the official struct would.
 func parsePlaintext(pt []byte) (*Claims, error) {
 	var raw struct {
 		AppID   *uint32 `json:"app_id"`

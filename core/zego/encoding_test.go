@@ -139,6 +139,9 @@ func TestRandomIVAndNonce(t *testing.T) {
 	if iv, err := RandomIV(ModeCBC, bytes.NewReader(long)); err != nil || string(iv) != "7777777777777777" {
 		t.Fatalf("iv %q %v", iv, err)
 	}
+	if _, err := RandomIV(ModeCBC, constReader(255)); err == nil {
+		t.Fatal("a reader of only unusable bytes filled an IV")
+	}
 	gcm, err := RandomIV(ModeGCM, bytes.NewReader(src))
 	if err != nil || !bytes.Equal(gcm, src[:12]) {
 		t.Fatalf("gcm nonce %x %v", gcm, err)
@@ -387,3 +390,13 @@ func TestKitTokenErrors(t *testing.T) {
 }
 
 func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// constReader returns the same byte forever.
+type constReader byte
+
+func (c constReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(c)
+	}
+	return len(p), nil
+}

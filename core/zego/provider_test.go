@@ -260,6 +260,20 @@ func TestVerifyKeyRotation(t *testing.T) {
 	}
 }
 
+func TestVerifyEitherMode(t *testing.T) {
+	ctx := context.Background()
+	cbc, gcm := newTestProvider(t, Config{}), newTestProvider(t, Config{Mode: ModeGCM})
+	for _, pair := range [][2]*Provider{{cbc, gcm}, {gcm, cbc}} {
+		c, err := pair[0].Issue(ctx, core.Grant{Kind: KindKit, UserID: "u", Room: "r", Now: testNow, Rand: seededRand(8)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := pair[1].Verify(ctx, KindKit, c.Token, testNow); err != nil || v.Claims["mode"] != pair[0].mode.String() {
+			t.Errorf("%s token with a %s provider: %v", pair[0].mode, pair[1].mode, err)
+		}
+	}
+}
+
 func TestVerifyErrors(t *testing.T) {
 	ctx := context.Background()
 	p := newTestProvider(t, Config{})

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -182,7 +183,11 @@ func readIV(mode Mode, r io.Reader, iv, spare []byte) error {
 		spare = make([]byte, len(iv)+8)
 	}
 	filled := 0
-	for filled < len(iv) {
+	for round := 0; filled < len(iv); round++ {
+		if round == 16 {
+			// A source that keeps returning bytes above 251 is broken.
+			return errors.New("zego: the randomness source yields no usable bytes")
+		}
 		// A few spare bytes make a second read rare.
 		buf := spare[:len(iv)-filled+8]
 		if _, err := io.ReadFull(r, buf); err != nil {
@@ -333,7 +338,7 @@ var scratchPool = sync.Pool{New: func() any {
 		payload: make([]byte, 0, 256),
 		json:    make([]byte, 0, 256),
 		out:     make([]byte, 0, 1024),
-		rand:    make([]byte, 0, 32),
+		rand:    make([]byte, 0, 64),
 	}
 }}
 

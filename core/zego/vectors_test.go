@@ -42,16 +42,20 @@ type token04Case struct {
 	ExpectedError map[string]any `json:"expected_error"`
 }
 
-func loadToken04(t testing.TB) []token04Case {
+// loadCases loads the cases of a vector file, which must hold want of them.
+func loadCases[T any](t testing.TB, file string, want int) []T {
+	t.Helper()
 	var v struct {
-		Cases []token04Case `json:"cases"`
+		Cases []T `json:"cases"`
 	}
-	testutil.LoadVectors(t, "zego_token04.json", &v)
-	if len(v.Cases) != 69 {
-		t.Fatalf("zego_token04.json: %d cases, want 69", len(v.Cases))
+	testutil.LoadVectors(t, file, &v)
+	if len(v.Cases) != want {
+		t.Fatalf("%s: %d cases, want %d", file, len(v.Cases), want)
 	}
 	return v.Cases
 }
+
+func loadToken04(t testing.TB) []token04Case { return loadCases[token04Case](t, "zego_token04.json", 69) }
 
 func (c *token04Case) params(t *testing.T) Params {
 	in := c.Inputs
@@ -284,16 +288,7 @@ type kitCase struct {
 
 const kitSecret = "fa94dd0f974cf2e293728a526b028271"
 
-func loadKit(t testing.TB) []kitCase {
-	var v struct {
-		Cases []kitCase `json:"cases"`
-	}
-	testutil.LoadVectors(t, "zego_kittoken.json", &v)
-	if len(v.Cases) != 21 {
-		t.Fatalf("zego_kittoken.json: %d cases, want 21", len(v.Cases))
-	}
-	return v.Cases
-}
+func loadKit(t testing.TB) []kitCase { return loadCases[kitCase](t, "zego_kittoken.json", 21) }
 
 func argString(args []any, i int) string {
 	if i < len(args) {
