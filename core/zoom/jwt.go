@@ -1,7 +1,6 @@
 package zoom
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -170,13 +169,6 @@ func utf16Len(s string) int {
 	return n
 }
 
-// header is the part of a JOSE header this package understands.
-type header struct {
-	Alg  *string         `json:"alg"`
-	Typ  *string         `json:"typ"`
-	Crit json.RawMessage `json:"crit"`
-}
-
 // authenticate splits a compact JWS, checks its header (alg HS256 only),
 // checks the HMAC-SHA256 signature against each key in turn in constant time
 // and returns the payload bytes. It does not look inside the payload: the
@@ -228,29 +220,27 @@ func authenticate(token string, keys []*macKey) ([]byte, error) {
 }
 
 // checkHeader accepts a header other than the canonical one if it is a JSON
-// object with alg "HS256", typ (when present) "JWT" and no crit. Every
-// other algorithm, "none" included, is ErrMalformed: such a token is not a
-// Zoom SDK JWT and its signature is never looked at.
+// object with "alg": "HS256", "typ" (when present) "JWT" and no "crit";
+// member names are matched exactly. Every other algorithm, "none" included,
+// is ErrMalformed: such a token is not a Zoom SDK JWT and its signature is
+// never looked at.
 func checkHeader(seg string) error {
 	raw, err := b64.DecodeString(seg)
 	if err != nil {
 		return malformed("the header is not base64url")
 	}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
+	var h map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &h); err != nil || h == nil {
 		return malformed("the header is not a JSON object")
 	}
-	var h header
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return malformed("the header is not a valid JOSE header")
-	}
-	if h.Alg == nil || *h.Alg != "HS256" {
+	var alg, typ string
+	if json.Unmarshal(h["alg"], &alg) != nil || alg != "HS256" {
 		return malformed("unsupported algorithm: only HS256 is accepted")
 	}
-	if h.Typ != nil && *h.Typ != "JWT" {
+	if t, ok := h["typ"]; ok && (json.Unmarshal(t, &typ) != nil || !strings.EqualFold(typ, "JWT")) {
 		return malformed("header typ is not JWT")
 	}
-	if h.Crit != nil {
+	if _, ok := h["crit"]; ok {
 		return malformed("critical header parameters are not supported")
 	}
 	return nil
