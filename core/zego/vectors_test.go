@@ -55,7 +55,9 @@ func loadCases[T any](t testing.TB, file string, want int) []T {
 	return v.Cases
 }
 
-func loadToken04(t testing.TB) []token04Case { return loadCases[token04Case](t, "zego_token04.json", 69) }
+func loadToken04(t testing.TB) []token04Case {
+	return loadCases[token04Case](t, "zego_token04.json", 69)
+}
 
 func (c *token04Case) params(t *testing.T) Params {
 	in := c.Inputs
