@@ -3,6 +3,8 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -95,10 +97,22 @@ func WithNamespace(ns string) Option { return optionFunc(func(s *settings) { s.n
 // request is counted under provider and kind Other.
 func WithService(svc *core.Service) Option { return optionFunc(func(s *settings) { s.svc = svc }) }
 
-// WithBuckets sets the latency histogram buckets in seconds. The default is
-// DefaultBuckets.
+// WithBuckets sets the latency histogram buckets (upper bounds in seconds).
+// The bounds are sorted and duplicates and NaN dropped; no bounds at all
+// keeps DefaultBuckets.
 func WithBuckets(b ...float64) Option {
-	return optionFunc(func(s *settings) { s.buckets = append([]float64(nil), b...) })
+	var out []float64
+	for _, v := range b {
+		if !math.IsNaN(v) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return optionFunc(func(s *settings) {
+		if len(out) > 0 {
+			s.buckets = out
+		}
+	})
 }
 
 // WithConstLabels adds labels with fixed values to every metric (an

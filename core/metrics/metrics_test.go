@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -112,6 +113,20 @@ rtctoken_issue_duration_seconds_sum{kind="video",provider="zoom"} 2.00055
 rtctoken_issue_duration_seconds_count{kind="video",provider="zoom"} 3
 `
 	expectLines(t, scrape(t, gatherer(t, m)), strings.Split(strings.TrimSpace(want), "\n")...)
+}
+
+func TestWithBucketsNeverPanics(t *testing.T) {
+	m := metrics.New(metrics.WithService(service(t)), metrics.WithBuckets(0.5, math.NaN(), 0.1, 0.5, math.Inf(1)))
+	m.Issued(context.Background(), "zoom", "video", "ok", 200*time.Millisecond)
+	expectLines(t, scrape(t, gatherer(t, m)),
+		`rtctoken_issue_duration_seconds_bucket{kind="video",provider="zoom",le="0.1"} 0`,
+		`rtctoken_issue_duration_seconds_bucket{kind="video",provider="zoom",le="0.5"} 1`,
+		`rtctoken_issue_duration_seconds_bucket{kind="video",provider="zoom",le="+Inf"} 1`,
+	)
+	// No bounds keeps the defaults.
+	m = metrics.New(metrics.WithBuckets())
+	m.Issued(context.Background(), "x", "y", "ok", time.Millisecond)
+	expectLines(t, scrape(t, gatherer(t, m)), `rtctoken_issue_duration_seconds_bucket{kind="other",provider="other",le="1e-05"} 0`)
 }
 
 func TestDefaultBuckets(t *testing.T) {
