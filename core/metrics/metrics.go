@@ -153,6 +153,8 @@ type pair struct {
 	limited        prometheus.Counter
 	ok             prometheus.Counter
 
+	// The other outcomes' children, made on first use (index outcomeOK
+	// stays unused: ok is made eagerly).
 	once     [numOutcomes]sync.Once
 	outcomes [numOutcomes]prometheus.Counter
 }
@@ -210,7 +212,6 @@ func (m *Metrics) newPair(provider, kind string) *pair {
 		limited: m.limited.WithLabelValues(provider, kind),
 		ok:      m.requests.WithLabelValues(provider, kind, OutcomeOK),
 	}
-	p.once[outcomeOK].Do(func() { p.outcomes[outcomeOK] = p.ok })
 	return p
 }
 
