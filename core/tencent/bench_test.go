@@ -17,25 +17,19 @@ func benchSigner(b *testing.B, style Style) *Signer {
 	return s
 }
 
-// BenchmarkUserSig is the low-level issue path in the default layout.
+// BenchmarkUserSig is the low-level issue path in each layout (v1.3
+// compresses with compress/zlib at level 6).
 func BenchmarkUserSig(b *testing.B) {
-	s := benchSigner(b, StyleGo14)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.UserSig("xiaojun", 86400, provNow); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkUserSigGo13 is the v1.3 layout (compress/zlib at level 6).
-func BenchmarkUserSigGo13(b *testing.B) {
-	s := benchSigner(b, StyleGo13)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.UserSig("xiaojun", 86400, provNow); err != nil {
-			b.Fatal(err)
-		}
+	for _, style := range []Style{StyleGo14, StyleGo13} {
+		b.Run(style.String(), func(b *testing.B) {
+			s := benchSigner(b, style)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.UserSig("xiaojun", 86400, provNow); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -49,28 +43,22 @@ func BenchmarkPrivateMapKey(b *testing.B) {
 	}
 }
 
-// BenchmarkProviderUserSig is Provider.Issue for the usersig kind,
-// including the credential and its Join map.
-func BenchmarkProviderUserSig(b *testing.B) {
+// BenchmarkProviderIssue is Provider.Issue per kind, including the
+// credential, its Join map and (privatemapkey) the options.
+func BenchmarkProviderIssue(b *testing.B) {
 	p := newProvider(b, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
-	g := core.Grant{Kind: KindUserSig, UserID: "xiaojun", TTL: 24 * time.Hour, Now: provNow}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := p.Issue(b.Context(), g); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkProviderPrivateMapKey(b *testing.B) {
-	p := newProvider(b, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
-	g := core.Grant{Kind: KindPrivateMapKey, UserID: "xiaojun", Room: "10000", TTL: time.Hour, Now: provNow,
-		Options: json.RawMessage(`{"room_type":"numeric"}`)}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := p.Issue(b.Context(), g); err != nil {
-			b.Fatal(err)
-		}
+	for _, g := range []core.Grant{
+		{Kind: KindUserSig, UserID: "xiaojun", TTL: 24 * time.Hour, Now: provNow},
+		{Kind: KindPrivateMapKey, UserID: "xiaojun", Room: "10000", TTL: time.Hour, Now: provNow, Options: json.RawMessage(`{"room_type":"numeric"}`)},
+	} {
+		b.Run(g.Kind, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := p.Issue(b.Context(), g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

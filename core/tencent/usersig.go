@@ -135,7 +135,9 @@ func (s *Signer) UserSigWithBuf(userID string, expire int64, now time.Time, user
 
 // PrivateMapKey issues a TRTC PrivateMapKey for a numeric room, like the
 // vendor's GenPrivateMapKey: a UserSig whose userbuf is the
-// [NumericRoomMap] of the arguments.
+// [NumericRoomMap] of the arguments. The same now gives TLS.time and the
+// userbuf's dwExpTime; the vendor reads its clock twice, which can make
+// the two differ by a second.
 func (s *Signer) PrivateMapKey(userID string, expire int64, now time.Time, roomID, privilegeMap uint32) (string, error) {
 	m := NumericRoomMap(s.sdkAppID, userID, roomID, now, expire, privilegeMap)
 	return s.issue(userID, expire, now.Unix(), nil, &m)
