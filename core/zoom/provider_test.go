@@ -523,3 +523,33 @@ func TestJoinUserName(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse issues and verifies from several goroutines (run with
+// -race): the pooled hashes and buffers must not be shared.
+func TestConcurrentUse(t *testing.T) {
+	p := newProvider(t, zoom.Config{SecondarySecret: core.NewSecret(oldSecret)})
+	errs := make(chan error, 8)
+	for w := 0; w < 8; w++ {
+		go func() {
+			var err error
+			for i := 0; i < 200 && err == nil; i++ {
+				room := strings.Repeat("r", 1+(w*37+i)%200)
+				var cred *core.Credential
+				cred, err = p.Issue(context.Background(), core.Grant{Kind: "video", UserID: "u", Room: room, TTL: time.Hour, Now: testNow})
+				if err == nil {
+					var v *core.Verified
+					v, err = p.Verify(context.Background(), "video", cred.Token, testNow)
+					if err == nil && v.Room != room {
+						err = errors.New("verified another room: " + v.Room)
+					}
+				}
+			}
+			errs <- err
+		}()
+	}
+	for w := 0; w < 8; w++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
