@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/internal/conformance"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
+
+// quiet sends the audit log to io.Discard: benchmarks measure the library,
+// not the terminal.
+func quiet(c *httpapi.Config) { c.Logger = slog.New(slog.DiscardHandler) }
 
 // discard is a ResponseWriter that allocates nothing.
 type discard struct{ h http.Header }
@@ -24,7 +30,7 @@ func (discard) WriteHeader(int)             {}
 // the host's context value, bundle from the cache, handed to the next
 // handler.
 func BenchmarkAttachHit(b *testing.B) {
-	api := conformance.NewAPI(b)
+	api := conformance.NewAPI(b, quiet)
 	var got bool
 	h := nethttp.Attach(api)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, got = nethttp.Credentials(r.Context())
@@ -54,7 +60,7 @@ func BenchmarkIssueEndpointAgoraRTC(b *testing.B) {
 }
 
 func benchIssue(b *testing.B, path, body string) {
-	api := conformance.NewAPI(b)
+	api := conformance.NewAPI(b, quiet)
 	mux := http.NewServeMux()
 	nethttp.Mount(mux, "/rtc", api)
 	h := hostAuth(mux)
