@@ -104,3 +104,7 @@ func TestCORS(t *testing.T) {
 		t.Fatal("credentials with any origin accepted")
 	}
 }
+
+func TestBadInput(t *testing.T) {
+	conformance.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+}

@@ -112,9 +112,19 @@ func Resolver(t testing.TB) resolve.Resolver {
 // BearerToken returns a bearer JWT for user signed with the test key.
 func BearerToken(t testing.TB, user string, ttl time.Duration) string {
 	t.Helper()
+	return signHS256WithTTL(t, JWTKey, user, ttl)
+}
+
+func signHS256(t testing.TB, key, user string) string {
+	t.Helper()
+	return signHS256WithTTL(t, key, user, time.Hour)
+}
+
+func signHS256WithTTL(t testing.TB, key, user string, ttl time.Duration) string {
+	t.Helper()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
 		"sub": user, "iss": "conformance", "iat": time.Now().Unix(), "exp": time.Now().Add(ttl).Unix(), "name": "Bearer " + user,
-	}).SignedString([]byte(JWTKey))
+	}).SignedString([]byte(key))
 	must(t, err)
 	return s
 }
