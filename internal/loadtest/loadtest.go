@@ -1,0 +1,333 @@
+// Package loadtest drives real HTTP load over loopback against the token
+// endpoint of each adapter and, in the same run, against a bare handler of
+// the same framework that returns a static JSON body of the same size. It
+// reports requests per second, latency percentiles and errors for both.
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gofiber/fiber/v2"
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/resolve"
+	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/fibermw"
+	"github.com/rtctoken/rtctoken/ginmw"
+	"github.com/rtctoken/rtctoken/nethttp"
+)
+
+// Config bounds a run.
+type Config struct {
+	// Requests per target (default 20000).
+	Requests int
+	// Concurrency is the number of concurrent clients (default 32).
+	Concurrency int
+	// MaxDuration stops a target early (default 30 s).
+	MaxDuration time.Duration
+	// Path is the token endpoint below /rtc (default "/tencent/usersig").
+	Path string
+	// Body is the JSON request body (default `{}`).
+	Body string
+	// Logger receives the audit lines (default: discarded).
+	Logger *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.Requests <= 0 {
+		c.Requests = 20000
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 32
+	}
+	if c.MaxDuration <= 0 {
+		c.MaxDuration = 30 * time.Second
+	}
+	if c.Path == "" {
+		c.Path = "/tencent/usersig"
+	}
+	if c.Body == "" {
+		c.Body = `{}`
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Result is one target's measurement.
+type Result struct {
+	Framework string        `json:"framework"`
+	Target    string        `json:"target"` // "token" or "bare"
+	Requests  int           `json:"requests"`
+	Errors    int           `json:"errors"`
+	Elapsed   time.Duration `json:"elapsed"`
+	RPS       float64       `json:"rps"`
+	P50       time.Duration `json:"p50"`
+	P99       time.Duration `json:"p99"`
+	BodyBytes int           `json:"body_bytes"`
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("%-8s %-5s %7d req %4d err %9.0f req/s  p50 %-9s p99 %-9s body %d B",
+		r.Framework, r.Target, r.Requests, r.Errors, r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.BodyBytes)
+}
+
+// Frameworks lists the adapters measured.
+var Frameworks = []string{"nethttp", "gin", "fiber"}
+
+// userHeader carries the identity, as an authenticating proxy would.
+const userHeader = "X-Load-User"
+
+// Keys used by the load test only.
+const (
+	tencentAppID = 1400000002
+	tencentKey   = "load-test-key-load-test-key-load-test-key-000000"
+	agoraAppID   = "0123456789abcdef0123456789abcdef"
+	agoraCert    = "fedcba9876543210fedcba9876543210"
+)
+
+// NewAPI returns the API under load: Tencent and Agora providers, identity
+// from a trusted header.
+func NewAPI(log *slog.Logger) (*httpapi.API, error) {
+	tc, err := tencent.New(tencent.Config{SDKAppID: tencentAppID, Key: core.NewSecret(tencentKey)})
+	if err != nil {
+		return nil, err
+	}
+	ag, err := agora.New(agora.Config{AppID: agoraAppID, AppCertificate: core.NewSecret(agoraCert)})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := core.NewService([]core.Provider{tc, ag})
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.New(httpapi.Config{Service: svc, Resolver: resolve.TrustedHeader(userHeader), Logger: log})
+}
+
+// server is one running target.
+type server struct {
+	url  string
+	stop func()
+}
+
+func listen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+func startHTTP(h http.Handler) (server, error) {
+	ln, err := listen()
+	if err != nil {
+		return server{}, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return server{url: "http://" + ln.Addr().String(), stop: func() { _ = srv.Close() }}, nil
+}
+
+func startFiber(app *fiber.App) (server, error) {
+	ln, err := listen()
+	if err != nil {
+		return server{}, err
+	}
+	go func() { _ = app.Listener(ln) }()
+	return server{url: "http://" + ln.Addr().String(), stop: func() { _ = app.Shutdown() }}, nil
+}
+
+// start builds the framework's app: the token endpoints under /rtc and, on
+// the same app, the bare handler at /bare returning body.
+func start(framework string, api *httpapi.API, body []byte) (server, error) {
+	switch framework {
+	case "nethttp":
+		mux := http.NewServeMux()
+		nethttp.Mount(mux, "/rtc", api)
+		mux.HandleFunc("/bare", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(body)
+		})
+		return startHTTP(mux)
+	case "gin":
+		gin.SetMode(gin.ReleaseMode)
+		r := gin.New()
+		ginmw.Mount(r.Group("/rtc"), api)
+		r.POST("/bare", func(c *gin.Context) { c.Data(200, "application/json", body) })
+		return startHTTP(r)
+	case "fiber":
+		app := fiber.New(fiber.Config{DisableStartupMessage: true})
+		fibermw.Mount(app.Group("/rtc"), api)
+		app.Post("/bare", func(c *fiber.Ctx) error {
+			c.Set("Content-Type", "application/json")
+			return c.Send(body)
+		})
+		return startFiber(app)
+	}
+	return server{}, fmt.Errorf("unknown framework %q", framework)
+}
+
+// Run measures every framework: its token endpoint, then its bare handler
+// answering a body of the same size, in the same process.
+func Run(ctx context.Context, cfg Config) ([]Result, error) {
+	cfg.defaults()
+	api, err := NewAPI(cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	var out []Result
+	for _, fw := range Frameworks {
+		// The bare body has the size of a real credential response.
+		probe, err := start(fw, api, nil)
+		if err != nil {
+			return nil, err
+		}
+		sample, err := once(ctx, http.DefaultClient, probe.url+"/rtc"+cfg.Path, cfg.Body)
+		probe.stop()
+		if err != nil {
+			return nil, fmt.Errorf("%s: probe: %w", fw, err)
+		}
+		bare := bytes.Repeat([]byte(" "), len(sample))
+		copy(bare, `{"static":true}`)
+		srv, err := start(fw, api, bare)
+		if err != nil {
+			return nil, err
+		}
+		tok := drive(ctx, cfg, srv.url+"/rtc"+cfg.Path)
+		tok.Framework, tok.Target = fw, "token"
+		b := drive(ctx, cfg, srv.url+"/bare")
+		b.Framework, b.Target = fw, "bare"
+		srv.stop()
+		out = append(out, tok, b)
+	}
+	return out, nil
+}
+
+func once(ctx context.Context, c *http.Client, url, body string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader([]byte(body)))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(userHeader, "load-user")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("status %d: %s", resp.StatusCode, b)
+	}
+	return b, nil
+}
+
+// drive sends cfg.Requests POSTs with cfg.Concurrency clients over
+// keep-alive connections and measures them.
+func drive(ctx context.Context, cfg Config, url string) Result {
+	ctx, cancel := context.WithTimeout(ctx, cfg.MaxDuration)
+	defer cancel()
+	tr := &http.Transport{MaxIdleConnsPerHost: cfg.Concurrency, MaxConnsPerHost: cfg.Concurrency, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	// Warm up the connections.
+	for range cfg.Concurrency {
+		_, _ = once(ctx, client, url, cfg.Body)
+	}
+	var next atomic.Int64
+	var errs atomic.Int64
+	var bodyBytes atomic.Int64
+	lats := make([][]time.Duration, cfg.Concurrency)
+	var wg sync.WaitGroup
+	begin := time.Now()
+	for w := range cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 0, 4096)
+			body := []byte(cfg.Body)
+			for next.Add(1) <= int64(cfg.Requests) && ctx.Err() == nil {
+				t0 := time.Now()
+				req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set(userHeader, "load-user")
+				resp, err := client.Do(req)
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				buf, err = readAll(resp.Body, buf[:0])
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != 200 {
+					errs.Add(1)
+					continue
+				}
+				bodyBytes.Store(int64(len(buf)))
+				lats[w] = append(lats[w], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(begin)
+	all := slices.Concat(lats...)
+	slices.Sort(all)
+	r := Result{Requests: len(all) + int(errs.Load()), Errors: int(errs.Load()), Elapsed: elapsed, BodyBytes: int(bodyBytes.Load())}
+	if len(all) > 0 {
+		r.RPS = float64(len(all)) / elapsed.Seconds()
+		r.P50 = all[len(all)/2]
+		r.P99 = all[len(all)*99/100]
+	}
+	return r
+}
+
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 4096)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// Ratio is the token endpoint's requests/s as a fraction of the bare
+// handler's, per framework.
+func Ratio(rs []Result) map[string]float64 {
+	tok, bare := map[string]float64{}, map[string]float64{}
+	for _, r := range rs {
+		if r.Target == "token" {
+			tok[r.Framework] = r.RPS
+		} else {
+			bare[r.Framework] = r.RPS
+		}
+	}
+	out := map[string]float64{}
+	for fw, b := range bare {
+		if b > 0 {
+			out[fw] = tok[fw] / b
+		}
+	}
+	return out
+}
+
+// JSON renders results for machines.
+func JSON(rs []Result) ([]byte, error) {
+	return json.MarshalIndent(map[string]any{"results": rs, "ratio": Ratio(rs)}, "", "  ")
+}
