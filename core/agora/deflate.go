@@ -492,6 +492,7 @@ type litNode struct {
 type huffman struct {
 	codes [numLitCodes]hcode
 	list  [numLitCodes + 1]litNode
+	keys  [numLitCodes]uint32
 	count [17]int32
 }
 
@@ -510,13 +511,22 @@ func (h *huffman) generate(freq []int32, maxBits int32) {
 		}
 		return
 	}
-	slices.SortFunc(list, func(a, b litNode) int {
-		if a.freq != b.freq {
-			return int(a.freq - b.freq)
-		}
-		return int(a.literal) - int(b.literal)
-	})
+	sortFreq(list, &h.keys)
 	h.assign(h.bitCounts(list, maxBits), list)
+}
+
+// sortFreq sorts list by frequency, then literal. Frequencies are below
+// 1<<13 (inputs are at most maxFastDeflate bytes) and literals below 1<<9,
+// so one integer key orders both.
+func sortFreq(list []litNode, keys *[numLitCodes]uint32) {
+	k := keys[:len(list)]
+	for i, n := range list {
+		k[i] = uint32(n.freq)<<9 | uint32(n.literal)
+	}
+	slices.Sort(k)
+	for i, v := range k {
+		list[i] = litNode{literal: uint16(v & 511), freq: int32(v >> 9)}
+	}
 }
 
 type levelInfo struct {
@@ -557,7 +567,11 @@ func (h *huffman) bitCounts(list []litNode, maxBits int32) []int32 {
 			l.nextCharFreq = list[c].freq
 		} else {
 			l.lastFreq = l.nextPairFreq
-			copy(leafCounts[level][:level], leafCounts[level-1][:level])
+			// Take the lower level's counts below this level. Entries
+			// above the diagonal are never read, so copy the whole row.
+			diag := leafCounts[level][level]
+			leafCounts[level] = leafCounts[level-1]
+			leafCounts[level][level] = diag
 			levels[l.level-1].needed = 2
 		}
 		if l.needed--; l.needed == 0 {

@@ -75,9 +75,10 @@ func WithName(name string) Option {
 // Provider issues and verifies Agora AccessToken2 credentials. It
 // implements core.Provider and is safe for concurrent use.
 type Provider struct {
-	name  string
-	appID string
-	certs []core.Secret // primary first
+	name     string
+	appID    string
+	appIDAny any           // appID, boxed once for the Join maps
+	certs    []core.Secret // primary first
 }
 
 var _ core.Provider = (*Provider)(nil)
@@ -91,7 +92,7 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 	if !isHex32(cfg.AppCertificate.Reveal()) {
 		return nil, fmt.Errorf("%w: agora: the app certificate must be 32 hexadecimal characters", core.ErrConfig)
 	}
-	p := &Provider{name: Name, appID: cfg.AppID, certs: []core.Secret{cfg.AppCertificate}}
+	p := &Provider{name: Name, appID: cfg.AppID, appIDAny: cfg.AppID, certs: []core.Secret{cfg.AppCertificate}}
 	if !cfg.SecondaryCertificate.IsZero() {
 		if !isHex32(cfg.SecondaryCertificate.Reveal()) {
 			return nil, fmt.Errorf("%w: agora: the secondary certificate must be 32 hexadecimal characters", core.ErrConfig)
@@ -152,8 +153,14 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	n := 1
 	switch g.Kind {
 	case KindRTC:
-		if n, err = p.rtc(g, ttl, c, &svcs); err != nil {
+		r, err := p.rtc(g, ttl, c)
+		if err != nil {
 			return nil, err
+		}
+		svcs[0] = RTCService(g.Room, r.uid, r.role, r.privs)
+		if r.rtm {
+			svcs[1] = RTMService(g.UserID, ttl)
+			n = 2
 		}
 	case KindRTM, KindChat, KindChatApp:
 		if err := noRoomRoleOptions(g); err != nil {
@@ -173,7 +180,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 		default:
 			svcs[0] = ChatAppService(ttl)
 		}
-		c.Join = map[string]any{joinAppID: p.appID}
+		c.Join = map[string]any{joinAppID: p.appIDAny}
 		if g.Kind != KindChatApp {
 			c.UserID = g.UserID
 			c.Join[joinUserID] = g.UserID
@@ -265,15 +272,27 @@ type RTCOptions struct {
 	PublishDataTTL  *int64 `json:"publish_data_ttl,omitempty"`
 }
 
-// rtc validates an rtc grant, fills the credential's user, room, role and
-// Join, and the services: RTC, then RTM when asked. It returns their number.
-func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential, svcs *[2]Service) (int, error) {
+// rtcPlan is what an rtc grant asks for.
+type rtcPlan struct {
+	uid   string // the RTC service's uid string
+	role  Role
+	privs RTCPrivileges
+	rtm   bool
+}
+
+// rtc validates an rtc grant and fills the credential's user, room, role
+// and Join.
+func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, error) {
 	var o RTCOptions
-	if err := core.DecodeOptions(g.Options, &o); err != nil {
-		return 0, err
+	if len(g.Options) > 0 { // only then does o need to be on the heap
+		po := new(RTCOptions)
+		if err := core.DecodeOptions(g.Options, po); err != nil {
+			return rtcPlan{}, err
+		}
+		o = *po
 	}
 	if err := checkChannel(g.Room); err != nil {
-		return 0, err
+		return rtcPlan{}, err
 	}
 	role := RoleSubscriber
 	switch g.Role {
@@ -281,23 +300,23 @@ func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential, svcs *[2]Se
 		role = RolePublisher
 	case RoleSubscriberName, "":
 	default:
-		return 0, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RolePublisherName, RoleSubscriberName)
+		return rtcPlan{}, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RolePublisherName, RoleSubscriberName)
 	}
 	privs, err := o.privileges(ttl, role)
 	if err != nil {
-		return 0, err
+		return rtcPlan{}, err
 	}
 	c.Room, c.Role, c.UserID = g.Room, roleName(role), g.UserID
 	c.Join = make(map[string]any, 5)
-	c.Join[joinAppID], c.Join[joinChannel] = p.appID, g.Room
+	c.Join[joinAppID], c.Join[joinChannel] = p.appIDAny, g.Room
 	tokenUID := g.UserID
 	switch idType, err := o.idType(g.UserID); {
 	case err != nil:
-		return 0, err
+		return rtcPlan{}, err
 	case idType == IDTypeUID:
 		uid, ok := parseUID(g.UserID)
 		if !ok {
-			return 0, core.Errorf(core.CodeInvalidUser, "user_id", "a uid is a decimal number from 1 to 4294967295 without leading zeros")
+			return rtcPlan{}, core.Errorf(core.CodeInvalidUser, "user_id", "a uid is a decimal number from 1 to 4294967295 without leading zeros")
 		}
 		if o.AnyUID {
 			tokenUID = ""
@@ -305,22 +324,17 @@ func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential, svcs *[2]Se
 		c.Join[joinUID] = uid
 	default:
 		if err := checkAccount(g.UserID); err != nil {
-			return 0, err
+			return rtcPlan{}, err
 		}
 		c.Join[joinAccount] = g.UserID
 	}
 	if o.RTM {
 		if err := checkRTMUser(g.UserID); err != nil {
-			return 0, err
+			return rtcPlan{}, err
 		}
 		c.Join[joinRTMUser] = g.UserID
 	}
-	svcs[0] = RTCService(g.Room, tokenUID, role, privs)
-	if !o.RTM {
-		return 1, nil
-	}
-	svcs[1] = RTMService(g.UserID, ttl)
-	return 2, nil
+	return rtcPlan{uid: tokenUID, role: role, privs: privs, rtm: o.RTM}, nil
 }
 
 func roleName(r Role) string {
@@ -352,38 +366,33 @@ func (o *RTCOptions) idType(user string) (string, error) {
 }
 
 // privileges resolves the per-privilege TTLs.
-func (o *RTCOptions) privileges(ttl uint32, role Role) (RTCPrivileges, error) {
-	def, err := optTTL("options.privilege_ttl", o.PrivilegeTTL, ttl, ttl)
+func (o *RTCOptions) privileges(ttl uint32, role Role) (p RTCPrivileges, err error) {
+	def, err := optTTL("options.privilege_ttl", o.PrivilegeTTL, ttl, ttl, true)
 	if err != nil {
-		return RTCPrivileges{}, err
-	}
-	var p RTCPrivileges
-	if p.Join, err = optTTL("options.join_ttl", o.JoinTTL, def, ttl); err != nil {
 		return p, err
 	}
-	pubs := []struct {
-		field string
-		v     *int64
-		dst   *uint32
-	}{
-		{"options.publish_audio_ttl", o.PublishAudioTTL, &p.PublishAudio},
-		{"options.publish_video_ttl", o.PublishVideoTTL, &p.PublishVideo},
-		{"options.publish_data_ttl", o.PublishDataTTL, &p.PublishData},
+	pub := role == RolePublisher
+	if p.Join, err = optTTL("options.join_ttl", o.JoinTTL, def, ttl, true); err != nil {
+		return p, err
 	}
-	for _, f := range pubs {
-		if f.v != nil && role != RolePublisher {
-			return p, core.Errorf(core.CodeInvalidOption, f.field, "a subscriber has no publish privileges")
-		}
-		if *f.dst, err = optTTL(f.field, f.v, def, ttl); err != nil {
-			return p, err
-		}
+	if p.PublishAudio, err = optTTL("options.publish_audio_ttl", o.PublishAudioTTL, def, ttl, pub); err != nil {
+		return p, err
 	}
-	return p, nil
+	if p.PublishVideo, err = optTTL("options.publish_video_ttl", o.PublishVideoTTL, def, ttl, pub); err != nil {
+		return p, err
+	}
+	p.PublishData, err = optTTL("options.publish_data_ttl", o.PublishDataTTL, def, ttl, pub)
+	return p, err
 }
 
-func optTTL(field string, v *int64, def, max uint32) (uint32, error) {
+// optTTL returns a privilege TTL option's value, def when it is absent.
+// allowed is false for a publish privilege of a subscriber.
+func optTTL(field string, v *int64, def, max uint32, allowed bool) (uint32, error) {
 	if v == nil {
 		return def, nil
+	}
+	if !allowed {
+		return 0, core.Errorf(core.CodeInvalidOption, field, "a subscriber has no publish privileges")
 	}
 	if *v < 1 || *v > int64(max) {
 		return 0, core.Errorf(core.CodeInvalidOption, field, "must be from 1 to %d seconds (the token's ttl)", max)

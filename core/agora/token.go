@@ -261,23 +261,25 @@ func appendService(s *scratch, b []byte, sv *Service) ([]byte, error) {
 		b = binary.LittleEndian.AppendUint16(b, p.ID)
 		b = binary.LittleEndian.AppendUint32(b, p.Expire)
 	}
-	var strs [2]string
-	fields := strs[:0]
+	f1, f2, n := "", "", 0
 	switch sv.Type {
 	case ServiceRTC:
-		fields = append(fields, sv.Channel, sv.UID)
+		f1, f2, n = sv.Channel, sv.UID, 2
 	case ServiceRTM, ServiceChat, ServiceRTM2:
-		fields = append(fields, sv.UserID)
+		f1, n = sv.UserID, 1
 	case ServiceStreaming, ServiceFCDN:
-		fields = append(fields, sv.Channel, sv.Account)
+		f1, f2, n = sv.Channel, sv.Account, 2
 	case ServiceAPaaS:
-		fields = append(fields, sv.Room, sv.UserID)
+		f1, f2, n = sv.Room, sv.UserID, 2
 	}
-	for _, f := range fields {
-		if len(f) > maxU16 {
-			return nil, fmt.Errorf("%w: a %s field is longer than 65535 bytes", ErrBuild, sv.Type)
-		}
-		b = appendString(b, f)
+	if len(f1) > maxU16 || len(f2) > maxU16 {
+		return nil, fmt.Errorf("%w: a %s field is longer than 65535 bytes", ErrBuild, sv.Type)
+	}
+	if n > 0 {
+		b = appendString(b, f1)
+	}
+	if n > 1 {
+		b = appendString(b, f2)
 	}
 	switch sv.Type {
 	case ServiceAPaaS:
@@ -289,36 +291,42 @@ func appendService(s *scratch, b []byte, sv *Service) ([]byte, error) {
 }
 
 // appendPermissions packs the RTM2 permissions grouped by resource type,
-// then by permission type, both ascending.
+// then by permission type, both ascending. It sorts indexes, not the
+// permissions, so that nothing of the caller's escapes.
 func appendPermissions(b []byte, perms []RTM2Permission) ([]byte, error) {
-	ps := make([]RTM2Permission, len(perms))
-	copy(ps, perms)
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && permLess(ps[j], ps[j-1]); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
+	idx := make([]int, len(perms))
+	for i := range idx {
+		idx[i] = i
+	}
+	key := func(i int) uint32 { return uint32(perms[i].ResourceType)<<16 | uint32(perms[i].PermissionType) }
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0 && key(idx[j]) < key(idx[j-1]); j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
 		}
 	}
-	var groups int
-	for i := range ps {
-		if i > 0 && ps[i].ResourceType == ps[i-1].ResourceType && ps[i].PermissionType == ps[i-1].PermissionType {
-			return nil, fmt.Errorf("%w: RTM2 permission %d/%d given twice", ErrBuild, ps[i].ResourceType, ps[i].PermissionType)
+	groups := 0
+	for n, i := range idx {
+		if n > 0 && key(i) == key(idx[n-1]) {
+			return nil, fmt.Errorf("%w: RTM2 permission %d/%d given twice", ErrBuild, perms[i].ResourceType, perms[i].PermissionType)
 		}
-		if i == 0 || ps[i].ResourceType != ps[i-1].ResourceType {
+		if n == 0 || perms[i].ResourceType != perms[idx[n-1]].ResourceType {
 			groups++
 		}
 	}
 	b = binary.LittleEndian.AppendUint16(b, uint16(groups))
-	for i := 0; i < len(ps); {
-		j := i
-		for j < len(ps) && ps[j].ResourceType == ps[i].ResourceType {
-			j++
+	for lo := 0; lo < len(idx); {
+		rt := perms[idx[lo]].ResourceType
+		hi := lo
+		for hi < len(idx) && perms[idx[hi]].ResourceType == rt {
+			hi++
 		}
-		if j-i > maxU16 {
+		if hi-lo > maxU16 {
 			return nil, fmt.Errorf("%w: too many RTM2 permissions", ErrBuild)
 		}
-		b = binary.LittleEndian.AppendUint16(b, ps[i].ResourceType)
-		b = binary.LittleEndian.AppendUint16(b, uint16(j-i))
-		for _, p := range ps[i:j] {
+		b = binary.LittleEndian.AppendUint16(b, rt)
+		b = binary.LittleEndian.AppendUint16(b, uint16(hi-lo))
+		for _, i := range idx[lo:hi] {
+			p := &perms[i]
 			if len(p.Resources) > maxU16 {
 				return nil, fmt.Errorf("%w: too many RTM2 resources", ErrBuild)
 			}
@@ -331,16 +339,9 @@ func appendPermissions(b []byte, perms []RTM2Permission) ([]byte, error) {
 				b = appendString(b, r)
 			}
 		}
-		i = j
+		lo = hi
 	}
 	return b, nil
-}
-
-func permLess(a, b RTM2Permission) bool {
-	if a.ResourceType != b.ResourceType {
-		return a.ResourceType < b.ResourceType
-	}
-	return a.PermissionType < b.PermissionType
 }
 
 func appendString(b []byte, s string) []byte {

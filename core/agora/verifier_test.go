@@ -47,6 +47,9 @@ func TestIndependentVerifier(t *testing.T) {
 			if res.Exit != 0 || !res.Valid {
 				t.Fatalf("exit %d valid %v: %s", res.Exit, res.Valid, res.Raw)
 			}
+			if len(res.Warnings) > 0 {
+				t.Logf("verifier warnings: %v", res.Warnings)
+			}
 			ttl := c.req.TTL
 			if ttl == 0 {
 				ttl = time.Hour
