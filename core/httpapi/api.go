@@ -29,7 +29,9 @@ type Request interface {
 	Method() string
 }
 
-// Response is what an adapter writes back: status, headers and body.
+// Response is what an adapter writes back: status, headers and body. The
+// Header map may be shared between responses: copy its entries, never
+// modify it.
 type Response struct {
 	Status int
 	Header http.Header
@@ -170,10 +172,14 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 	}
 	cred, err := a.svc.Issue(r.Context(), id, req)
 	a.audit(r.Context(), req, id, err, start)
+	var out []byte
+	if err == nil {
+		out, err = cred.AppendJSON(make([]byte, 0, 320+len(cred.Token)))
+	}
 	if err != nil {
 		return a.errorResponse(r.Context(), err)
 	}
-	return a.jsonResponse(r.Context(), cred)
+	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: out}
 }
 
 func (a *API) serveBatch(r Request, id core.Identity, raw []byte, start time.Time) Response {
@@ -277,18 +283,27 @@ func parsePath(p string) (route, string, string) {
 	return routeIssue, provider, kind
 }
 
-func jsonHeader() http.Header {
-	return http.Header{
-		"Content-Type":           {"application/json; charset=utf-8"},
-		"Cache-Control":          {"no-store"},
-		"X-Content-Type-Options": {"nosniff"},
-	}
+// sharedHeader is the header of every response. It is shared and must not
+// be modified; adapters copy its entries into their own header maps.
+var sharedHeader = http.Header{
+	"Content-Type":           {"application/json; charset=utf-8"},
+	"Cache-Control":          {"no-store"},
+	"X-Content-Type-Options": {"nosniff"},
 }
+
+func jsonHeader() http.Header { return sharedHeader }
 
 func methodNotAllowed(allow string) Response {
 	resp := errorBody(core.Errorf(core.CodeMethodNotAllowed, "", "method not allowed"))
-	resp.Header.Set("Allow", allow)
+	resp.Header = withHeader(resp.Header, "Allow", allow)
 	return resp
+}
+
+// withHeader returns a copy of h with one more header.
+func withHeader(h http.Header, k, v string) http.Header {
+	c := h.Clone()
+	c.Set(k, v)
+	return c
 }
 
 func (a *API) jsonResponse(ctx context.Context, v any) Response {
@@ -315,7 +330,7 @@ func (a *API) errorResponse(ctx context.Context, err error) Response {
 	var rl *core.RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		secs := int64((rl.RetryAfter + time.Second - 1) / time.Second)
-		resp.Header.Set("Retry-After", strconv.FormatInt(secs, 10))
+		resp.Header = withHeader(resp.Header, "Retry-After", strconv.FormatInt(secs, 10))
 	}
 	return resp
 }

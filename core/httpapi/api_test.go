@@ -218,17 +218,43 @@ func TestDecodeStrict(t *testing.T) {
 	}
 }
 
+// FuzzDecode checks the body scanner never panics, never reports an
+// internal error, and agrees with encoding/json on what it accepts.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{`{}`, `{"room":"a","ttl":60}`, `{"requests":[{"provider":"a","kind":"b"}]}`, `{"a":{"b":[1,2,{"c":null}]}}`, `{"room":"a","room":"b"}`, `[`, ``} {
+	for _, s := range []string{`{}`, `{"room":"a","ttl":60}`, `{"requests":[{"provider":"a","kind":"b"}]}`, `{"options":{"b":[1,2,{"c":null}]}}`,
+		`{"room":"a","room":"b"}`, `[`, ``, `{"room":"\ud83d\ude00\u00e9\n"}`, `{"room":"\ud800x"}`, `{"ttl":1e3}`, `{"role":null,"options":null}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := decodeIssue(b)
-		if err == nil && r.TTL < 0 {
-			t.Fatalf("negative ttl accepted")
-		}
 		if err != nil && core.CodeOf(err) == core.CodeInternal {
 			t.Fatalf("client input gave an internal error: %v", err)
+		}
+		if err == nil {
+			if r.TTL < 0 {
+				t.Fatalf("negative ttl accepted")
+			}
+			if len(bytes.Trim(b, " \t\r\n")) > 0 && !json.Valid(b) {
+				t.Fatalf("accepted invalid JSON %q", b)
+			}
+			var ref struct {
+				UserID, Room, Role string
+				Options            json.RawMessage
+			}
+			ref.UserID, ref.Room, ref.Role = "", "", ""
+			if len(bytes.Trim(b, " \t\r\n")) > 0 {
+				if jerr := json.Unmarshal(b, &struct {
+					UserID  *string         `json:"user_id"`
+					Room    *string         `json:"room"`
+					Role    *string         `json:"role"`
+					Options json.RawMessage `json:"options"`
+				}{&ref.UserID, &ref.Room, &ref.Role, ref.Options}); jerr != nil {
+					t.Fatalf("encoding/json refuses what the scanner accepted: %v", jerr)
+				}
+			}
+			if ref.UserID != r.UserID || ref.Room != r.Room || ref.Role != r.Role {
+				t.Fatalf("decoded %q/%q/%q, encoding/json %q/%q/%q", r.UserID, r.Room, r.Role, ref.UserID, ref.Room, ref.Role)
+			}
 		}
 		if _, err := decodeBatch(b); err != nil && core.CodeOf(err) == core.CodeInternal {
 			t.Fatalf("client input gave an internal error: %v", err)

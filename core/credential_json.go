@@ -1,0 +1,169 @@
+package core
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// MarshalJSON encodes the credential in the HTTP contract's shape. It is
+// hand-written because it is on every response's path; the output is what
+// encoding/json would produce from the struct tags (times in RFC 3339,
+// join keys sorted).
+func (c Credential) MarshalJSON() ([]byte, error) {
+	return c.AppendJSON(make([]byte, 0, 256+len(c.Token)))
+}
+
+// AppendJSON appends the credential's JSON encoding to b.
+func (c Credential) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"provider":`...)
+	b = appendJSONString(b, c.Provider)
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, c.Kind)
+	b = append(b, `,"token":`...)
+	b = appendJSONString(b, c.Token)
+	b = append(b, `,"app_id":`...)
+	b = appendJSONString(b, c.AppID)
+	b = append(b, `,"user_id":`...)
+	b = appendJSONString(b, c.UserID)
+	if c.Room != "" {
+		b = append(b, `,"room":`...)
+		b = appendJSONString(b, c.Room)
+	}
+	if c.Role != "" {
+		b = append(b, `,"role":`...)
+		b = appendJSONString(b, c.Role)
+	}
+	b = append(b, `,"issued_at":`...)
+	b = appendJSONTime(b, c.IssuedAt)
+	b = append(b, `,"expires_at":`...)
+	b = appendJSONTime(b, c.ExpiresAt)
+	b = append(b, `,"renew_after":`...)
+	b = appendJSONTime(b, c.RenewAfter)
+	b = append(b, `,"join":`...)
+	b, err := appendJoin(b, c.Join)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+func appendJSONTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
+}
+
+func appendJoin(b []byte, m map[string]any) ([]byte, error) {
+	if m == nil {
+		return append(b, "null"...), nil
+	}
+	var keysArr [16]string
+	keys := keysArr[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		var err error
+		if b, err = appendJSONValue(b, m[k]); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+func appendJSONValue(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendJSONString(b, x), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case uint32:
+		return strconv.AppendUint(b, uint64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(b, x, 10), nil
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return strconv.AppendInt(b, int64(x), 10), nil
+		}
+	}
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, enc...), nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString escapes like encoding/json: quotes, backslashes, control
+// characters, <, >, &, U+2028, U+2029, and invalid UTF-8 as U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
