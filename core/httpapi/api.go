@@ -174,7 +174,7 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 	a.audit(r.Context(), req, id, err, start)
 	var out []byte
 	if err == nil {
-		out, err = cred.AppendJSON(make([]byte, 0, 320+len(cred.Token)))
+		out, err = cred.AppendJSON(make([]byte, 0, 384+2*len(cred.Token)))
 	}
 	if err != nil {
 		return a.errorResponse(r.Context(), err)

@@ -19,7 +19,8 @@ const maxDepth = 8
 // every member optional; an empty body is {}.
 func decodeIssue(raw []byte) (core.Request, error) {
 	var req core.Request
-	s, err := newScanner(raw)
+	var keys [16][]byte
+	s, err := newScanner(raw, keys[:0])
 	if err != nil || s == nil {
 		return req, err
 	}
@@ -34,7 +35,7 @@ func decodeIssue(raw []byte) (core.Request, error) {
 
 // decodeBatch reads {"requests":[{"provider":"...","kind":"...",...},...]}.
 func decodeBatch(raw []byte) ([]core.Request, error) {
-	s, err := newScanner(raw)
+	s, err := newScanner(raw, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +89,7 @@ func decodeBatch(raw []byte) ([]core.Request, error) {
 
 // newScanner checks the body's encoding and that it is an object; it
 // returns nil for an empty body.
-func newScanner(raw []byte) (*scanner, error) {
+func newScanner(raw []byte, keys [][]byte) (*scanner, error) {
 	raw = bytes.Trim(raw, " \t\r\n") // JSON whitespace only
 	if len(raw) == 0 {
 		return nil, nil
@@ -99,7 +100,7 @@ func newScanner(raw []byte) (*scanner, error) {
 	if raw[0] != '{' {
 		return nil, core.Errorf(core.CodeInvalidRequest, "", "request body must be a JSON object")
 	}
-	return &scanner{b: raw, keys: make([][]byte, 0, 16)}, nil
+	return &scanner{b: raw, keys: keys}, nil
 }
 
 func unknownField(key []byte) error {

@@ -175,7 +175,9 @@ func TestBearerJWTConfig(t *testing.T) {
 
 type hostUser struct{ ID, Name string }
 
-func (u hostUser) RTCIdentity() core.Identity { return core.Identity{UserID: u.ID, DisplayName: u.Name} }
+func (u hostUser) RTCIdentity() core.Identity {
+	return core.Identity{UserID: u.ID, DisplayName: u.Name}
+}
 
 type ctxKey struct{}
 
