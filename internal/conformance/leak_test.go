@@ -1,0 +1,164 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/internal/conformance"
+	"github.com/rtctoken/rtctoken/nethttp"
+)
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testLimiter refuses the user "limited" and cannot answer for "down".
+type testLimiter struct{}
+
+func (testLimiter) Allow(_ context.Context, k core.LimitKey) error {
+	switch k.Subject {
+	case "limited":
+		return &core.RateLimitError{RetryAfter: 3 * time.Second}
+	case "down":
+		return core.Errorf(core.CodeUnavailable, "", "rate limiter unavailable")
+	}
+	return nil
+}
+
+type brokenRand struct{}
+
+func (brokenRand) Read([]byte) (int, error) { return 0, errors.New("entropy source failed") }
+
+// TestNoSecretOrPlaintextLeaks issues every kind, triggers every error code,
+// and searches every response body and log line for the configured secrets,
+// for decrypted token contents and, in the logs, for the tokens themselves.
+func TestNoSecretOrPlaintextLeaks(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	api := conformance.NewAPI(t, func(c *httpapi.Config) {
+		c.Logger = logger
+		c.Limiter = testLimiter{}
+		c.ClientIP = httpapi.RemoteIP()
+	})
+	broken := conformance.NewAPI(t, func(c *httpapi.Config) {
+		c.Logger = logger
+		svc, err := core.NewService(conformance.Providers(t), core.WithRand(brokenRand{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Service = svc
+	})
+	var bodies bytes.Buffer
+	var tokens []string
+	codes := map[core.Code]bool{}
+	run := func(h http.Handler, cases []conformance.Case) {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		for _, tc := range cases {
+			_, _, body := conformance.Do(t, srv.Client(), srv.URL, tc)
+			bodies.Write(body)
+			bodies.WriteByte('\n')
+			for _, part := range strings.Split(string(body), `"token":"`)[1:] {
+				tokens = append(tokens, part[:strings.IndexByte(part, '"')])
+			}
+			if i := strings.Index(string(body), `"code":"`); i >= 0 {
+				rest := string(body)[i+8:]
+				codes[core.Code(rest[:strings.IndexByte(rest, '"')])] = true
+			}
+		}
+	}
+	app := func(api *httpapi.API) http.Handler {
+		mux := http.NewServeMux()
+		nethttp.Mount(mux, "/rtc", api)
+		return hostAuth(mux)
+	}
+	cases := append(conformance.Cases(t), conformance.AbuseCases(t)...)
+	for _, u := range []string{"limited", "down"} {
+		cases = append(cases, conformance.Case{Method: "POST", Path: "/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: u}})
+	}
+	cases = append(cases, conformance.Case{Method: "GET", Path: "/rtc/nothing"})
+	run(app(api), cases)
+	run(app(broken), []conformance.Case{
+		{Method: "POST", Path: "/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: "alice"}},
+		{Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"c"}`, Headers: map[string]string{conformance.HostUserHeader: "alice"}},
+	})
+
+	for _, c := range []core.Code{core.CodeInvalidRequest, core.CodeInvalidUser, core.CodeInvalidRoom, core.CodeInvalidRole, core.CodeInvalidTTL,
+		core.CodeInvalidOption, core.CodeUnknownProvider, core.CodeUnknownKind, core.CodeUnauthenticated, core.CodeForbidden, core.CodeRateLimited,
+		core.CodeUnavailable, core.CodeMethodNotAllowed, core.CodeNotFound, core.CodeBodyTooLarge, core.CodeUnsupportedMedia, core.CodeInternal} {
+		if !codes[c] {
+			t.Errorf("error code %s was not triggered", c)
+		}
+	}
+	if len(tokens) < 20 {
+		t.Fatalf("only %d tokens issued", len(tokens))
+	}
+	logText := logs.String()
+	if !strings.Contains(logText, `"outcome":"issued"`) || !strings.Contains(logText, `"outcome":"refused"`) {
+		t.Fatalf("audit lines missing: %.300s", logText)
+	}
+	secrets := []string{conformance.TencentKey, conformance.AgoraCert, conformance.ZoomSecret, conformance.ZegoSecret, conformance.JWTKey}
+	for _, s := range secrets {
+		if strings.Contains(bodies.String(), s) || strings.Contains(logText, s) {
+			t.Errorf("a configured secret appears in a response or a log line")
+		}
+	}
+	for _, tok := range tokens {
+		if strings.Contains(logText, tok) {
+			t.Errorf("a token appears in the log")
+		}
+		// Decrypted ZEGO contents must only ever be inside the ciphertext.
+		if strings.HasPrefix(tok, "04") {
+			plain, err := zego.DecodeToken04(strings.SplitN(tok, "#", 2)[0], []byte(conformance.ZegoSecret))
+			if err != nil {
+				t.Fatalf("decode issued token: %v", err)
+			}
+			needle := `"nonce":` + strconv.FormatInt(int64(plain.Nonce), 10)
+			if strings.Contains(bodies.String(), needle) || strings.Contains(logText, needle) {
+				t.Errorf("token plaintext appears in a response or log")
+			}
+		}
+	}
+	if !strings.Contains(logText, "entropy source failed") {
+		t.Errorf("internal error detail was not logged")
+	}
+	if strings.Contains(bodies.String(), "entropy") {
+		t.Errorf("internal error detail reached a client")
+	}
+}
+
+// hostAuth stores the test host's identity in the request context.
+func hostAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := conformance.HostIdentity(r.Header.Get); id != nil {
+			r = r.WithContext(context.WithValue(r.Context(), conformance.UserKey{}, *id))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
