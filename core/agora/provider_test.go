@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -413,5 +414,39 @@ func TestVerifyKeysAndErrors(t *testing.T) {
 	privs := svcs[0].(map[string]any)["privileges"].([]any)
 	if p := privs[0].(map[string]any); p["name"] != "app" || p["expires_at"] != int64(testIssued+3600) {
 		t.Errorf("chat_app claims %v", v.Claims)
+	}
+}
+
+// TestConcurrent issues and verifies from several goroutines; run with
+// -race it checks that the pooled state is not shared.
+func TestConcurrent(t *testing.T) {
+	p := newProvider(t, "")
+	ctx := context.Background()
+	done := make(chan error)
+	for w := range 8 {
+		go func() {
+			var err error
+			for i := range 200 {
+				user := "user-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				var c *core.Credential
+				if c, err = p.Issue(ctx, core.Grant{Kind: "rtc", UserID: user, Room: "room", Now: testNow, Rand: repeatSalt(uint32(1 + i))}); err != nil {
+					break
+				}
+				var v *core.Verified
+				if v, err = p.Verify(ctx, "rtc", c.Token, testNow); err != nil {
+					break
+				}
+				if v.UserID != user {
+					err = errors.New("verified another user: " + v.UserID)
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

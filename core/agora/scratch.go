@@ -83,12 +83,17 @@ func (s *scratch) serviceOrder(svcs []Service) []int {
 	for i := range order {
 		order[i] = i
 	}
-	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && svcs[order[j]].Type < svcs[order[j-1]].Type; j-- {
-			order[j], order[j-1] = order[j-1], order[j]
+	insertionSort(order, func(a, b int) bool { return svcs[a].Type < svcs[b].Type })
+	return order
+}
+
+// insertionSort sorts s stably; the lists here are a handful of items.
+func insertionSort[E any](s []E, less func(a, b E) bool) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && less(s[j], s[j-1]); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
-	return order
 }
 
 // sortedPrivileges returns a copy of ps sorted by id.
@@ -100,11 +105,7 @@ func (s *scratch) sortedPrivileges(ps []Privilege) []Privilege {
 		out = make([]Privilege, len(ps))
 	}
 	copy(out, ps)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].ID < out[j-1].ID; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	insertionSort(out, func(a, b Privilege) bool { return a.ID < b.ID })
 	return out
 }
 

@@ -299,11 +299,7 @@ func appendPermissions(b []byte, perms []RTM2Permission) ([]byte, error) {
 		idx[i] = i
 	}
 	key := func(i int) uint32 { return uint32(perms[i].ResourceType)<<16 | uint32(perms[i].PermissionType) }
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && key(idx[j]) < key(idx[j-1]); j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
-		}
-	}
+	insertionSort(idx, func(a, b int) bool { return key(a) < key(b) })
 	groups := 0
 	for n, i := range idx {
 		if n > 0 && key(i) == key(idx[n-1]) {
