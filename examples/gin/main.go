@@ -1,0 +1,125 @@
+// Command gin is the rtctoken demo app on gin: users sign in, get their
+// real-time credentials at login, and ask for more (and renew them) from
+// the token endpoints mounted on a gin route group.
+//
+// Run it from the repository root and open http://127.0.0.1:8080:
+//
+//	go run ./examples/gin
+//
+// Demo users: alice / alice-password and bob / bob-password.
+//
+// Environment: the vendors are configured with the RTCTOKEN_* variables
+// described in core/config (e.g. RTCTOKEN_AGORA_APP_ID and
+// RTCTOKEN_AGORA_APP_CERTIFICATE); with none set, random demo credentials
+// are generated and printed: their tokens verify locally but no vendor
+// accepts them. PORT (default 8080) and HOST (default 127.0.0.1) set the
+// listen address; CORS_ORIGINS (comma-separated origins) lets other
+// origins call /rtc with the session cookie. GIN_MODE=release silences
+// gin's debug output.
+//
+// Sessions live in the shared in-memory store of internal/demo so that the
+// three examples behave identically; a gin application would usually keep
+// them with github.com/gin-contrib/sessions.
+//
+// Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
+// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/gin-gonic/gin"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/ginmw"
+	"github.com/rtctoken/rtctoken/internal/demo"
+)
+
+func main() {
+	env, err := demo.FromEnv(os.Stdout)
+	if err != nil {
+		log.Fatal(err)
+	}
+	app, err := newApp(env)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("gin demo on http://%s", env.Settings.Addr)
+	log.Fatal(demo.ListenAndServe(env.Settings.Addr, app))
+}
+
+// newApp builds the demo app on env.
+func newApp(env *demo.Env) (*gin.Engine, error) {
+	cors, err := ginmw.CORS(env.Settings.CORS)
+	if err != nil {
+		return nil, err
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(gin.Recovery())
+	r.GET("/", func(c *gin.Context) { write(c, demo.Page()) })
+	r.StaticFS(demo.AssetsPrefix, http.FS(demo.Assets()))
+	r.POST("/login", func(c *gin.Context) {
+		resp, cookie := env.Login(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body, c.Request.TLS != nil)
+		writeWithCookie(c, resp, cookie)
+	})
+	r.POST("/logout", func(c *gin.Context) {
+		resp, cookie := env.Logout(ginmw.View(c), c.Request.TLS != nil)
+		writeWithCookie(c, resp, cookie)
+	})
+
+	// The token endpoints; the user comes from the session cookie.
+	ginmw.Mount(r.Group("/rtc", cors), env.API)
+
+	r.GET("/api/kinds", func(c *gin.Context) { write(c, env.Kinds()) })
+	signedIn := r.Group("/api", requireUser(env))
+	signedIn.GET("/me", ginmw.Attach(env.API), func(c *gin.Context) {
+		bundle, _ := ginmw.Credentials(c)
+		write(c, env.Me(userOf(c), bundle))
+	})
+	signedIn.POST("/decode", func(c *gin.Context) {
+		write(c, env.ServeDecode(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body))
+	})
+	return r, nil
+}
+
+const userKey = "demo.user"
+
+// requireUser refuses requests without a live session with 401 and puts
+// the user in the gin context.
+func requireUser(env *demo.Env) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, err := env.Authenticate(ginmw.View(c))
+		if err != nil {
+			write(c, env.Error(c.Request.Context(), err))
+			c.Abort()
+			return
+		}
+		c.Set(userKey, u)
+		c.Next()
+	}
+}
+
+func userOf(c *gin.Context) demo.User {
+	v, _ := c.Get(userKey)
+	u, _ := v.(demo.User)
+	return u
+}
+
+func writeWithCookie(c *gin.Context, resp httpapi.Response, cookie *http.Cookie) {
+	if cookie != nil {
+		http.SetCookie(c.Writer, cookie)
+	}
+	write(c, resp)
+}
+
+func write(c *gin.Context, resp httpapi.Response) {
+	for k, v := range resp.Header {
+		c.Writer.Header()[k] = v
+	}
+	c.Status(resp.Status)
+	if c.Request.Method != http.MethodHead {
+		_, _ = c.Writer.Write(resp.Body)
+	}
+}
