@@ -1,0 +1,477 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/core/zoom"
+)
+
+// decoded is what inspect reads from a token, before or after checking it.
+type decoded struct {
+	Format   string
+	Provider string
+	Kind     string
+	AppID    string
+	UserID   string
+	Room     string
+	// IssuedAt and ExpiresAt are zero when the token does not say.
+	IssuedAt, ExpiresAt time.Time
+	Header              map[string]any
+	Claims              map[string]any
+	Notes               []string
+
+	// expiredAtExp: the vendor counts the expiry instant itself as expired
+	// (Zoom, ZEGO: now >= exp), not as the last valid second (Tencent,
+	// Agora: now > exp).
+	expiredAtExp bool
+	// anyUser: an Agora uid 0 token, which any uid may join with.
+	anyUser bool
+	// noUser and noRoom: the token names no user or room.
+	noUser, noRoom bool
+	// foldRoom: rooms compare case-insensitively (Zoom session names).
+	foldRoom bool
+	// userCRC and roomCRC: the token holds only CRC32s (Agora 006).
+	userCRC, roomCRC *uint32
+	// sealed: the content is encrypted (ZEGO); only the secret reveals it.
+	sealed bool
+	// raw is the vendor package's decoded value, for verify.
+	raw any
+}
+
+// want is what the user asked inspect to compare the token with.
+type want struct{ user, room string }
+
+// skipError says a check could not be made, and why.
+type skipError struct{ reason string }
+
+func (e skipError) Error() string { return e.reason }
+
+// tokenFormat is one token format inspect recognises.
+type tokenFormat struct {
+	// match tells the format from the token's shape; the first format
+	// that matches decodes the token.
+	match  func(tok string) bool
+	decode func(tok string) (*decoded, error)
+	// verify tries the secrets in turn and returns the index of the one
+	// that signed the token, or -1. With a match it may complete d with
+	// what only the secret reveals, and its error (core.ErrMismatch or
+	// core.ErrMalformed) is then a problem of the authentic token.
+	verify func(tok string, d *decoded, secrets []core.Secret, w want) (int, error)
+}
+
+// formats are tried in order; Tencent, which has no prefix, comes last.
+var formats = []tokenFormat{
+	{match: prefixed(agora.Version), decode: decodeAgora, verify: verifyAgora},
+	{match: prefixed(agora.LegacyVersion), decode: decodeAgora006, verify: verifyAgora006},
+	{match: func(t string) bool {
+		return strings.HasPrefix(t, zego.Version) && strings.Contains(t, zego.KitSeparator)
+	},
+		decode: decodeZegoKit, verify: verifyZego},
+	{match: prefixed(zego.Version), decode: decodeZego04, verify: verifyZego},
+	{match: func(t string) bool { return strings.Count(t, ".") == 2 }, decode: decodeZoom, verify: verifyZoom},
+	{match: func(string) bool { return true }, decode: decodeTencent, verify: verifyTencent},
+}
+
+// isZlib reports whether tok is a Tencent-base64 zlib stream, the outer
+// layer of a UserSig.
+func isZlib(tok string) bool {
+	_, err := tencent.Inflate(tok)
+	return err == nil
+}
+
+func prefixed(p string) func(string) bool {
+	return func(t string) bool { return strings.HasPrefix(t, p) }
+}
+
+// maxTokenLen bounds what inspect reads: every format is far shorter.
+const maxTokenLen = 64 << 10
+
+// detect finds the token's format and decodes it without any secret.
+// Errors wrap core.ErrMalformed.
+func detect(tok string) (*tokenFormat, *decoded, error) {
+	switch {
+	case tok == "":
+		return nil, nil, fmt.Errorf("%w: empty token", core.ErrMalformed)
+	case len(tok) > maxTokenLen:
+		return nil, nil, fmt.Errorf("%w: %d bytes is longer than any token", core.ErrMalformed, len(tok))
+	}
+	for i := range formats {
+		f := &formats[i]
+		if !f.match(tok) {
+			continue
+		}
+		d, err := f.decode(tok)
+		if err != nil {
+			if i == len(formats)-1 && !isZlib(tok) {
+				// Only the catch-all matched, and not even its outer layer
+				// decodes: nothing recognises the token.
+				return nil, nil, fmt.Errorf("%w: not a token of a known format (Tencent UserSig, Agora 007 or 006, Zoom SDK JWT, ZEGO Token04 or Kit Token)", core.ErrMalformed)
+			}
+			if !errors.Is(err, core.ErrMalformed) {
+				err = fmt.Errorf("%w: %v", core.ErrMalformed, err)
+			}
+			return nil, nil, err
+		}
+		return f, d, nil
+	}
+	return nil, nil, fmt.Errorf("%w: unknown format", core.ErrMalformed)
+}
+
+// firstMatch runs try over the secrets and returns the index of the first
+// that does not fail with core.ErrSignature, with its error.
+func firstMatch(secrets []core.Secret, try func(s core.Secret) error) (int, error) {
+	var err error
+	for i, s := range secrets {
+		if err = try(s); !errors.Is(err, core.ErrSignature) {
+			return i, err
+		}
+	}
+	return -1, err
+}
+
+func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// ---- Agora ----
+
+func decodeAgora(tok string) (*decoded, error) {
+	t, err := agora.Parse(tok)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoded{
+		Format: "Agora AccessToken2 (007)", Provider: agora.Name, AppID: t.AppID,
+		IssuedAt: unix(int64(t.IssueTs)), Claims: t.Claims(), raw: t,
+	}
+	kind, svc, priv := agoraKind(t)
+	d.Kind = kind
+	switch kind {
+	case agora.KindRTC:
+		d.UserID, d.Room, d.anyUser = svc.UID, svc.Channel, svc.UID == ""
+		if _, ok := t.Service(agora.ServiceRTM); ok {
+			d.Notes = append(d.Notes, "carries an RTM login for the same user")
+		}
+	case agora.KindRTM, agora.KindChat:
+		d.UserID, d.noRoom = svc.UserID, true
+	case agora.KindChatApp:
+		d.noUser, d.noRoom = true, true
+	default:
+		d.Notes = append(d.Notes, "holds no rtc, rtm or chat service; only the token's own expire is checked")
+	}
+	// The deadline is the earlier of the token's expire and that of the
+	// kind's key privilege; 0 means no limit of its own.
+	deadline := uint32(0)
+	for _, e := range []uint32{t.Expire, priv} {
+		if e != 0 && (deadline == 0 || e < deadline) {
+			deadline = e
+		}
+	}
+	if deadline != 0 {
+		d.ExpiresAt = unix(int64(t.IssueTs) + int64(deadline))
+	} else {
+		d.Notes = append(d.Notes, "has no expiry of its own")
+	}
+	return d, nil
+}
+
+// agoraKind tells the rtctoken kind of a token from its services, with
+// the service and the expire of the kind's key privilege.
+func agoraKind(t *agora.Decoded) (string, *agora.Service, uint32) {
+	kinds := []struct {
+		kind string
+		typ  agora.ServiceType
+		priv uint16
+		user bool // the Chat user token names a user, the app token none
+	}{
+		{agora.KindRTC, agora.ServiceRTC, agora.PrivilegeJoinChannel, false},
+		{agora.KindChat, agora.ServiceChat, agora.PrivilegeChatUser, true},
+		{agora.KindChatApp, agora.ServiceChat, agora.PrivilegeChatApp, false},
+		{agora.KindRTM, agora.ServiceRTM, agora.PrivilegeLogin, false},
+	}
+	for _, k := range kinds {
+		for i := range t.Services {
+			s := &t.Services[i]
+			if s.Type != k.typ || (k.user && s.UserID == "") {
+				continue
+			}
+			if exp, ok := s.Privilege(k.priv); ok {
+				return k.kind, s, exp
+			}
+		}
+	}
+	return "", nil, 0
+}
+
+func verifyAgora(_ string, d *decoded, secrets []core.Secret, _ want) (int, error) {
+	t := d.raw.(*agora.Decoded)
+	return firstMatch(secrets, func(s core.Secret) error { return t.VerifySignature(s.Reveal()) })
+}
+
+// loginRTM is the 006 privilege id of an RTM login.
+const loginRTM = 1000
+
+func decodeAgora006(tok string) (*decoded, error) {
+	t, err := agora.ParseLegacy006(tok)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoded{
+		Format: "Agora legacy AccessToken (006)", Provider: agora.Name, Kind: agora.KindRTC, AppID: t.AppID,
+		userCRC: &t.CRCUID, roomCRC: &t.CRCChannel, raw: t,
+		Notes: []string{"holds the channel and uid only as CRC32 checksums: give --room and --user to check them and the signature"},
+	}
+	privs := make([]any, 0, len(t.Privileges))
+	deadline := int64(t.Ts)
+	for _, p := range t.Privileges {
+		privs = append(privs, map[string]any{"id": int64(p.ID), "expires_at": int64(p.Expire)})
+		if p.ID == loginRTM {
+			d.Kind = agora.KindRTM
+		}
+		if (p.ID == agora.PrivilegeJoinChannel || p.ID == loginRTM) && p.Expire != 0 && (deadline == 0 || int64(p.Expire) < deadline) {
+			deadline = int64(p.Expire)
+		}
+	}
+	if deadline != 0 {
+		d.ExpiresAt = unix(deadline)
+	}
+	d.Claims = map[string]any{
+		"version": agora.LegacyVersion, "app_id": t.AppID, "salt": int64(t.Salt), "ts": int64(t.Ts),
+		"crc_channel_name": int64(t.CRCChannel), "crc_uid": int64(t.CRCUID), "privileges": privs,
+	}
+	return d, nil
+}
+
+func verifyAgora006(_ string, d *decoded, secrets []core.Secret, w want) (int, error) {
+	t := d.raw.(*agora.Legacy006)
+	if w.room == "" || w.user == "" {
+		return -1, skipError{"a 006 token signs its channel and uid: give --room and --user"}
+	}
+	uid := agoraUID(w.user)
+	if crc32Of(w.room) != t.CRCChannel || crc32Of(uid) != t.CRCUID {
+		return -1, skipError{"the token is for another channel or uid (see below)"}
+	}
+	return firstMatch(secrets, func(s core.Secret) error { return t.VerifySignature(s.Reveal(), w.room, uid) })
+}
+
+func crc32Of(s string) uint32 { return crc32.ChecksumIEEE([]byte(s)) }
+
+// agoraUID is the uid string a token holds: uid 0 is "".
+func agoraUID(user string) string {
+	if user == "0" {
+		return ""
+	}
+	return user
+}
+
+// ---- ZEGO ----
+
+func decodeZego04(tok string) (*decoded, error) {
+	// DecodeToken04 checks the framing before it decrypts, so a key that
+	// cannot be the right one separates a malformed token from a sealed one.
+	if _, err := zego.DecodeToken04(tok, make([]byte, zego.SecretSize)); errors.Is(err, core.ErrMalformed) {
+		return nil, err
+	}
+	d := &decoded{
+		Format: "ZEGO Token04", Provider: "zego", Kind: zego.KindToken04, sealed: true, expiredAtExp: true,
+		Claims: map[string]any{},
+		Notes:  []string{"the content is encrypted: give the ServerSecret to read and check it"},
+	}
+	// The framing starts with the expiry, in the clear.
+	if b, err := base64.StdEncoding.DecodeString(tok[len(zego.Version):]); err == nil && len(b) >= 8 {
+		exp := int64(binary.BigEndian.Uint64(b))
+		d.ExpiresAt = unix(exp)
+		d.Claims["expire"] = exp
+	}
+	return d, nil
+}
+
+func decodeZegoKit(tok string) (*decoded, error) {
+	tok04, kit, err := zego.ParseKitToken(tok)
+	if err != nil {
+		return nil, err
+	}
+	d, err := decodeZego04(tok04)
+	if err != nil {
+		return nil, err
+	}
+	d.Format, d.Kind = "ZEGO UIKit Kit Token", zego.KindKit
+	d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(kit.AppID), 10), kit.UserID, kit.RoomID
+	d.Notes = []string{"the kit part is readable; its Token04 is encrypted: give the ServerSecret to check that they agree"}
+	d.Claims["kit"] = map[string]any{"appID": int64(kit.AppID), "userID": kit.UserID, "roomID": kit.RoomID, "userName": kit.UserName}
+	return d, nil
+}
+
+// verifyZego decrypts the Token04 (of a Kit Token, the part before "#")
+// and replaces what the framing and the kit part said with its content.
+func verifyZego(tok string, d *decoded, secrets []core.Secret, _ want) (int, error) {
+	tok04, _, isKit := strings.Cut(tok, zego.KitSeparator)
+	var c *zego.Claims
+	i, err := firstMatch(secrets, func(s core.Secret) error {
+		var err error
+		c, err = zego.DecodeToken04(tok04, []byte(s.Reveal()))
+		return err
+	})
+	if i < 0 || err != nil {
+		return i, err
+	}
+	d.sealed, d.Notes = false, nil
+	d.AppID, d.UserID = strconv.FormatUint(uint64(c.AppID), 10), c.UserID
+	d.IssuedAt, d.ExpiresAt = unix(c.CTime), unix(c.Expire)
+	token04 := map[string]any{
+		"app_id": int64(c.AppID), "user_id": c.UserID, "ctime": c.CTime, "expire": c.Expire,
+		"nonce": int64(c.Nonce), "mode": c.Mode.String(), "payload": c.Payload,
+	}
+	d.noRoom = true
+	if p, ok := c.Privilege(); ok {
+		d.Room, d.noRoom = p.RoomID, false
+		token04["privilege"] = map[string]any{"room_id": p.RoomID, "login": p.Login, "publish": p.Publish, "stream_ids": p.StreamIDs}
+	}
+	if !isKit {
+		d.Claims = token04
+		return i, nil
+	}
+	d.Claims["token04"] = token04
+	delete(d.Claims, "expire")
+	// The kit part must agree with the authentic Token04; the expiry is
+	// checked by inspect itself.
+	if _, _, err := zego.VerifyKitToken(tok, []byte(secrets[i].Reveal()), zego.Expect{AppID: c.AppID}); err != nil && !errors.Is(err, core.ErrExpired) {
+		return i, fmt.Errorf("the kit part disagrees with its Token04: %w", err)
+	}
+	return i, nil
+}
+
+// ---- Zoom ----
+
+func decodeZoom(tok string) (*decoded, error) {
+	parts := strings.Split(tok, ".")
+	header, err := jwtPart(parts[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT header: %v", core.ErrMalformed, err)
+	}
+	claims, err := jwtPart(parts[1])
+	if err != nil {
+		return nil, fmt.Errorf("%w: JWT payload: %v", core.ErrMalformed, err)
+	}
+	d := &decoded{Provider: zoom.Name, Header: header, Claims: claims, expiredAtExp: true}
+	str := func(k string) string { s, _ := claims[k].(string); return s }
+	switch {
+	case claims["app_key"] != nil:
+		d.Format, d.Kind, d.AppID = "Zoom Video SDK JWT", zoom.KindVideo, str("app_key")
+		d.UserID, d.noUser = str("user_identity"), claims["user_identity"] == nil
+		d.Room, d.foldRoom = str("tpc"), true
+	case claims["appKey"] != nil || claims["sdkKey"] != nil:
+		d.Format, d.Kind, d.AppID, d.noUser = "Zoom Meeting SDK JWT", zoom.KindMeeting, str("sdkKey"), true
+		if d.AppID == "" {
+			d.AppID = str("appKey")
+		}
+		switch mn := claims["mn"].(type) {
+		case string:
+			d.Room = mn
+		case int64:
+			d.Room = strconv.FormatInt(mn, 10)
+		case nil:
+			d.noRoom = true
+			d.Notes = append(d.Notes, "no meeting number: a JWT for the native Meeting SDKs")
+		}
+	default:
+		return nil, fmt.Errorf("%w: a JWT, but not a Zoom SDK JWT (no app_key, appKey or sdkKey claim)", core.ErrMalformed)
+	}
+	if iat, ok := claims["iat"].(int64); ok {
+		d.IssuedAt = unix(iat)
+	}
+	if exp, ok := claims["exp"].(int64); ok {
+		d.ExpiresAt = unix(exp)
+	}
+	return d, nil
+}
+
+// jwtPart decodes one base64url JSON object of a JWT, integers as int64.
+func jwtPart(s string) (map[string]any, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, errors.New("not base64url")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
+		return nil, errors.New("not a JSON object")
+	}
+	for k, v := range m {
+		if n, ok := v.(json.Number); ok {
+			if i, err := n.Int64(); err == nil {
+				m[k] = i
+			} else if f, err := n.Float64(); err == nil {
+				m[k] = f
+			}
+		}
+	}
+	return m, nil
+}
+
+// verifyZoom checks the signature with the token's own SDK key, so that
+// another key shows as an app id mismatch, and at the zero time, so that
+// expiry is left to inspect; what remains are broken Zoom rules.
+func verifyZoom(tok string, d *decoded, secrets []core.Secret, _ want) (int, error) {
+	return firstMatch(secrets, func(s core.Secret) error {
+		_, err := zoom.Verify(tok, d.AppID, time.Time{}, s.Reveal())
+		return err
+	})
+}
+
+// ---- Tencent ----
+
+func decodeTencent(tok string) (*decoded, error) {
+	c, err := tencent.Decode(tok)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoded{
+		Format: "Tencent UserSig (TLSSigAPIv2)", Provider: tencent.Name, Kind: tencent.KindUserSig,
+		AppID: strconv.FormatUint(c.SDKAppID, 10), UserID: c.UserID, noRoom: true,
+		IssuedAt: c.IssuedAt().UTC(), ExpiresAt: c.ExpiresAt().UTC(), Claims: c.Map(), raw: c,
+	}
+	if c.HasUserbuf() {
+		m, err := c.PrivateMap()
+		if err != nil {
+			d.Kind = ""
+			d.Notes = append(d.Notes, "carries a userbuf that is not a PrivateMapKey's")
+			return d, nil
+		}
+		d.Format, d.Kind, d.Room, d.noRoom = "Tencent TRTC PrivateMapKey", tencent.KindPrivateMapKey, m.Room(), false
+		ub := map[string]any{
+			"cVer": int64(m.Version), "account": m.Account, "dwSdkAppid": int64(m.SDKAppID),
+			"dwAuthID": int64(m.RoomID), "dwExpTime": int64(m.ExpTime), "dwPrivilegeMap": int64(m.PrivilegeMap),
+			"dwAccountType": int64(m.AccountType),
+		}
+		if m.Version == tencent.MapStringRoom {
+			ub["roomStr"] = m.RoomStr
+		}
+		d.Claims["userbuf"] = ub
+	}
+	return d, nil
+}
+
+func verifyTencent(_ string, d *decoded, secrets []core.Secret, _ want) (int, error) {
+	c := d.raw.(*tencent.Claims)
+	i, err := firstMatch(secrets, c.VerifySignature)
+	if i < 0 || err != nil || d.Kind != tencent.KindPrivateMapKey {
+		return i, err
+	}
+	if m, _ := c.PrivateMap(); m.Account != c.UserID || uint64(m.SDKAppID) != c.SDKAppID&0xffffffff {
+		return i, fmt.Errorf("%w: the PrivateMapKey's userbuf names another user or SDKAppID than the token", core.ErrMismatch)
+	}
+	return i, nil
+}
