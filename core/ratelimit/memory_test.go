@@ -18,6 +18,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/ratelimit"
 	"github.com/rtctoken/rtctoken/core/ratelimit/internal/apitest"
+	"github.com/rtctoken/rtctoken/core/ratelimit/internal/budget"
 )
 
 // clock is a manual clock safe for concurrent use.
@@ -175,24 +176,24 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// step is one key of a sequence and how many of 5 attempts it is allowed.
+type step struct {
+	key   core.LimitKey
+	allow int
+}
+
 func TestKindBudgets(t *testing.T) {
 	hourly := rate.Every(time.Hour)
 	tests := []struct {
 		name string
 		opts []ratelimit.Option
 		// seq is run in order: each request and whether it is allowed.
-		seq []struct {
-			key   core.LimitKey
-			allow int // of 5 attempts
-		}
+		seq []step
 	}{
 		{
 			name: "exact kind has its own bucket; others share the default",
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 3), ratelimit.WithKindLimit("agora", "rtc", hourly, 1)},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("a", "agora", "rtc"), 1},
 				{user("a", "agora", "rtm"), 3},
 				{user("a", "zoom", "video"), 0}, // shares the spent default
@@ -203,10 +204,7 @@ func TestKindBudgets(t *testing.T) {
 		{
 			name: "Per(Kind) splits the default",
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 2), ratelimit.Per(ratelimit.Kind)},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("a", "agora", "rtc"), 2},
 				{user("a", "agora", "rtm"), 2},
 				{user("a", "zoom", "video"), 2},
@@ -216,10 +214,7 @@ func TestKindBudgets(t *testing.T) {
 		{
 			name: "Per(Provider) splits the default by provider",
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 2), ratelimit.Per(ratelimit.Provider)},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("a", "agora", "rtc"), 2},
 				{user("a", "agora", "rtm"), 0},
 				{user("a", "zoom", "video"), 2},
@@ -228,10 +223,7 @@ func TestKindBudgets(t *testing.T) {
 		{
 			name: "provider-wide budget, shared by its kinds",
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 1), ratelimit.WithKindLimit("zoom", "", hourly, 3)},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("a", "zoom", "video"), 3},
 				{user("a", "zoom", "meeting"), 0},
 				{user("a", "agora", "rtc"), 1},
@@ -243,10 +235,7 @@ func TestKindBudgets(t *testing.T) {
 				ratelimit.WithLimit("user", hourly, 1), ratelimit.Per(ratelimit.Kind),
 				ratelimit.WithKindLimit("zoom", "", hourly, 3), ratelimit.WithKindLimit("zoom", "meeting", hourly, 4),
 			},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("a", "zoom", "video"), 3},
 				{user("a", "zoom", "webinar"), 3},
 				{user("a", "zoom", "meeting"), 4},
@@ -256,10 +245,7 @@ func TestKindBudgets(t *testing.T) {
 		{
 			name: "scoped kind budget applies in its scope only",
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 2), ratelimit.WithKindLimit("agora", "rtc", hourly, 4, "ip")},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("a", "agora", "rtc"), 2},
 				{core.LimitKey{Scope: "ip", Subject: "a", Provider: "agora", Kind: "rtc"}, 4},
 			},
@@ -267,10 +253,7 @@ func TestKindBudgets(t *testing.T) {
 		{
 			name: "names that look alike do not share buckets",
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 1), ratelimit.Per(ratelimit.Kind)},
-			seq: []struct {
-				key   core.LimitKey
-				allow int
-			}{
+			seq: []step{
 				{user("c", "a:b", "c"), 1},
 				{user("c", "a", "b:c"), 1},
 				{user("b:c", "a", "c"), 1},
@@ -349,6 +332,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := ratelimit.NewMemory(ratelimit.WithLimit("tenant", 1, 1), ratelimit.WithKindLimit("a", "b", 1, 1, "tenant"), nil); err != nil {
 		t.Fatalf("valid options: %v", err)
+	}
+}
+
+func TestGranularityValues(t *testing.T) {
+	for g, want := range map[ratelimit.Granularity]budget.Granularity{ratelimit.Subject: budget.Subject, ratelimit.Provider: budget.Provider, ratelimit.Kind: budget.Kind} {
+		if budget.Granularity(g) != want {
+			t.Errorf("%s = %d, want %d as in the budget package", g, g, want)
+		}
 	}
 }
 

@@ -18,15 +18,16 @@ const DefaultMaxKeys = 1_000_000
 // per subject or are split by provider or kind. See Per.
 type Granularity uint8
 
-// Granularities, from coarse to fine.
+// Granularities, from coarse to fine (the same values as the shared
+// budget configuration's).
 const (
 	// Subject: one bucket per subject (user or address) for every kind
 	// under the same budget. The default.
-	Subject Granularity = Granularity(budget.Subject)
+	Subject Granularity = iota
 	// Provider: one bucket per subject and provider.
-	Provider Granularity = Granularity(budget.Provider)
+	Provider
 	// Kind: one bucket per subject, provider and kind.
-	Kind Granularity = Granularity(budget.Kind)
+	Kind
 )
 
 // String returns "subject", "provider" or "kind".

@@ -95,7 +95,7 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithLogger sets where Redis failures are reported, at warn level and at
-// most once a second. Default slog.Default().
+// most once a second. Default slog.Default(); nil discards them.
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) { c.log = l })
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/rtctoken/rtctoken/core/resolve"
 )
 
-// Provider and Kinds name the stub provider and its kinds.
+// Provider is the name of the stub provider.
 const Provider = "stub"
 
 // Kinds are the kinds the stub provider issues.
