@@ -32,7 +32,8 @@
 //     only of digits must state it, any other user id is an account),
 //     "any_uid" (true: the token is for uid 0, which any uid may use; only
 //     with id_type uid), "rtm" (true: add an RTM login for the same user,
-//     the account or the decimal uid, lasting as long as the token),
+//     the account or the decimal uid, lasting as long as the token; the
+//     user id must then also be a valid RTM user id, see rtm),
 //     "privilege_ttl", "join_ttl", "publish_audio_ttl",
 //     "publish_video_ttl", "publish_data_ttl" (seconds, 1 to the token's
 //     TTL; a publish TTL for a subscriber is an error). A uid is a decimal

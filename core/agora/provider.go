@@ -136,6 +136,11 @@ func (p *Provider) Kinds() []core.KindSpec {
 // Issue implements core.Provider. See the package documentation for the
 // kinds, their options and their Join parameters.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
+	switch g.Kind {
+	case KindRTC, KindRTM, KindChat, KindChatApp:
+	default:
+		return nil, core.Errorf(core.CodeUnknownKind, "kind", "agora has no kind %q", g.Kind)
+	}
 	ttl, err := grantTTL(g.TTL)
 	if err != nil {
 		return nil, err
@@ -162,7 +167,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 			svcs[1] = RTMService(g.UserID, ttl)
 			n = 2
 		}
-	case KindRTM, KindChat, KindChatApp:
+	default:
 		if err := noRoomRoleOptions(g); err != nil {
 			return nil, err
 		}
@@ -185,8 +190,6 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 			c.UserID = g.UserID
 			c.Join[joinUserID] = g.UserID
 		}
-	default:
-		return nil, core.Errorf(core.CodeUnknownKind, "kind", "agora has no kind %q", g.Kind)
 	}
 	s := getScratch()
 	defer putScratch(s)
