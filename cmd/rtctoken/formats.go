@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -131,11 +132,15 @@ func detect(tok string) (*tokenFormat, *decoded, error) {
 }
 
 // firstMatch runs try over the secrets and returns the index of the first
-// that does not fail with core.ErrSignature, with its error.
+// that does not fail with core.ErrSignature, with its error; -1 when none
+// does or the token is malformed.
 func firstMatch(secrets []core.Secret, try func(s core.Secret) error) (int, error) {
 	var err error
 	for i, s := range secrets {
-		if err = try(s); !errors.Is(err, core.ErrSignature) {
+		switch err = try(s); {
+		case errors.Is(err, core.ErrMalformed):
+			return -1, err
+		case !errors.Is(err, core.ErrSignature):
 			return i, err
 		}
 	}
@@ -363,6 +368,12 @@ func decodeZoom(tok string) (*decoded, error) {
 	claims, err := jwtPart(parts[1])
 	if err != nil {
 		return nil, fmt.Errorf("%w: JWT payload: %v", core.ErrMalformed, err)
+	}
+	if header["alg"] != "HS256" {
+		return nil, fmt.Errorf("%w: JWT header: alg is not HS256, the only algorithm Zoom SDK JWTs use", core.ErrMalformed)
+	}
+	if sig, err := base64.RawURLEncoding.DecodeString(parts[2]); err != nil || len(sig) != sha256.Size {
+		return nil, fmt.Errorf("%w: JWT signature: not a base64url HMAC-SHA256", core.ErrMalformed)
 	}
 	d := &decoded{Provider: zoom.Name, Header: header, Claims: claims, expiredAtExp: true}
 	str := func(k string) string { s, _ := claims[k].(string); return s }

@@ -244,7 +244,7 @@ func (c *cli) checkSignature(r *report, f *tokenFormat, tok string, d *decoded, 
 	case errors.As(err, &skip):
 		r.add(check{Name: "signature", Result: resultSkipped, Detail: skip.reason})
 	case i < 0 && errors.Is(err, core.ErrMalformed):
-		r.add(check{Name: "signature", Result: resultFailed, Detail: describe(err), code: exitUsage})
+		r.add(check{Name: "format", Result: resultFailed, Detail: describe(err), code: exitUsage})
 	case i < 0:
 		which := "the configured secret"
 		if len(secrets) > 1 {
