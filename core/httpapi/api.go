@@ -150,12 +150,12 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 	start := time.Now()
 	id, err := a.identify(r)
 	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, err, start)
+		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
 		return a.errorResponse(r.Context(), err)
 	}
 	raw, err := a.readBody(r, body)
 	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, err, start)
+		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
 		return a.errorResponse(r.Context(), err)
 	}
 	if route == routeBatch {
@@ -167,11 +167,11 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 		err = a.allow(r, id, req)
 	}
 	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, err, start)
+		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
 		return a.errorResponse(r.Context(), err)
 	}
 	cred, err := a.svc.Issue(r.Context(), id, req)
-	a.audit(r.Context(), req, id, err, start)
+	a.audit(r.Context(), req, id, cred, err, start)
 	var out []byte
 	if err == nil {
 		out, err = cred.AppendJSON(make([]byte, 0, 384+2*len(cred.Token)))
@@ -191,9 +191,12 @@ func (a *API) serveBatch(r Request, id core.Identity, raw []byte, start time.Tim
 	if err == nil {
 		creds, err = a.svc.IssueBatch(r.Context(), id, reqs)
 	}
-	a.audit(r.Context(), core.Request{Provider: "batch", Kind: strconv.Itoa(len(reqs))}, id, err, start)
 	if err != nil {
+		a.audit(r.Context(), core.Request{Provider: "batch"}, id, nil, err, start)
 		return a.errorResponse(r.Context(), err)
+	}
+	for i, c := range creds {
+		a.audit(r.Context(), reqs[i], id, c, nil, start)
 	}
 	return a.jsonResponse(r.Context(), struct {
 		Credentials []*core.Credential `json:"credentials"`

@@ -66,7 +66,7 @@ func (a *API) issuePresets(ctx context.Context, id core.Identity) (*Bundle, erro
 	for _, p := range a.presets {
 		start := time.Now()
 		c, err := a.svc.Issue(ctx, id, p.Request)
-		a.audit(ctx, p.Request, id, err, start)
+		a.audit(ctx, p.Request, id, c, err, start)
 		if err != nil {
 			return nil, err
 		}

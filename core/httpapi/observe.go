@@ -22,7 +22,7 @@ type Observer interface {
 
 // audit writes one structured line per issuance or refusal. It never logs a
 // token or a secret: only names, ids, ttl, outcome and latency.
-func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, err error, start time.Time) {
+func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, cred *core.Credential, err error, start time.Time) {
 	lat := time.Since(start)
 	code := core.Code("ok")
 	level := slog.LevelInfo
@@ -39,6 +39,10 @@ func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, err
 	if !a.log.Enabled(ctx, level) {
 		return
 	}
+	ttl, room := req.TTL, req.Room
+	if cred != nil {
+		ttl, room = cred.ExpiresAt.Sub(cred.IssuedAt), cred.Room
+	}
 	outcome := "issued"
 	if err != nil {
 		outcome = "refused"
@@ -47,8 +51,8 @@ func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, err
 		slog.String("provider", printable(req.Provider)),
 		slog.String("kind", printable(req.Kind)),
 		slog.String("user", id.UserID),
-		slog.String("room", printable(req.Room)),
-		slog.Int64("ttl", int64(req.TTL/time.Second)),
+		slog.String("room", printable(room)),
+		slog.Int64("ttl", int64(ttl/time.Second)),
 		slog.String("outcome", outcome),
 		slog.String("code", string(code)),
 		slog.Duration("latency", lat),
