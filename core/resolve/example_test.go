@@ -1,0 +1,43 @@
+package resolve_test
+
+import (
+	"context"
+	"errors"
+	"log"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/resolve"
+)
+
+// Example chains resolvers: the session your middleware already loaded,
+// else a bearer JWT from your auth service, else a session cookie looked up
+// in your store. A present but invalid credential stops the chain with 401.
+func Example() {
+	bearer, err := resolve.BearerJWT(resolve.JWTConfig{
+		Key:       core.NewSecret("an-hmac-key-of-at-least-32-bytes!!"),
+		Issuer:    "https://auth.example.com",
+		Audience:  "rtc",
+		UserClaim: "sub",
+		NameClaim: "name",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	sessions := map[string]core.Identity{"s3cr3t-session-id": {UserID: "alice"}}
+	cookie := resolve.Cookie("session", func(_ context.Context, id string) (core.Identity, error) {
+		u, ok := sessions[id]
+		if !ok {
+			return core.Identity{}, errors.New("no such session")
+		}
+		return u, nil
+	})
+	type userKey struct{}
+	_ = resolve.Chain(resolve.FromValue(userKey{}), bearer, cookie)
+}
+
+// ExampleTrustedHeader reads the user from a header set by an
+// authenticating proxy. Only safe when clients cannot reach the app
+// directly and the proxy strips the header from incoming requests.
+func ExampleTrustedHeader() {
+	_ = resolve.TrustedHeader("X-Forwarded-User", "X-Forwarded-Preferred-Username")
+}
