@@ -1,0 +1,462 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/rtctoken/rtctoken/core"
+)
+
+const jwtSecret = "the-auth-service-hmac-key-0123456789"
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// server is serve running in-process on a loopback listener.
+type server struct {
+	url    string
+	cancel context.CancelFunc
+	done   chan int
+	logs   *syncBuffer
+}
+
+// startServe runs "rtctoken serve" with e on 127.0.0.1:0.
+func startServe(t *testing.T, e env) *server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	c := &cli{
+		env: e.lookup, stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs,
+		now: time.Now, loc: time.UTC, shutdownTimeout: 5 * time.Second,
+		listen: func(network, addr string) (net.Listener, error) { return ln, nil },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan int, 1), logs: logs}
+	go func() { s.done <- c.run(ctx, []string{"serve"}) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return s
+}
+
+// stop cancels the context and returns serve's exit code.
+func (s *server) stop(t *testing.T) int {
+	t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		s.done <- code // for the cleanup
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+		return -1
+	}
+}
+
+func bearer(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
+	t.Helper()
+	tok, err := jwt.NewWithClaims(method, claims).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func userJWT(t *testing.T, user string) string {
+	now := time.Now()
+	return bearer(t, jwt.SigningMethodHS256, []byte(jwtSecret), jwt.MapClaims{
+		"sub": user, "name": "Alice A.", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+	})
+}
+
+// post sends a JSON body with an optional bearer token.
+func post(t *testing.T, url, token, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+func get(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, req)
+}
+
+func errorCode(t *testing.T, body []byte) core.Code {
+	t.Helper()
+	var env struct {
+		Error struct {
+			Code core.Code `json:"code"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		t.Fatalf("not an error envelope: %s", body)
+	}
+	return env.Error.Code
+}
+
+func TestServeBearerJWT(t *testing.T) {
+	e := vendorEnv.with(envJWTSecret, jwtSecret, envJWTNameClaim, "name", envMetrics, "1",
+		envCORSOrigins, "https://app.example.com, https://admin.example.com", envRateLimit, "1/h,burst=4")
+	s := startServe(t, e)
+	tok := userJWT(t, "alice")
+
+	resp, body := post(t, s.url+"/rtc/agora/rtc", tok, `{"room":"chan1"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	var cred core.Credential
+	if err := json.Unmarshal(body, &cred); err != nil {
+		t.Fatal(err)
+	}
+	v, err := provider(t, vendorEnv, "agora").Verify(context.Background(), "rtc", cred.Token, time.Now())
+	if err != nil || v.UserID != "alice" || v.Room != "chan1" {
+		t.Fatalf("served token: %v %+v", err, v)
+	}
+
+	// The display name claim reaches the kinds that carry one.
+	resp, body = post(t, s.url+"/rtc/zego/kit", tok, `{"room":"room-1"}`)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"userName":"Alice A."`) {
+		t.Fatalf("kit: %d %s", resp.StatusCode, body)
+	}
+
+	// No token, or a token from someone else's key: 401.
+	resp, body = post(t, s.url+"/rtc/agora/rtc", "", `{"room":"chan1"}`)
+	if resp.StatusCode != http.StatusUnauthorized || errorCode(t, body) != core.CodeUnauthenticated {
+		t.Fatalf("no token: %d %s", resp.StatusCode, body)
+	}
+	forged := bearer(t, jwt.SigningMethodHS256, []byte("another-key-another-key-another-key"), jwt.MapClaims{"sub": "alice", "exp": time.Now().Add(time.Hour).Unix()})
+	if resp, body = post(t, s.url+"/rtc/agora/rtc", forged, `{"room":"chan1"}`); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("forged token: %d %s", resp.StatusCode, body)
+	}
+	// Server-only kinds are not served.
+	if resp, body = post(t, s.url+"/rtc/agora/chat_app", tok, `{}`); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("chat_app: %d %s", resp.StatusCode, body)
+	}
+
+	// Providers, health, CORS and metrics.
+	if resp, body = get(t, s.url+"/rtc/providers"); resp.StatusCode != http.StatusOK || strings.Count(string(body), `"provider"`) != 4 {
+		t.Fatalf("providers: %d %s", resp.StatusCode, body)
+	}
+	if resp, body = get(t, s.url+"/healthz"); resp.StatusCode != http.StatusOK || string(body) != `{"status":"ok"}` {
+		t.Fatalf("healthz: %d %s", resp.StatusCode, body)
+	}
+	pre, _ := http.NewRequest(http.MethodOptions, s.url+"/rtc/agora/rtc", nil)
+	pre.Header.Set("Origin", "https://admin.example.com")
+	pre.Header.Set("Access-Control-Request-Method", "POST")
+	pre.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+	if resp, _ = do(t, pre); resp.Header.Get("Access-Control-Allow-Origin") != "https://admin.example.com" {
+		t.Fatalf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	pre.Header.Set("Origin", "https://evil.example.com")
+	if resp, _ = do(t, pre); resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("preflight from another origin allowed: %v", resp.Header)
+	}
+	if resp, body = get(t, s.url+"/metrics"); resp.StatusCode != http.StatusOK ||
+		!strings.Contains(string(body), `rtctoken_issue_requests_total{kind="rtc",outcome="ok",provider="agora"} 1`) {
+		t.Fatalf("metrics: %d %s", resp.StatusCode, body)
+	}
+
+	// The per-user budget, 4 at once then one an hour, runs out within
+	// the next four requests.
+	limited := false
+	for range 4 {
+		resp, body = post(t, s.url+"/rtc/tencent/usersig", tok, `{}`)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited = errorCode(t, body) == core.CodeRateLimited && resp.Header.Get("Retry-After") != ""
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("rate limit never applied")
+	}
+
+	if code := s.stop(t); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(s.url, "http://"), time.Second); err == nil {
+		t.Fatal("listener still open after shutdown")
+	}
+	// Logs are JSON lines and never hold a secret or a token.
+	logs := s.logs.String()
+	sc := bufio.NewScanner(strings.NewReader(logs))
+	for sc.Scan() {
+		if !json.Valid(sc.Bytes()) {
+			t.Fatalf("log line is not JSON: %s", sc.Text())
+		}
+	}
+	for _, secret := range append(allSecrets, jwtSecret, cred.Token, tok) {
+		if strings.Contains(logs, secret) {
+			t.Fatalf("logs contain a secret or token")
+		}
+	}
+	if !strings.Contains(logs, `"msg":"rtctoken serving"`) || !strings.Contains(logs, `"msg":"stopped"`) {
+		t.Fatalf("logs: %s", logs)
+	}
+}
+
+// TestServeGracefulShutdown cancels the context while a request is in
+// flight: the request completes, then serve exits 0.
+func TestServeGracefulShutdown(t *testing.T) {
+	s := startServe(t, vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "off"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"room":"chan1"}`
+	head := "POST /rtc/agora/rtc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer " + userJWT(t, "alice") +
+		"\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n"
+	if _, err := io.WriteString(conn, head+body[:5]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the server is now reading the body
+	s.cancel()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case code := <-s.done:
+		t.Fatalf("serve exited %d with a request in flight", code)
+	default:
+	}
+	if _, err := io.WriteString(conn, body[5:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("in-flight request: %d", resp.StatusCode)
+	}
+	if code := s.stop(t); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+func TestServeTrustedHeader(t *testing.T) {
+	s := startServe(t, vendorEnv.with(envTrustedHeader, "X-Forwarded-User", envPrefix, "/api/rtc/"))
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/api/rtc/tencent/usersig", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-User", "bob")
+	resp, body := do(t, req)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"user_id":"bob"`) {
+		t.Fatalf("trusted header: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ = post(t, s.url+"/api/rtc/tencent/usersig", "", `{}`); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("no header: %d", resp.StatusCode)
+	}
+	if resp, _ = get(t, s.url+"/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("metrics served without RTCTOKEN_METRICS: %d", resp.StatusCode)
+	}
+	s.stop(t)
+	if !strings.Contains(s.logs.String(), `"level":"WARN"`) {
+		t.Fatal("no warning about the trusted header")
+	}
+}
+
+func TestServePublicKeys(t *testing.T) {
+	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	ecPriv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rsaPriv, _ := rsa.GenerateKey(rand.Reader, 2048)
+	pkix := func(k any) []byte {
+		der, err := x509.MarshalPKIXPublicKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	}
+	cases := []struct {
+		name   string
+		pem    []byte
+		method jwt.SigningMethod
+		key    any
+	}{
+		{"ed25519", pkix(edPub), jwt.SigningMethodEdDSA, edPriv},
+		{"ecdsa", pkix(&ecPriv.PublicKey), jwt.SigningMethodES256, ecPriv},
+		{"rsa pkcs1", pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&rsaPriv.PublicKey)}), jwt.SigningMethodRS256, rsaPriv},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "key.pem")
+			if err := os.WriteFile(file, tc.pem, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s := startServe(t, vendorEnv.with(envJWTPublicKey, file, envJWTIssuer, "https://auth.example.com", envJWTAudience, "rtc"))
+			claims := jwt.MapClaims{"sub": "carol", "iss": "https://auth.example.com", "aud": "rtc", "exp": time.Now().Add(time.Hour).Unix()}
+			resp, body := post(t, s.url+"/rtc/zoom/video", bearer(t, tc.method, tc.key, claims), `{"room":"standup"}`)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%d %s", resp.StatusCode, body)
+			}
+			claims["aud"] = "another-service"
+			if resp, _ := post(t, s.url+"/rtc/zoom/video", bearer(t, tc.method, tc.key, claims), `{"room":"standup"}`); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("wrong audience: %d", resp.StatusCode)
+			}
+		})
+	}
+	// A private key, or no PEM at all, is refused.
+	ecDER, _ := x509.MarshalECPrivateKey(ecPriv)
+	for _, b := range [][]byte{pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: ecDER}), []byte("not pem"),
+		pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte("junk")})} {
+		if _, err := parsePublicKey(b); err == nil {
+			t.Fatalf("parsed %q", b)
+		}
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	idp := env{envJWTSecret: jwtSecret}
+	cases := []struct {
+		name string
+		env  env
+		msg  string
+	}{
+		{"no provider", idp, "no provider configured"},
+		{"no identity", vendorEnv, "no identity source"},
+		{"two identities", vendorEnv.with(envJWTSecret, jwtSecret, envTrustedHeader, "X-User"), "only one"},
+		{"secret and file", vendorEnv.with(envJWTSecret, jwtSecret, envJWTSecret+"_FILE", "/run/x"), "not both"},
+		{"short HMAC key", vendorEnv.with(envJWTSecret, "short-key"), "at least 32 bytes"},
+		{"unreadable key file", vendorEnv.with(envJWTSecret+"_FILE", "/nonexistent/"+jwtSecret), envJWTSecret + "_FILE"},
+		{"unreadable public key", vendorEnv.with(envJWTPublicKey, "/nonexistent"), envJWTPublicKey},
+		{"bad rate", vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "lots"), envRateLimit},
+		{"bad burst", vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "5/s,burst=x"), envRateLimit},
+		{"bad unit", vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "5/fortnight"), envRateLimit},
+		{"bad port", vendorEnv.with(envJWTSecret, jwtSecret, envPort, "http"), envPort},
+		{"bad metrics", vendorEnv.with(envJWTSecret, jwtSecret, envMetrics, "yes please"), envMetrics},
+		{"bad log level", vendorEnv.with(envJWTSecret, jwtSecret, envLogLevel, "loud"), envLogLevel},
+		{"wildcard origin", vendorEnv.with(envJWTSecret, jwtSecret, envCORSOrigins, "*"), envCORSOrigins},
+		{"bad provider", idp.with("RTCTOKEN_AGORA_APP_ID", "nothex"), "RTCTOKEN_AGORA"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runAt(t, tc.env, t0, "", "serve")
+			if code != exitConfig || !strings.Contains(errOut, tc.msg) {
+				t.Fatalf("exit %d, stderr %q, want %q", code, errOut, tc.msg)
+			}
+			if strings.Contains(errOut, jwtSecret) || strings.Contains(errOut, "/nonexistent") {
+				t.Fatalf("stderr leaks a value: %q", errOut)
+			}
+		})
+	}
+	if code, _, _ := runAt(t, vendorEnv, t0, "", "serve", "extra"); code != exitUsage {
+		t.Fatalf("serve with an argument: exit %d", code)
+	}
+}
+
+func TestServeListenFailure(t *testing.T) {
+	c, _, errb := newTestCLI(vendorEnv.with(envJWTSecret, jwtSecret), "", t0)
+	c.listen = func(string, string) (net.Listener, error) { return nil, errors.New("address in use") }
+	if code := c.run(context.Background(), []string{"serve"}); code != exitSignature || !strings.Contains(errb.String(), "cannot listen") {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+}
+
+func TestServeAddress(t *testing.T) {
+	for _, tc := range []struct {
+		env  env
+		addr string
+	}{
+		{env{envJWTSecret: jwtSecret}, "127.0.0.1:8080"},
+		{env{envJWTSecret: jwtSecret, envPort: "9000"}, ":9000"},
+		{env{envJWTSecret: jwtSecret, envPort: "9000", envAddr: "10.0.0.1:80"}, "10.0.0.1:80"},
+	} {
+		c, _, _ := newTestCLI(tc.env, "", t0)
+		sc, err := c.serveConfig()
+		if err != nil || sc.addr != tc.addr || sc.prefix != "/rtc" {
+			t.Fatalf("%v: %v %+v", tc.env, err, sc)
+		}
+	}
+}
+
+func TestParseRateLimit(t *testing.T) {
+	for _, s := range []string{"", "10/s", "10/s,burst=20", "30/m", "1/3s", " 2 / h , burst=1"} {
+		if lim, err := parseRateLimit(s); err != nil || lim == nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+	}
+	if lim, err := parseRateLimit("off"); err != nil || lim != nil {
+		t.Fatalf("off: %v %v", lim, err)
+	}
+	// "2/s,burst=2": two at once, the third refused.
+	lim, _ := parseRateLimit("2/s,burst=2")
+	key := core.LimitKey{Scope: "user", Subject: "u", Provider: "agora", Kind: "rtc"}
+	for i := range 3 {
+		err := lim.Allow(context.Background(), key)
+		if (i < 2) != (err == nil) {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	for _, s := range []string{"10", "x/s", "0/s", "10/s,burst=0", "10/s,b=2", "10/-1s", "-1/s"} {
+		if _, err := parseRateLimit(s); err == nil {
+			t.Fatalf("%q accepted", s)
+		}
+	}
+}
