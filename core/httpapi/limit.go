@@ -13,6 +13,11 @@ func (a *API) allow(r Request, id core.Identity, req core.Request) error {
 	if a.limiter == nil {
 		return nil
 	}
+	// Unknown providers and kinds are refused before they can name a
+	// limiter bucket.
+	if _, err := a.svc.Kind(req.Provider, req.Kind); err != nil {
+		return err
+	}
 	ctx := r.Context()
 	key := core.LimitKey{Scope: "user", Subject: id.UserID, Provider: req.Provider, Kind: req.Kind}
 	if err := a.limiter.Allow(ctx, key); err != nil {

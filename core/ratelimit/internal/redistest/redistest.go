@@ -42,6 +42,9 @@ func StartServer(t testing.TB) *Server {
 	t.Helper()
 	bin := binary()
 	if bin == "" {
+		if os.Getenv("RTCTOKEN_REQUIRE_REDIS") != "" {
+			t.Fatal("redis-server not found, and RTCTOKEN_REQUIRE_REDIS is set")
+		}
 		t.Skip("redis-server not found at /usr/bin/redis-server or on PATH; skipping a test that needs a real Redis")
 	}
 	dir := t.TempDir()
