@@ -209,6 +209,9 @@ func (c *cli) examine(tok string, o inspectOptions) *report {
 			Detail: fmt.Sprintf("no secret: set %s (or %s%s), or give --secret-file", vv.secret, vv.secret, "_FILE")})
 	}
 	r.fill(d)
+	if d.IssuedAt.After(o.at.Add(time.Minute)) {
+		r.Notes = append(r.Notes, "issued "+human(d.IssuedAt.Sub(o.at))+" in the future: is a clock wrong?")
+	}
 	checkAppID(r, d, expectApp)
 	if o.user != "" {
 		r.add(compareID("user", d.UserID, o.user, d.noUser, d.anyUser, false, d.userCRC, d.sealed))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/config"
 )
 
 const issueUsage = `Usage: rtctoken issue <provider> <kind> --user ID [flags]
@@ -90,11 +91,7 @@ func (c *cli) issue(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.configError("issue", err)
 	}
-	providers, err := cfg.Providers()
-	if err != nil {
-		return c.configError("issue", err)
-	}
-	svc, err := core.NewService(providers, core.WithClock(c.now))
+	svc, err := c.newService(cfg)
 	if err != nil {
 		return c.configError("issue", err)
 	}
@@ -117,6 +114,16 @@ func (c *cli) issue(ctx context.Context, args []string) int {
 		return exitOK
 	}
 	return c.writeJSON(cred)
+}
+
+// newService builds the configured providers into a service on the cli's
+// clock.
+func (c *cli) newService(cfg *config.Config) (*core.Service, error) {
+	providers, err := cfg.Providers()
+	if err != nil {
+		return nil, err
+	}
+	return core.NewService(providers, core.WithClock(c.now))
 }
 
 // parseTTL reads a lifetime as whole seconds ("3600") or a Go duration

@@ -88,15 +88,15 @@ stderr. SIGINT or SIGTERM drain open requests before exiting.
 Server variables:
 `)
 	for _, v := range serveVars {
-		fmt.Fprintf(&b, "  %-30s %s\n", v.name, v.desc)
+		writeVar(&b, v.name, v.desc)
 	}
-	b.WriteString("\nProvider variables (a provider is enabled when any of its variables is set;\nevery secret also has a _FILE twin naming a file that holds it):\n")
+	b.WriteString("\nProvider variables (a provider is enabled when any of its variables is set,\nand must then have the required ones; every secret also has a _FILE twin\nnaming a file that holds it):\n")
 	for _, v := range config.Vars() {
-		req := "optional"
+		req := "Optional. "
 		if v.Required {
-			req = "required"
+			req = "Required. "
 		}
-		fmt.Fprintf(&b, "  %-42s %s\n", v.Name, req)
+		writeVar(&b, v.Name, req+v.Description)
 	}
 	b.WriteString(`
 Exit codes: 0 after a clean shutdown, 1 on a server failure, 2 usage error,
@@ -104,6 +104,20 @@ Exit codes: 0 after a clean shutdown, 1 on a server failure, 2 usage error,
 variable).
 `)
 	return b.String()
+}
+
+// writeVar writes a variable and its description, wrapped to 80 columns.
+func writeVar(b *strings.Builder, name, desc string) {
+	fmt.Fprintf(b, "  %s\n", name)
+	line := "     "
+	for _, w := range strings.Fields(desc) {
+		if len(line)+1+len(w) > 79 && line != "     " {
+			b.WriteString(line + "\n")
+			line = "     "
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
 }
 
 // serveConfig is serve's configuration, read from the environment.
@@ -150,11 +164,7 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if len(vendorCfg.Enabled()) == 0 {
 		return c.configError("serve", fmt.Errorf("%w: no provider configured: set the variables of at least one provider (rtctoken help serve)", core.ErrConfig))
 	}
-	providers, err := vendorCfg.Providers()
-	if err != nil {
-		return c.configError("serve", err)
-	}
-	svc, err := core.NewService(providers, core.WithClock(c.now))
+	svc, err := c.newService(vendorCfg)
 	if err != nil {
 		return c.configError("serve", err)
 	}
