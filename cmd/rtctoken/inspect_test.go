@@ -302,3 +302,15 @@ func TestInspectUsageAndConfig(t *testing.T) {
 		t.Fatalf("mismatch and expired: exit %d", code)
 	}
 }
+
+func TestInspectZegoGCM(t *testing.T) {
+	e := vendorEnv.with("RTCTOKEN_ZEGO_MODE", "gcm")
+	cred := issue(t, e, t0, "zego", "token04", "--user", "alice", "--room", "room-1")
+	code, r := inspectReport(t, e, t0, "", "--user", "alice", "--room", "room-1", cred.Token)
+	if code != exitOK || r.Claims["mode"] != "gcm" || r.Room != "room-1" {
+		t.Fatalf("exit %d, claims %v, %+v", code, r.Claims, r.Checks)
+	}
+	if code, _ := inspectReport(t, e.with("RTCTOKEN_ZEGO_SERVER_SECRET", otherSecret32), t0, "", cred.Token); code != exitSignature {
+		t.Fatalf("wrong secret: exit %d", code)
+	}
+}
