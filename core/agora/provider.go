@@ -407,7 +407,9 @@ func optTTL(field string, v *int64, def, max uint32, allowed bool) (uint32, erro
 // primary, then the secondary certificate, the app id, that the token
 // holds the service (and privilege) of the kind, and expiry at now: the
 // token's expire and the kind's privilege (join, login, user or app), each
-// expired when now > issue_ts + value (0: no limit of its own).
+// expired when now > issue_ts + value (0: no limit of its own). UserID is
+// the RTC uid string ("" for an any_uid token), the RTM or Chat user id, or
+// "" for chat_app; Room is the RTC channel; Claims are [Decoded.Claims].
 func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
 	d, err := Parse(token)
 	if err != nil {
