@@ -23,3 +23,5 @@ func start(t *testing.T, env *demo.Env) string {
 }
 
 func TestExample(t *testing.T) { demotest.Run(t, start) }
+
+func TestBrowser(t *testing.T) { demotest.RunBrowser(t, start) }
