@@ -73,8 +73,7 @@
 // core.ErrExpired, and decoding allocates in proportion to the token's
 // length.
 //
-// Tokens are byte-for-byte those of Agora's Go generator: zlib at the
-// default level. Contents up to 4 KiB (every realistic token) go through a
-// small encoder that reproduces compress/zlib's output exactly without its
-// 800 KB state; larger ones through compress/zlib itself.
+// Tokens are byte-for-byte those of Agora's Go generator: compress/zlib at
+// the default level. The writer (about 800 KB of state) is pooled and
+// reused through Reset instead of being created for every token.
 package agora

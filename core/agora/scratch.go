@@ -10,8 +10,8 @@ import (
 	"sync"
 )
 
-// scratch holds the reusable state of one Build: buffers, the deflate
-// encoder and the HMAC state.
+// scratch holds the reusable state of one Build: buffers, the zlib writer
+// and the HMAC state.
 type scratch struct {
 	content []byte
 	z       []byte
@@ -20,9 +20,8 @@ type scratch struct {
 	privs   [8]Privilege
 	mac     mac
 	salt    [4]byte
-	deflate deflater
-	// zw is compress/zlib's writer (about 800 KB), created only for
-	// contents too large for the fast encoder.
+	// zw is compress/zlib's writer at the default level, reused through
+	// Reset: a new one per token costs about 800 KB of allocation.
 	zw  *zlib.Writer
 	zwb bytes.Buffer
 }
@@ -41,6 +40,7 @@ const maxPooled = 64 << 10
 
 func putScratch(s *scratch) {
 	if cap(s.content) > maxPooled || cap(s.out) > maxPooled || cap(s.z) > maxPooled || s.zwb.Cap() > maxPooled {
+		s.zw = nil
 		return
 	}
 	scratchPool.Put(s)
@@ -55,12 +55,10 @@ func (s *scratch) encode() string {
 	return string(s.out)
 }
 
-// zlib appends the zlib stream of in to dst. Writing to a bytes.Buffer
-// cannot fail.
+// zlib appends the zlib stream of in to dst, compressed at the default
+// level as the vendor's Go builder does. Writing to a bytes.Buffer cannot
+// fail.
 func (s *scratch) zlib(dst, in []byte) []byte {
-	if len(in) <= maxFastDeflate {
-		return s.deflate.zlibDefault(dst, in)
-	}
 	s.zwb.Reset()
 	if s.zw == nil {
 		s.zw = zlib.NewWriter(&s.zwb)
