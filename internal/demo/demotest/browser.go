@@ -3,6 +3,7 @@ package demotest
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -37,6 +38,9 @@ const (
 func RunBrowser(t *testing.T, start Start) {
 	exe := chromium()
 	if exe == "" {
+		if os.Getenv("RTCTOKEN_REQUIRE_CHROMIUM") != "" {
+			t.Fatal("no chromium binary found, and RTCTOKEN_REQUIRE_CHROMIUM is set")
+		}
 		t.Skip("no chromium binary found (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome)")
 	}
 	base := start(t, NewEnv(t))
