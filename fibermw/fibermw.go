@@ -61,7 +61,7 @@ func Mount(r fiber.Router, api *httpapi.API) {
 			if b := c.Body(); len(b) > 0 {
 				body = bytes.NewReader(b)
 			}
-			return write(c, api.Serve(request{c}, path(c), body))
+			return WriteResponse(c, api.Serve(request{c}, path(c), body))
 		}
 	}
 	r.All("/providers", serve(func(*fiber.Ctx) string { return "/providers" }))
@@ -81,7 +81,7 @@ func Attach(api *httpapi.API) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		b, err := api.Attach(request{c})
 		if err != nil {
-			return write(c, api.ErrorResponse(c.UserContext(), err))
+			return WriteResponse(c, api.ErrorResponse(c.UserContext(), err))
 		}
 		if b != nil {
 			c.Locals(localKey{}, b)
@@ -96,7 +96,9 @@ func Credentials(c *fiber.Ctx) (*httpapi.Bundle, bool) {
 	return b, ok
 }
 
-func write(c *fiber.Ctx, resp httpapi.Response) error {
+// WriteResponse writes an httpapi.Response (from API.Serve,
+// API.ErrorResponse or a host handler built on the contract) to c.
+func WriteResponse(c *fiber.Ctx, resp httpapi.Response) error {
 	for k, v := range resp.Header {
 		for _, s := range v {
 			c.Set(k, s)

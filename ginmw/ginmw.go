@@ -58,7 +58,7 @@ func Mount(r gin.IRouter, api *httpapi.API) {
 			if c.Request.ContentLength == 0 {
 				body = nil
 			}
-			write(c, api.Serve(request{c}, path(c), body))
+			WriteResponse(c, api.Serve(request{c}, path(c), body))
 		}
 	}
 	r.Any("/providers", serve(func(*gin.Context) string { return "/providers" }))
@@ -78,7 +78,7 @@ func Attach(api *httpapi.API) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		b, err := api.Attach(request{c})
 		if err != nil {
-			write(c, api.ErrorResponse(c.Request.Context(), err))
+			WriteResponse(c, api.ErrorResponse(c.Request.Context(), err))
 			c.Abort()
 			return
 		}
@@ -99,7 +99,9 @@ func Credentials(c *gin.Context) (*httpapi.Bundle, bool) {
 	return b, ok
 }
 
-func write(c *gin.Context, resp httpapi.Response) {
+// WriteResponse writes an httpapi.Response (from API.Serve,
+// API.ErrorResponse or a host handler built on the contract) to c.
+func WriteResponse(c *gin.Context, resp httpapi.Response) {
 	h := c.Writer.Header()
 	for k, v := range resp.Header {
 		h[k] = v

@@ -51,7 +51,7 @@ func Handler(api *httpapi.API) http.Handler {
 		if r.Body == http.NoBody {
 			body = nil
 		}
-		write(w, r, api.Serve(request{r}, r.URL.Path, body))
+		WriteResponse(w, r, api.Serve(request{r}, r.URL.Path, body))
 	})
 }
 
@@ -82,7 +82,7 @@ func Attach(api *httpapi.API) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b, err := api.Attach(request{r})
 			if err != nil {
-				write(w, r, api.ErrorResponse(r.Context(), err))
+				WriteResponse(w, r, api.ErrorResponse(r.Context(), err))
 				return
 			}
 			if b != nil {
@@ -99,7 +99,9 @@ func Credentials(ctx context.Context) (*httpapi.Bundle, bool) {
 	return b, ok
 }
 
-func write(w http.ResponseWriter, r *http.Request, resp httpapi.Response) {
+// WriteResponse writes an httpapi.Response (from API.Serve,
+// API.ErrorResponse or a host handler built on the contract) to w.
+func WriteResponse(w http.ResponseWriter, r *http.Request, resp httpapi.Response) {
 	h := w.Header()
 	for k, v := range resp.Header {
 		h[k] = v

@@ -59,7 +59,7 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(recover.New())
-	app.Get("/", func(c *fiber.Ctx) error { return write(c, demo.Page()) })
+	app.Get("/", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, demo.Page()) })
 	app.Use(demo.AssetsPrefix, filesystem.New(filesystem.Config{Root: http.FS(demo.Assets())}))
 	app.Post("/login", func(c *fiber.Ctx) error {
 		resp, cookie := env.Login(c.UserContext(), c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body()), c.Protocol() == "https")
@@ -74,14 +74,14 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 	fibermw.Mount(app.Group("/rtc", cors), env.API)
 
 	// Registered before the group so that it stays public.
-	app.Get("/api/kinds", func(c *fiber.Ctx) error { return write(c, env.Kinds()) })
+	app.Get("/api/kinds", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, env.Kinds()) })
 	signedIn := app.Group("/api", requireUser(env))
 	signedIn.Get("/me", fibermw.Attach(env.API), func(c *fiber.Ctx) error {
 		bundle, _ := fibermw.Credentials(c)
-		return write(c, env.Me(userOf(c), bundle))
+		return fibermw.WriteResponse(c, env.Me(userOf(c), bundle))
 	})
 	signedIn.Post("/decode", func(c *fiber.Ctx) error {
-		return write(c, env.ServeDecode(c.UserContext(), c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body())))
+		return fibermw.WriteResponse(c, env.ServeDecode(c.UserContext(), c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body())))
 	})
 	return app, nil
 }
@@ -94,7 +94,7 @@ func requireUser(env *demo.Env) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, err := env.Authenticate(fibermw.View(c))
 		if err != nil {
-			return write(c, env.Error(c.UserContext(), err))
+			return fibermw.WriteResponse(c, env.Error(c.UserContext(), err))
 		}
 		c.Locals(userKey{}, u)
 		return c.Next()
@@ -114,18 +114,5 @@ func writeWithCookie(c *fiber.Ctx, resp httpapi.Response, cookie *http.Cookie) e
 			Secure: cookie.Secure, HTTPOnly: cookie.HttpOnly, SameSite: fiber.CookieSameSiteLaxMode,
 		})
 	}
-	return write(c, resp)
-}
-
-func write(c *fiber.Ctx, resp httpapi.Response) error {
-	for k, v := range resp.Header {
-		for _, s := range v {
-			c.Set(k, s)
-		}
-	}
-	c.Status(resp.Status)
-	if c.Method() == fiber.MethodHead {
-		return nil
-	}
-	return c.Send(resp.Body)
+	return fibermw.WriteResponse(c, resp)
 }

@@ -58,7 +58,7 @@ func newApp(env *demo.Env) (*gin.Engine, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.Use(gin.Recovery())
-	r.GET("/", func(c *gin.Context) { write(c, demo.Page()) })
+	r.GET("/", func(c *gin.Context) { ginmw.WriteResponse(c, demo.Page()) })
 	r.StaticFS(demo.AssetsPrefix, http.FS(demo.Assets()))
 	r.POST("/login", func(c *gin.Context) {
 		resp, cookie := env.Login(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body, c.Request.TLS != nil)
@@ -72,14 +72,14 @@ func newApp(env *demo.Env) (*gin.Engine, error) {
 	// The token endpoints; the user comes from the session cookie.
 	ginmw.Mount(r.Group("/rtc", cors), env.API)
 
-	r.GET("/api/kinds", func(c *gin.Context) { write(c, env.Kinds()) })
+	r.GET("/api/kinds", func(c *gin.Context) { ginmw.WriteResponse(c, env.Kinds()) })
 	signedIn := r.Group("/api", requireUser(env))
 	signedIn.GET("/me", ginmw.Attach(env.API), func(c *gin.Context) {
 		bundle, _ := ginmw.Credentials(c)
-		write(c, env.Me(userOf(c), bundle))
+		ginmw.WriteResponse(c, env.Me(userOf(c), bundle))
 	})
 	signedIn.POST("/decode", func(c *gin.Context) {
-		write(c, env.ServeDecode(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body))
+		ginmw.WriteResponse(c, env.ServeDecode(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body))
 	})
 	return r, nil
 }
@@ -92,7 +92,7 @@ func requireUser(env *demo.Env) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u, err := env.Authenticate(ginmw.View(c))
 		if err != nil {
-			write(c, env.Error(c.Request.Context(), err))
+			ginmw.WriteResponse(c, env.Error(c.Request.Context(), err))
 			c.Abort()
 			return
 		}
@@ -111,15 +111,5 @@ func writeWithCookie(c *gin.Context, resp httpapi.Response, cookie *http.Cookie)
 	if cookie != nil {
 		http.SetCookie(c.Writer, cookie)
 	}
-	write(c, resp)
-}
-
-func write(c *gin.Context, resp httpapi.Response) {
-	for k, v := range resp.Header {
-		c.Writer.Header()[k] = v
-	}
-	c.Status(resp.Status)
-	if c.Request.Method != http.MethodHead {
-		_, _ = c.Writer.Write(resp.Body)
-	}
+	ginmw.WriteResponse(c, resp)
 }

@@ -55,7 +55,7 @@ func newApp(env *demo.Env) (http.Handler, error) {
 	signedIn := alice.New(requireUser(env))
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { write(w, r, demo.Page()) })
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { nethttp.WriteResponse(w, r, demo.Page()) })
 	mux.Handle("GET "+demo.AssetsPrefix, http.StripPrefix(demo.AssetsPrefix, http.FileServerFS(demo.Assets())))
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
 		resp, cookie := env.Login(r.Context(), r.Header.Get("Content-Type"), r.Body, r.TLS != nil)
@@ -71,13 +71,13 @@ func newApp(env *demo.Env) (http.Handler, error) {
 	nethttp.Mount(rtc, "/rtc", env.API)
 	mux.Handle("/rtc/", cors(rtc))
 
-	mux.HandleFunc("GET /api/kinds", func(w http.ResponseWriter, r *http.Request) { write(w, r, env.Kinds()) })
+	mux.HandleFunc("GET /api/kinds", func(w http.ResponseWriter, r *http.Request) { nethttp.WriteResponse(w, r, env.Kinds()) })
 	mux.Handle("GET /api/me", signedIn.Append(nethttp.Attach(env.API)).ThenFunc(func(w http.ResponseWriter, r *http.Request) {
 		bundle, _ := nethttp.Credentials(r.Context())
-		write(w, r, env.Me(userOf(r.Context()), bundle))
+		nethttp.WriteResponse(w, r, env.Me(userOf(r.Context()), bundle))
 	}))
 	mux.Handle("POST /api/decode", signedIn.ThenFunc(func(w http.ResponseWriter, r *http.Request) {
-		write(w, r, env.ServeDecode(r.Context(), r.Header.Get("Content-Type"), r.Body))
+		nethttp.WriteResponse(w, r, env.ServeDecode(r.Context(), r.Header.Get("Content-Type"), r.Body))
 	}))
 	return mux, nil
 }
@@ -91,7 +91,7 @@ func requireUser(env *demo.Env) alice.Constructor {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, err := env.Authenticate(nethttp.View(r))
 			if err != nil {
-				write(w, r, env.Error(r.Context(), err))
+				nethttp.WriteResponse(w, r, env.Error(r.Context(), err))
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
@@ -108,15 +108,5 @@ func writeWithCookie(w http.ResponseWriter, r *http.Request, resp httpapi.Respon
 	if cookie != nil {
 		http.SetCookie(w, cookie)
 	}
-	write(w, r, resp)
-}
-
-func write(w http.ResponseWriter, r *http.Request, resp httpapi.Response) {
-	for k, v := range resp.Header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(resp.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(resp.Body)
-	}
+	nethttp.WriteResponse(w, r, resp)
 }
