@@ -1,6 +1,10 @@
 package core
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+)
 
 // Authorizer decides whether an identity may have the credential a request
 // asks for. It may narrow the request in place (force a role, shorten the
@@ -21,8 +25,8 @@ func (f AuthorizerFunc) Authorize(ctx context.Context, id Identity, req *Request
 
 // DefaultAuthorizer allows a user their own credentials for any room with
 // any non-elevated role. A request naming another user is refused with
-// invalid_user, an elevated role (a Zoom host) with forbidden, unless the
-// corresponding hook allows it.
+// invalid_user; an elevated role (a Zoom host) or an elevated option (Agora
+// "any_uid") with forbidden, unless the corresponding hook allows it.
 type DefaultAuthorizer struct {
 	// AllowUser, when set, may allow a request for another user id.
 	AllowUser func(ctx context.Context, id Identity, req *Request) bool
@@ -35,8 +39,33 @@ func (a DefaultAuthorizer) Authorize(ctx context.Context, id Identity, req *Requ
 	if req.UserID != "" && req.UserID != id.UserID && (a.AllowUser == nil || !a.AllowUser(ctx, id, req)) {
 		return Errorf(CodeInvalidUser, "user_id", "a credential can only be issued for the signed-in user")
 	}
-	if r, ok := kind.Role(req.Role); ok && r.Elevated && (a.AllowElevated == nil || !a.AllowElevated(ctx, id, req)) {
+	allowed := func() bool { return a.AllowElevated != nil && a.AllowElevated(ctx, id, req) }
+	if r, ok := kind.Role(req.Role); ok && r.Elevated && !allowed() {
 		return Errorf(CodeForbidden, "role", "role %q is not allowed for this user", r.Name)
 	}
+	if name, ok := ElevatedOption(kind, req.Options); ok && !allowed() {
+		return Errorf(CodeForbidden, "options."+name, "option %q is not allowed for this user", name)
+	}
 	return nil
+}
+
+// ElevatedOption reports the first of the kind's elevated options that
+// options sets to anything but false, null, 0 or "". Options that are not
+// a JSON object are left to the provider to refuse.
+func ElevatedOption(kind KindSpec, options json.RawMessage) (string, bool) {
+	if len(kind.ElevatedOptions) == 0 || len(options) == 0 {
+		return "", false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(options, &m) != nil {
+		return "", false
+	}
+	for _, name := range kind.ElevatedOptions {
+		switch v := string(bytes.TrimSpace(m[name])); v {
+		case "", "false", "null", "0", `""`:
+		default:
+			return name, true
+		}
+	}
+	return "", false
 }

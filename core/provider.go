@@ -39,6 +39,11 @@ type KindSpec struct {
 	NeedsRoom, RoomAllowed bool
 	// ServerOnly kinds (e.g. the Agora Chat app token) are never served over HTTP.
 	ServerOnly bool
+	// ElevatedOptions names options that widen what a credential allows
+	// (e.g. Agora "any_uid", a token any user may join with). Like an
+	// elevated role, the default authorizer refuses them unless the host
+	// allows elevation.
+	ElevatedOptions []string
 }
 
 // Role is a role a kind offers. Elevated roles (a Zoom host, say) are denied

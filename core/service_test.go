@@ -280,3 +280,25 @@ func TestWithFieldPrefix(t *testing.T) {
 		t.Fatal("plain error changed")
 	}
 }
+
+func TestElevatedOptions(t *testing.T) {
+	k := core.KindSpec{Kind: "rtc", ElevatedOptions: []string{"any_uid"}}
+	for opts, want := range map[string]bool{
+		`{"any_uid":true}`: true, `{"any_uid":1}`: true, `{"any_\u0075id":"yes"}`: true,
+		`{"any_uid":false}`: false, `{"any_uid":null}`: false, `{"any_uid":0}`: false, `{}`: false, ``: false, `[1]`: false,
+	} {
+		if _, got := core.ElevatedOption(k, json.RawMessage(opts)); got != want {
+			t.Errorf("%s: elevated %v, want %v", opts, got, want)
+		}
+	}
+	req := &core.Request{Options: json.RawMessage(`{"any_uid":true}`)}
+	err := core.DefaultAuthorizer{}.Authorize(context.Background(), core.Identity{UserID: "u"}, req, k)
+	var e *core.Error
+	if !errors.As(err, &e) || e.Code != core.CodeForbidden || e.Field != "options.any_uid" {
+		t.Fatalf("default authorizer: %v", err)
+	}
+	allow := core.DefaultAuthorizer{AllowElevated: func(context.Context, core.Identity, *core.Request) bool { return true }}
+	if err := allow.Authorize(context.Background(), core.Identity{UserID: "u"}, req, k); err != nil {
+		t.Fatalf("allowed elevation refused: %v", err)
+	}
+}

@@ -117,7 +117,7 @@ func (p *Provider) Name() string { return p.name }
 func (p *Provider) AppID() string { return p.appID }
 
 // Kinds implements core.Provider: rtc (room required; roles publisher and
-// subscriber, default subscriber), rtm and chat (no room, no role), and the
+// subscriber, default subscriber; option any_uid is elevated), rtm and chat (no room, no role), and the
 // server-only chat_app. Every kind allows MinTTL..MaxTTL, default
 // DefaultTTL.
 func (p *Provider) Kinds() []core.KindSpec {
@@ -128,6 +128,9 @@ func (p *Provider) Kinds() []core.KindSpec {
 	rtc.Roles = []core.Role{{Name: RolePublisherName}, {Name: RoleSubscriberName}}
 	rtc.DefaultRole = RoleSubscriberName
 	rtc.NeedsRoom = true
+	// A uid-0 token lets its holder join as any uid: the default
+	// authorizer treats it like an elevated role.
+	rtc.ElevatedOptions = []string{"any_uid"}
 	app := spec(KindChatApp)
 	app.ServerOnly = true
 	return []core.KindSpec{rtc, spec(KindRTM), spec(KindChat), app}

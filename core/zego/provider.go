@@ -247,9 +247,10 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	if err != nil {
 		return nil, err
 	}
-	name := g.Identity.DisplayName
-	if name == "" {
-		name = g.UserID
+	// The caller's display name only goes on the caller's own token.
+	name := g.UserID
+	if g.Identity.DisplayName != "" && g.Identity.UserID == g.UserID {
+		name = g.Identity.DisplayName
 	}
 	if kit && (len(name) > MaxUserNameLen || !utf8.ValidString(name)) {
 		return nil, core.Errorf(core.CodeInvalidUser, "user_name", "the display name must be valid UTF-8 of at most %d bytes", MaxUserNameLen)

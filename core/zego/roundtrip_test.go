@@ -108,9 +108,9 @@ func TestRoundTrip(t *testing.T) {
 		}
 		if g.Kind == KindKit {
 			kit, _ := v.Claims["kit"].(map[string]any)
-			want := g.Identity.DisplayName
-			if want == "" {
-				want = g.UserID
+			want := g.UserID
+			if g.Identity.DisplayName != "" && g.Identity.UserID == g.UserID {
+				want = g.Identity.DisplayName
 			}
 			if kit["userName"] != want || c.Join["userName"] != want {
 				t.Fatalf("#%d userName %q, want %q", i, kit["userName"], want)

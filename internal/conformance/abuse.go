@@ -112,7 +112,8 @@ func AbuseCases(t testing.TB) []Case {
 		bad("spoofed user case", "/rtc/tencent/usersig", `{"user_id":"Alice"}`, 400, core.CodeInvalidUser, "user_id"),
 		bad("spoofed user in batch", "/rtc/batch", `{"requests":[{"provider":"agora","kind":"rtm"},{"provider":"zego","kind":"token04","user_id":"root"}]}`, 400, core.CodeInvalidUser, "requests[1].user_id"),
 		bad("elevated zoom meeting host", "/rtc/zoom/meeting", `{"room":"123456789","role":"host"}`, 403, core.CodeForbidden, "role"),
-		bad("any uid without asking", rtc, `{"room":"a","options":{"any_uid":true}}`, 400, core.CodeInvalidOption, "options.any_uid"),
+		bad("any uid needs elevation", rtc, `{"room":"a","options":{"id_type":"uid","any_uid":true}}`, 403, core.CodeForbidden, "options.any_uid"),
+		bad("any uid hidden by escapes", rtc, `{"room":"a","options":{"any_\u0075id":true,"id_type":"uid"}}`, 403, core.CodeForbidden, "options.any_uid"),
 	}
 	return cases
 }
