@@ -3,96 +3,22 @@ package zego
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/rtctoken/rtctoken/internal/jsonstr"
 )
 
-const lowerHex = "0123456789abcdef"
-
 // appendGoString appends s as a JSON string exactly as Go's encoding/json
-// writes it (HTML escaping on): '<', '>' and '&' become \u003c, \u003e and
-// \u0026; U+2028 and U+2029 are escaped; invalid UTF-8 becomes \ufffd. This
-// is the escaping of the official Go Token04 generator.
-func appendGoString[T string | []byte](dst []byte, s T) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = appendASCIIEscape(dst, c, true)
-			i++
-			start = i
-			continue
-		}
-		// Converting at most 4 bytes keeps the []byte case allocation-free.
-		r, size := utf8.DecodeRuneInString(string(s[i:min(len(s), i+utf8.UTFMax)]))
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', lowerHex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// writes it, the escaping of the official Go Token04 generator.
+func appendGoString[T string | []byte](dst []byte, s T) []byte { return jsonstr.AppendGo(dst, s) }
 
-// appendASCIIEscape appends the escape of an ASCII byte that needs one:
-// '"', '\\', control characters and, when html is set, '<', '>' and '&'.
-// Both encoding/json and JSON.stringify use the short forms \b \f \n \r \t
-// and lower-case \u00XX for the other control characters.
-func appendASCIIEscape(dst []byte, c byte, html bool) []byte {
-	switch c {
-	case '"', '\\':
-		return append(dst, '\\', c)
-	case '\b':
-		return append(dst, '\\', 'b')
-	case '\f':
-		return append(dst, '\\', 'f')
-	case '\n':
-		return append(dst, '\\', 'n')
-	case '\r':
-		return append(dst, '\\', 'r')
-	case '\t':
-		return append(dst, '\\', 't')
-	}
-	if c >= 0x20 && !html {
-		return append(dst, c)
-	}
-	return append(dst, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xF])
-}
-
-// appendJSString appends s as JSON.stringify writes it: only '"', '\\' and
-// control characters are escaped; everything else, including '<', '>', '&'
-// and U+2028, is written raw. s must be valid UTF-8 (a JavaScript string
-// cannot hold anything else); ok is false when it is not.
+// appendJSString appends s as JSON.stringify writes it, the escaping of the
+// UIKit's Kit Token. s must be valid UTF-8 (a JavaScript string cannot hold
+// anything else); ok is false when it is not.
 func appendJSString(dst []byte, s string) (_ []byte, ok bool) {
 	if !utf8.ValidString(s) {
 		return dst, false
 	}
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		dst = appendASCIIEscape(dst, c, false)
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"'), true
+	return jsonstr.AppendJS(dst, s), true
 }
 
 // appendInt appends a decimal integer.

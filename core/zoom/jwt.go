@@ -11,6 +11,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/rtctoken/rtctoken/internal/jsonstr"
+
 	"github.com/rtctoken/rtctoken/core"
 )
 
@@ -112,40 +114,9 @@ func checkSigning(k *macKey, claimsErr error) error {
 }
 
 // appendJSString appends s as a JSON string escaped the way ECMAScript
-// JSON.stringify does: only '"', '\' and control characters below U+0020
-// are escaped; '<', '>', '&', U+2028, U+2029 and all other non-ASCII text
-// are written raw. s must be valid UTF-8.
-func appendJSString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// JSON.stringify does, as Zoom's samples write their payloads. s must be
+// valid UTF-8.
+func appendJSString(b []byte, s string) []byte { return jsonstr.AppendJS(b, s) }
 
 // utf16Len is the length of s in UTF-16 code units, JavaScript's
 // String.prototype.length, which is what Zoom's length limits count.
