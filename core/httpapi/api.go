@@ -211,18 +211,24 @@ func (a *API) identify(r Request) (core.Identity, error) {
 		return id, core.Errorf(core.CodeUnauthenticated, "", "sign in first")
 	}
 	if err != nil {
-		if a.obs != nil {
-			a.obs.ResolverFailed(r.Context())
-		}
-		var ce *core.Error
-		if errors.As(err, &ce) && ce.Code == core.CodeUnauthenticated {
-			a.log.LogAttrs(r.Context(), slog.LevelInfo, "rtctoken identity rejected", slog.String("reason", ce.Message), slog.Any("cause", safeCause(ce.Err)))
-			return id, &core.Error{Code: core.CodeUnauthenticated, Message: ce.Message}
-		}
-		a.log.LogAttrs(r.Context(), slog.LevelWarn, "rtctoken resolver failed", slog.Any("cause", safeCause(err)))
-		return id, core.Errorf(core.CodeUnauthenticated, "", "credentials are not valid")
+		return id, a.identityError(r.Context(), err)
 	}
 	return id, nil
+}
+
+// identityError turns a resolver's failure on a present credential into the
+// 401 the client sees, counting and logging it (the cause by type only).
+func (a *API) identityError(ctx context.Context, err error) error {
+	if a.obs != nil {
+		a.obs.ResolverFailed(ctx)
+	}
+	var ce *core.Error
+	if errors.As(err, &ce) && ce.Code == core.CodeUnauthenticated {
+		a.log.LogAttrs(ctx, slog.LevelInfo, "rtctoken identity rejected", slog.String("reason", ce.Message), slog.Any("cause", safeCause(ce.Err)))
+		return &core.Error{Code: core.CodeUnauthenticated, Message: ce.Message}
+	}
+	a.log.LogAttrs(ctx, slog.LevelWarn, "rtctoken resolver failed", slog.Any("cause", safeCause(err)))
+	return core.Errorf(core.CodeUnauthenticated, "", "credentials are not valid")
 }
 
 // safeCause keeps only the type of a cause, because the text of a

@@ -171,9 +171,14 @@ func TestInternalErrorHidden(t *testing.T) {
 	if !strings.Contains(logs.String(), "backend exploded") {
 		t.Fatalf("internal detail not logged: %s", logs.String())
 	}
-	_, err := a.Attach(as("u2"))
-	if core.CodeOf(err) != core.CodeInternal {
-		t.Fatalf("attach error %v", err)
+	// A failed issuance does not take the host's route down: nothing is
+	// attached and the failure is logged.
+	b, err := a.Attach(as("u2"))
+	if b != nil || err != nil {
+		t.Fatalf("attach after a failed issuance: %v %v", b, err)
+	}
+	if !strings.Contains(logs.String(), "presets not attached") {
+		t.Fatalf("failed attach not logged: %s", logs.String())
 	}
 }
 

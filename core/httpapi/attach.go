@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -29,19 +30,27 @@ func (b *Bundle) Get(name string) *core.Credential {
 }
 
 // Attach resolves the request's identity and returns its preset bundle,
-// from the cache while every credential in it is before its renew_after. An
-// anonymous request returns (nil, nil); a present but invalid credential
-// returns an unauthenticated error.
+// from the cache while every credential in it is before its renew_after.
+//
+// An anonymous request returns (nil, nil). A present but invalid credential
+// returns an unauthenticated error: the middleware refuses the request. A
+// failed issuance (a user id a vendor does not accept, say) is logged and
+// returns (nil, nil), so that the host's own route still answers, without
+// credentials.
 func (a *API) Attach(r Request) (*Bundle, error) {
 	id, err := a.resolver.Resolve(r)
 	if errors.Is(err, resolve.ErrNoIdentity) || (err == nil && id.UserID == "") {
 		return nil, nil
 	}
 	if err != nil {
-		_, err = a.identify(r)
-		return nil, err
+		return nil, a.identityError(r.Context(), err)
 	}
-	return a.bundle(r.Context(), id)
+	b, err := a.bundle(r.Context(), id)
+	if err != nil {
+		a.log.LogAttrs(r.Context(), slog.LevelWarn, "rtctoken presets not attached", slog.String("user", id.UserID), slog.String("code", string(core.CodeOf(err))))
+		return nil, nil
+	}
+	return b, nil
 }
 
 // Login issues (or reuses, while fresh) the preset bundle for a user who
