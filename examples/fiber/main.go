@@ -16,9 +16,13 @@
 // listen address; CORS_ORIGINS (comma-separated origins) lets other
 // origins call /rtc with the session cookie.
 //
-// Sessions live in the shared in-memory store of internal/demo so that the
-// three examples behave identically; a fiber application would usually keep
-// them with fiber's session middleware (github.com/gofiber/fiber/v2/middleware/session).
+// Sessions are kept by fiber's session middleware
+// (github.com/gofiber/fiber/v2/middleware/session) in its in-memory storage:
+// they last 12 hours and vanish when the process exits. Session ids are 32
+// bytes from crypto/rand, renewed at sign-in; signing out destroys the
+// session. A small middleware loads the session and puts the signed-in
+// user in the fiber locals, where the token endpoints find it with
+// resolve.FromValue.
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
 // endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
@@ -26,6 +30,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"log"
 	"net/http"
 	"os"
@@ -33,7 +39,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/resolve"
 	"github.com/rtctoken/rtctoken/fibermw"
 	"github.com/rtctoken/rtctoken/internal/demo"
 )
@@ -57,26 +66,28 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The token endpoints and Attach find the user in the locals, where
+	// loadUser puts it.
+	api, err := env.NewAPI(resolve.FromValue(userKey{}))
+	if err != nil {
+		return nil, err
+	}
+	s := &site{env: env, api: api, sessions: newSessions()}
+
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(recover.New())
 	app.Get("/", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, demo.Page()) })
 	app.Use(demo.AssetsPrefix, filesystem.New(filesystem.Config{Root: http.FS(demo.Assets())}))
-	app.Post("/login", func(c *fiber.Ctx) error {
-		resp, cookie := env.Login(c.UserContext(), c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body()), c.Protocol() == "https")
-		return writeWithCookie(c, resp, cookie)
-	})
-	app.Post("/logout", func(c *fiber.Ctx) error {
-		resp, cookie := env.Logout(fibermw.View(c), c.Protocol() == "https")
-		return writeWithCookie(c, resp, cookie)
-	})
+	app.Post("/login", s.login)
+	app.Post("/logout", s.logout)
 
-	// The token endpoints; the user comes from the session cookie.
-	fibermw.Mount(app.Group("/rtc", cors), env.API)
+	// The token endpoints; the user comes from the session.
+	fibermw.Mount(app.Group("/rtc", cors, s.loadUser), api)
 
 	// Registered before the group so that it stays public.
 	app.Get("/api/kinds", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, env.Kinds()) })
-	signedIn := app.Group("/api", requireUser(env))
-	signedIn.Get("/me", fibermw.Attach(env.API), func(c *fiber.Ctx) error {
+	signedIn := app.Group("/api", s.loadUser, s.requireUser)
+	signedIn.Get("/me", fibermw.Attach(api), func(c *fiber.Ctx) error {
 		bundle, _ := fibermw.Credentials(c)
 		return fibermw.WriteResponse(c, env.Me(userOf(c), bundle))
 	})
@@ -86,19 +97,77 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 	return app, nil
 }
 
+// site holds what the handlers share.
+type site struct {
+	env      *demo.Env
+	api      *httpapi.API
+	sessions sessions
+}
+
+// sessionUser is the session key of the signed-in demo.User.
+const sessionUser = "user"
+
+// login handles POST /login: it checks the user name and password, issues
+// the preset credentials, and only then signs the session in under a new
+// id, so that a session id planted before sign-in is worthless.
+func (s *site) login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	u, err := s.env.CheckLogin(c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body()))
+	if err != nil {
+		return s.fail(c, err)
+	}
+	bundle, err := s.api.Login(ctx, u.RTCIdentity())
+	if err != nil {
+		return s.fail(c, err)
+	}
+	sess, err := s.sessions.get(c)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	if err := sess.Regenerate(); err != nil {
+		return s.fail(c, err)
+	}
+	sess.Set(sessionUser, u)
+	if err := sess.Save(); err != nil {
+		return s.fail(c, err)
+	}
+	return fibermw.WriteResponse(c, s.env.Me(u, bundle))
+}
+
+// logout handles POST /logout: it destroys the session, if any, and
+// expires the cookie.
+func (s *site) logout(c *fiber.Ctx) error {
+	sess, err := s.sessions.get(c)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	if err := sess.Destroy(); err != nil {
+		return s.fail(c, err)
+	}
+	return fibermw.WriteResponse(c, demo.SignedOut())
+}
+
 type userKey struct{}
 
-// requireUser refuses requests without a live session with 401 and puts
-// the user in the fiber locals.
-func requireUser(env *demo.Env) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		u, err := env.Authenticate(fibermw.View(c))
-		if err != nil {
-			return fibermw.WriteResponse(c, env.Error(c.UserContext(), err))
-		}
-		c.Locals(userKey{}, u)
-		return c.Next()
+// loadUser loads the session and, when it is signed in, puts its user in
+// the fiber locals. Anonymous requests pass through.
+func (s *site) loadUser(c *fiber.Ctx) error {
+	sess, err := s.sessions.get(c)
+	if err != nil {
+		return s.fail(c, err)
 	}
+	if u, ok := sess.Get(sessionUser).(demo.User); ok {
+		c.Locals(userKey{}, u)
+	}
+	return c.Next()
+}
+
+// requireUser refuses requests that loadUser found no user for with 401.
+func (s *site) requireUser(c *fiber.Ctx) error {
+	if _, ok := c.Locals(userKey{}).(demo.User); !ok {
+		return s.fail(c, core.Errorf(core.CodeUnauthenticated, "", "sign in first"))
+	}
+	return c.Next()
 }
 
 func userOf(c *fiber.Ctx) demo.User {
@@ -106,13 +175,45 @@ func userOf(c *fiber.Ctx) demo.User {
 	return u
 }
 
-func writeWithCookie(c *fiber.Ctx, resp httpapi.Response, cookie *http.Cookie) error {
-	if cookie != nil {
-		c.Cookie(&fiber.Cookie{
-			Name: cookie.Name, Value: cookie.Value, Path: cookie.Path,
-			Expires: cookie.Expires, MaxAge: cookie.MaxAge,
-			Secure: cookie.Secure, HTTPOnly: cookie.HttpOnly, SameSite: fiber.CookieSameSiteLaxMode,
-		})
+// fail answers with the error envelope; internal errors are only logged.
+func (s *site) fail(c *fiber.Ctx, err error) error {
+	return fibermw.WriteResponse(c, s.api.ErrorResponse(c.UserContext(), err))
+}
+
+// sessions are the session stores. Fiber sets the cookie's Secure
+// attribute per store, and the demo sets it only on requests that came
+// over TLS so that it also works on plain http://127.0.0.1: hence two
+// stores over one storage.
+type sessions struct{ plain, tls *session.Store }
+
+func newSessions() sessions {
+	cfg := session.Config{
+		Expiration:     demo.SessionTTL,
+		KeyLookup:      "cookie:" + demo.CookieName,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: fiber.CookieSameSiteLaxMode,
+		KeyGenerator:   sessionID,
 	}
-	return fibermw.WriteResponse(c, resp)
+	s := sessions{plain: session.New(cfg)}
+	cfg.Storage, cfg.CookieSecure = s.plain.Storage, true
+	s.tls = session.New(cfg)
+	s.plain.RegisterType(demo.User{})
+	return s
+}
+
+// get returns the request's session, a fresh one if it has none.
+func (s sessions) get(c *fiber.Ctx) (*session.Session, error) {
+	if c.Protocol() == "https" {
+		return s.tls.Get(c)
+	}
+	return s.plain.Get(c)
+}
+
+// sessionID returns 32 bytes from crypto/rand in hexadecimal. Fiber's
+// default, utils.UUIDv4, is crypto-random too, but holds 122 random bits.
+func sessionID() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails: crypto/rand crashes the program instead
+	return hex.EncodeToString(b)
 }

@@ -133,19 +133,26 @@ func New(s Settings, out io.Writer) (*Env, error) {
 	if e.Service, err = core.NewService(providers); err != nil {
 		return nil, err
 	}
-	e.API, err = httpapi.New(httpapi.Config{
-		Service:  e.Service,
-		Resolver: resolve.Cookie(CookieName, e.lookup),
-		Presets:  Presets(e.Service),
-		Logger:   s.Logger,
-	})
-	if err != nil {
+	if e.API, err = e.NewAPI(resolve.Cookie(CookieName, e.lookup)); err != nil {
 		return nil, err
 	}
 	if e.kinds, err = json.Marshal(map[string]any{"kinds": kindInfos(e.Service), "demo": e.Demo}); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// NewAPI returns an API on the Env's service, presets and logger that
+// finds the signed-in user with r: Env.API resolves the session cookie
+// against Sessions, and an example that keeps its sessions elsewhere builds
+// its own.
+func (e *Env) NewAPI(r resolve.Resolver) (*httpapi.API, error) {
+	return httpapi.New(httpapi.Config{
+		Service:  e.Service,
+		Resolver: r,
+		Presets:  Presets(e.Service),
+		Logger:   e.Settings.Logger,
+	})
 }
 
 // lookup is the session cookie resolver's view of the session store.

@@ -102,13 +102,9 @@ type loginBody struct {
 // "password"}, opens a session and answers {"user", "rtc"} with the preset
 // credentials. The cookie to set is nil when sign-in failed.
 func (e *Env) Login(ctx context.Context, contentType string, body io.Reader, secure bool) (httpapi.Response, *http.Cookie) {
-	var in loginBody
-	if err := readJSON(contentType, body, &in); err != nil {
+	u, err := e.CheckLogin(contentType, body)
+	if err != nil {
 		return e.Error(ctx, err), nil
-	}
-	u, ok := e.Users.Check(in.Username, in.Password)
-	if !ok {
-		return e.Error(ctx, core.Errorf(core.CodeUnauthenticated, "", "wrong user name or password")), nil
 	}
 	sess, err := e.Sessions.Create(ctx, u)
 	if err != nil {
@@ -125,6 +121,22 @@ func (e *Env) Login(ctx context.Context, contentType string, body io.Reader, sec
 	return JSON(http.StatusOK, me{User: u, RTC: bundle}), Cookie(&sess, secure)
 }
 
+// CheckLogin reads the JSON body {"username", "password"} of POST /login
+// and returns the demo user it names, or an error for the envelope. Login
+// starts with it; an example that keeps its sessions in its framework's
+// session library calls it, then API.Login, and answers with Me.
+func (e *Env) CheckLogin(contentType string, body io.Reader) (User, error) {
+	var in loginBody
+	if err := readJSON(contentType, body, &in); err != nil {
+		return User{}, err
+	}
+	u, ok := e.Users.Check(in.Username, in.Password)
+	if !ok {
+		return User{}, core.Errorf(core.CodeUnauthenticated, "", "wrong user name or password")
+	}
+	return u, nil
+}
+
 // Logout handles POST /logout: it ends the request's session, if any, and
 // returns the cookie that deletes it.
 func (e *Env) Logout(r resolve.Request, secure bool) (httpapi.Response, *http.Cookie) {
@@ -133,7 +145,12 @@ func (e *Env) Logout(r resolve.Request, secure bool) (httpapi.Response, *http.Co
 			return e.Error(r.Context(), err), nil
 		}
 	}
-	return JSON(http.StatusOK, map[string]bool{"signed_out": true}), Cookie(nil, secure)
+	return SignedOut(), Cookie(nil, secure)
+}
+
+// SignedOut is the answer of POST /logout once the session has ended.
+func SignedOut() httpapi.Response {
+	return JSON(http.StatusOK, map[string]bool{"signed_out": true})
 }
 
 // Authenticate returns the signed-in user of a request, or an

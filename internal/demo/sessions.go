@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// SessionStore keeps signed-in sessions. The examples use MemorySessions;
-// a real application would use its framework's session library (scs for
+// SessionStore keeps signed-in sessions for Login, Logout and Authenticate.
+// The examples use MemorySessions, except the fiber one, which keeps its
+// sessions with fiber's session middleware; a real application would use its framework's session library (scs for
 // net/http, gin-contrib/sessions, fiber's session middleware) or a shared
 // store such as Redis, behind the same three verbs.
 type SessionStore interface {
