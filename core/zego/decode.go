@@ -110,6 +110,25 @@ func (c *Claims) check(want Expect, room string) error {
 	return nil
 }
 
+// Frame is what a Token04 shows without its secret: the expiry (stored in
+// the clear), the encryption mode and the sizes of the IV and ciphertext.
+type Frame struct {
+	Expire        int64
+	Mode          Mode
+	IVLen         int
+	CiphertextLen int
+}
+
+// ParseFrame checks a Token04's framing without decrypting it. Errors wrap
+// core.ErrMalformed. The expiry it reports is not authenticated.
+func ParseFrame(token string) (Frame, error) {
+	f, err := parseFraming(token)
+	if err != nil {
+		return Frame{}, err
+	}
+	return Frame{Expire: f.expire, Mode: f.mode, IVLen: len(f.iv), CiphertextLen: len(f.ct)}, nil
+}
+
 // framing is the unencrypted part of a Token04.
 type framing struct {
 	expire int64

@@ -244,6 +244,19 @@ func TestDecodeMalformed(t *testing.T) {
 		if _, err := DecodeToken04(tok, secret); !errors.Is(err, core.ErrMalformed) {
 			t.Errorf("%s: %v, want ErrMalformed", name, err)
 		}
+		// The clear expiry check needs the key; every other framing fault
+		// is visible without it.
+		if _, err := ParseFrame(tok); !strings.Contains(name, "clear expire") && !errors.Is(err, core.ErrMalformed) {
+			t.Errorf("ParseFrame %s: %v, want ErrMalformed", name, err)
+		}
+	}
+	for tok, want := range map[string]Frame{
+		valid: {Expire: 10, Mode: ModeCBC, IVLen: 16, CiphertextLen: len(cbcBin) - 28},
+		gcm:   {Expire: 10, Mode: ModeGCM, IVLen: 12, CiphertextLen: len(gcmBin) - 25},
+	} {
+		if f, err := ParseFrame(tok); err != nil || f != want {
+			t.Errorf("ParseFrame: %+v %v, want %+v", f, err, want)
+		}
 	}
 	// Explicit mode byte 0 is CBC.
 	if c, err := DecodeToken04(enc(withTail(cbcBin, 0)), secret); err != nil || c.Mode != ModeCBC {
