@@ -77,6 +77,9 @@ func TestRoundTrip(t *testing.T) {
 		}
 		if g.Kind == KindKit {
 			g.Identity.DisplayName = randomName(r)
+			if r.IntN(4) > 0 { // mostly the caller's own token, sometimes another user's
+				g.Identity.UserID = g.UserID
+			}
 		}
 		c, err := p.Issue(ctx, g)
 		if err != nil {

@@ -24,7 +24,7 @@ func TestIndependentVerifier(t *testing.T) {
 		for _, g := range []core.Grant{
 			{Kind: KindToken04, UserID: "alice"},
 			{Kind: KindToken04, UserID: "bob<&>", Room: "room-1", Role: RolePublisher, Options: json.RawMessage(`{"stream_ids":["cam","screen"]}`)},
-			{Kind: KindKit, UserID: "carol", Room: "room-2", Identity: core.Identity{DisplayName: "Carol Zoë 😀"}},
+			{Kind: KindKit, UserID: "carol", Room: "room-2", Identity: core.Identity{UserID: "carol", DisplayName: "Carol Zoë 😀"}},
 		} {
 			g.Now, g.Rand, g.TTL = testNow, seededRand(5), 2*time.Hour
 			t.Run(mode.String()+"/"+g.Kind+"/"+g.UserID, func(t *testing.T) {
