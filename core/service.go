@@ -207,6 +207,18 @@ func (s *Service) Kind(provider, kind string) (KindSpec, error) {
 	return k, nil
 }
 
+// Verify checks a token of a provider kind at the service clock's current
+// time, with the provider's primary then secondary secret. Errors wrap
+// ErrMalformed, ErrSignature, ErrExpired or ErrMismatch, or are *Error
+// values with code unknown_provider.
+func (s *Service) Verify(ctx context.Context, provider, kind, token string) (*Verified, error) {
+	e, ok := s.providers[provider]
+	if !ok {
+		return nil, Errorf(CodeUnknownProvider, "provider", "provider %q is not configured", printable(provider))
+	}
+	return e.p.Verify(ctx, kind, token, s.now())
+}
+
 // Now returns the service clock's current time.
 func (s *Service) Now() time.Time { return s.now() }
 

@@ -302,3 +302,13 @@ func TestElevatedOptions(t *testing.T) {
 		t.Fatalf("allowed elevation refused: %v", err)
 	}
 }
+
+func TestServiceVerify(t *testing.T) {
+	s := newService(t)
+	if _, err := s.Verify(context.Background(), "echo", "call", "x"); !errors.Is(err, core.ErrMalformed) {
+		t.Fatalf("provider's verifier not used: %v", err)
+	}
+	if _, err := s.Verify(context.Background(), "nope", "call", "x"); !errors.Is(err, core.ErrUnknownProvider) {
+		t.Fatalf("unknown provider: %v", err)
+	}
+}
