@@ -93,9 +93,12 @@ func stringsTrimDot(s string) string {
 	return s
 }
 
-// CodeOf returns the code of err: its own code when it is (or wraps) an
-// *Error, CodeInternal otherwise.
+// CodeOf returns the code of err: "" for nil, its own code when it is (or
+// wraps) an *Error, CodeInternal otherwise.
 func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

@@ -279,6 +279,9 @@ func TestWithFieldPrefix(t *testing.T) {
 	if core.WithFieldPrefix(plain, "p.") != plain || core.CodeOf(plain) != core.CodeInternal {
 		t.Fatal("plain error changed")
 	}
+	if core.CodeOf(nil) != "" {
+		t.Fatal("a nil error has a code")
+	}
 }
 
 func TestElevatedOptions(t *testing.T) {
