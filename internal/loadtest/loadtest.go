@@ -81,6 +81,7 @@ type Result struct {
 	BodyBytes int           `json:"body_bytes"`
 }
 
+// String formats the result as one aligned line.
 func (r Result) String() string {
 	return fmt.Sprintf("%-8s %-5s %7d req %4d err %9.0f req/s  p50 %-9s p99 %-9s body %d B",
 		r.Framework, r.Target, r.Requests, r.Errors, r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.BodyBytes)
