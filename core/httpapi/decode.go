@@ -2,15 +2,19 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/jsonscan"
 )
 
-// maxDepth bounds JSON nesting; deeper bodies are refused.
-const maxDepth = 8
+// scanOptions read request bodies as encoding/json decodes them (an
+// invalid surrogate escape is U+FFFD) but refuse duplicate keys at every
+// level and nesting deeper than 8.
+var scanOptions = jsonscan.Options{MaxDepth: 8, ReplaceLoneSurrogates: true}
 
 // decodeIssue reads the body of POST {prefix}/{provider}/{kind}:
 //
@@ -19,50 +23,53 @@ const maxDepth = 8
 // every member optional; an empty body is {}.
 func decodeIssue(raw []byte) (core.Request, error) {
 	var req core.Request
-	var keys [16][]byte
-	s, err := newScanner(raw, keys[:0])
-	if err != nil || s == nil {
+	raw, err := checkBody(raw)
+	if err != nil || raw == nil {
 		return req, err
 	}
-	if err := s.object(func(key []byte) error { return s.member(key, &req, false) }); err != nil {
-		return core.Request{}, err
+	s := jsonscan.New(raw, scanOptions)
+	err = s.Object(func(key []byte) error { return member(s, key, &req, false) })
+	if err == nil {
+		err = s.End()
 	}
-	if err := s.end(); err != nil {
-		return core.Request{}, err
+	if err != nil {
+		return core.Request{}, scanError(err)
 	}
 	return req, nil
 }
 
 // decodeBatch reads {"requests":[{"provider":"...","kind":"...",...},...]}.
 func decodeBatch(raw []byte) ([]core.Request, error) {
-	s, err := newScanner(raw, nil)
+	raw, err := checkBody(raw)
 	if err != nil {
 		return nil, err
 	}
 	var out []core.Request
-	if s != nil {
-		err = s.object(func(key []byte) error {
+	if raw != nil {
+		s := jsonscan.New(raw, scanOptions)
+		err = s.Object(func(key []byte) error {
 			if string(key) != "requests" {
 				return unknownField(key)
 			}
-			switch s.peek() {
+			switch s.Peek() {
 			case 'n':
-				return s.lit("null")
+				_, err := s.Skip()
+				return err
 			case '[':
 			default:
 				return core.Errorf(core.CodeInvalidRequest, "requests", "requests must be an array")
 			}
-			return s.array(func(i int) error {
+			return s.Array(func(i int) error {
 				if i >= core.MaxBatch {
 					return core.Errorf(core.CodeInvalidRequest, "requests", "at most %d requests per batch", core.MaxBatch)
 				}
 				prefix := "requests[" + strconv.Itoa(i) + "]"
-				if s.peek() != '{' {
+				if s.Peek() != '{' {
 					return core.Errorf(core.CodeInvalidRequest, prefix, "each request must be a JSON object")
 				}
 				var r core.Request
-				if err := s.object(func(key []byte) error { return s.member(key, &r, true) }); err != nil {
-					return core.WithFieldPrefix(err, prefix+".")
+				if err := s.Object(func(key []byte) error { return member(s, key, &r, true) }); err != nil {
+					return core.WithFieldPrefix(scanError(err), prefix+".")
 				}
 				switch {
 				case r.Provider == "":
@@ -75,11 +82,11 @@ func decodeBatch(raw []byte) ([]core.Request, error) {
 			})
 		})
 		if err == nil {
-			err = s.end()
+			err = s.End()
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, scanError(err)
 	}
 	if len(out) == 0 {
 		return nil, core.Errorf(core.CodeInvalidRequest, "requests", "at least one request is required")
@@ -87,9 +94,9 @@ func decodeBatch(raw []byte) ([]core.Request, error) {
 	return out, nil
 }
 
-// newScanner checks the body's encoding and that it is an object; it
-// returns nil for an empty body.
-func newScanner(raw []byte, keys [][]byte) (*scanner, error) {
+// checkBody checks the body's encoding and that it is an object, and
+// returns it without surrounding whitespace: nil for an empty body.
+func checkBody(raw []byte) ([]byte, error) {
 	raw = bytes.Trim(raw, " \t\r\n") // JSON whitespace only
 	if len(raw) == 0 {
 		return nil, nil
@@ -100,7 +107,25 @@ func newScanner(raw []byte, keys [][]byte) (*scanner, error) {
 	if raw[0] != '{' {
 		return nil, core.Errorf(core.CodeInvalidRequest, "", "request body must be a JSON object")
 	}
-	return &scanner{b: raw, keys: keys}, nil
+	return raw, nil
+}
+
+// scanError maps the scanner's errors to the API's; others pass unchanged.
+func scanError(err error) error {
+	var dup *jsonscan.DuplicateKeyError
+	switch {
+	case errors.Is(err, jsonscan.ErrSyntax):
+		return core.Errorf(core.CodeInvalidRequest, "", "request body is not valid JSON")
+	case errors.Is(err, jsonscan.ErrDepth):
+		return core.Errorf(core.CodeInvalidRequest, "", "request body is nested too deeply")
+	case errors.As(err, &dup):
+		field := dup.Key
+		if len(field) > 64 {
+			field = ""
+		}
+		return core.Errorf(core.CodeInvalidRequest, field, "duplicate key in request body")
+	}
+	return err
 }
 
 func unknownField(key []byte) error {
@@ -112,23 +137,23 @@ func unknownField(key []byte) error {
 }
 
 // member reads one member of an issue body (batch adds provider and kind).
-func (s *scanner) member(key []byte, r *core.Request, batch bool) error {
+func member(s *jsonscan.Scanner, key []byte, r *core.Request, batch bool) error {
 	switch string(key) {
 	case "user_id":
-		return s.text("user_id", core.CodeInvalidUser, &r.UserID)
+		return text(s, "user_id", core.CodeInvalidUser, &r.UserID)
 	case "room":
-		return s.text("room", core.CodeInvalidRoom, &r.Room)
+		return text(s, "room", core.CodeInvalidRoom, &r.Room)
 	case "role":
-		return s.text("role", core.CodeInvalidRole, &r.Role)
+		return text(s, "role", core.CodeInvalidRole, &r.Role)
 	case "ttl":
-		raw, err := s.skip()
+		raw, err := s.Skip()
 		if err != nil {
 			return err
 		}
 		r.TTL, err = parseTTL(raw)
 		return err
 	case "options":
-		raw, err := s.skip()
+		raw, err := s.Skip()
 		if err != nil {
 			return err
 		}
@@ -138,11 +163,11 @@ func (s *scanner) member(key []byte, r *core.Request, batch bool) error {
 		return nil
 	case "provider":
 		if batch {
-			return s.text("provider", core.CodeInvalidRequest, &r.Provider)
+			return text(s, "provider", core.CodeInvalidRequest, &r.Provider)
 		}
 	case "kind":
 		if batch {
-			return s.text("kind", core.CodeInvalidRequest, &r.Kind)
+			return text(s, "kind", core.CodeInvalidRequest, &r.Kind)
 		}
 	}
 	return unknownField(key)
@@ -150,19 +175,20 @@ func (s *scanner) member(key []byte, r *core.Request, batch bool) error {
 
 // text reads a string member; null leaves dst empty and any other type is
 // an error with the field's code.
-func (s *scanner) text(field string, code core.Code, dst *string) error {
-	switch s.peek() {
+func text(s *jsonscan.Scanner, field string, code core.Code, dst *string) error {
+	switch s.Peek() {
 	case '"':
-		b, err := s.str(nil)
+		b, err := s.String(nil)
 		if err != nil {
 			return err
 		}
 		*dst = string(b)
 		return nil
 	case 'n':
-		return s.lit("null")
+		_, err := s.Skip()
+		return err
 	}
-	if _, err := s.skip(); err != nil {
+	if _, err := s.Skip(); err != nil {
 		return err
 	}
 	return core.Errorf(code, field, "%s must be a string", field)

@@ -1,13 +1,14 @@
 package tencent
 
 import (
+	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/jsonscan"
 )
 
 // The TLS.* keys a UserSig v2 carries. Their index is their bit in
@@ -24,8 +25,11 @@ const (
 	keySig
 )
 
-// maxJSONDepth bounds the nesting of values under unknown keys.
-const maxJSONDepth = 32
+// jsonOptions read a UserSig strictly: a lone surrogate escape is
+// malformed, and nesting under unknown keys is bounded (32 levels of
+// arrays and objects inside the top-level one). Duplicate unknown keys are
+// ignored like their values; parseJSON refuses duplicate TLS.* keys.
+var jsonOptions = jsonscan.Options{MaxDepth: 33, AllowDuplicateKeys: true}
 
 var errNotObject = fmt.Errorf("%w: tencent: payload is not a JSON object", core.ErrMalformed)
 
@@ -39,54 +43,36 @@ func badValue(key string) error {
 // keys and trailing data are malformed. Unknown keys are skipped, as every
 // vendor verifier ignores them.
 func parseJSON(text []byte) (*Claims, error) {
-	r := jsonReader{b: text}
+	s := jsonscan.New(text, jsonOptions)
 	c := &Claims{Present: make([]string, 0, len(claimKeys))}
 	seen := 0
-	r.ws()
-	if !r.eat('{') {
-		return nil, errNotObject
-	}
-	r.ws()
-	for more := !r.eat('}'); more; {
-		key, ok := r.str()
-		if !ok {
-			return nil, errNotObject
-		}
-		r.ws()
-		if !r.eat(':') {
-			return nil, errNotObject
-		}
-		r.ws()
-		bit := 0
+	err := s.Object(func(key []byte) error {
 		for i, k := range claimKeys {
 			if string(key) == k {
-				bit = 1 << i
-				if seen&bit != 0 {
-					return nil, fmt.Errorf("%w: tencent: duplicate JSON key %s", core.ErrMalformed, k)
+				if seen&(1<<i) != 0 {
+					return fmt.Errorf("%w: tencent: duplicate JSON key %s", core.ErrMalformed, k)
 				}
-				seen |= bit
+				seen |= 1 << i
 				c.Present = append(c.Present, k)
-				break
+				return claim(s, c, i)
 			}
 		}
-		if err := r.claim(c, bit, string(key)); err != nil {
-			return nil, err
+		switch string(key) {
+		case "TLS.sdk_appid", "TLS.expire_after", "TLS.appid_at_3rd", "TLS.account_type", "TLS.version":
+			return fmt.Errorf("%w: tencent: legacy tls-sig-api v1 (ECDSA) UserSig, not verifiable with an HMAC key", core.ErrMalformed)
 		}
-		r.ws()
-		switch {
-		case r.eat(','):
-			r.ws()
-		case r.eat('}'):
-			more = false
-		default:
-			return nil, errNotObject
+		_, err := s.Skip()
+		return err
+	})
+	if err != nil {
+		if !errors.Is(err, core.ErrMalformed) { // the scanner's own
+			err = errNotObject
 		}
-	}
-	r.ws()
-	if r.i != len(r.b) {
-		return nil, fmt.Errorf("%w: tencent: data after the JSON object", core.ErrMalformed)
+		return nil, err
 	}
 	switch {
+	case s.End() != nil:
+		return nil, fmt.Errorf("%w: tencent: data after the JSON object", core.ErrMalformed)
 	case seen&keyVer == 0 || c.Version != Version:
 		return nil, fmt.Errorf("%w: tencent: TLS.ver is not %q", core.ErrMalformed, Version)
 	case seen&(keySDKAppID|keyTime|keySig) != keySDKAppID|keyTime|keySig:
@@ -97,26 +83,24 @@ func parseJSON(text []byte) (*Claims, error) {
 	return c, nil
 }
 
-// claim reads the value of the key with the given bit (0: unknown key)
-// into c.
-func (r *jsonReader) claim(c *Claims, bit int, key string) error {
-	var ok bool
-	switch bit {
+// claim reads the value of claimKeys[i] into c.
+func claim(s *jsonscan.Scanner, c *Claims, i int) error {
+	var err error
+	switch bit := 1 << i; bit {
 	case keyVer, keyIdentifier:
-		var s []byte
-		if s, ok = r.str(); ok {
+		var v []byte
+		if v, err = s.String(nil); err == nil {
 			if bit == keyVer {
-				c.Version = string(s)
+				c.Version = string(v)
 			} else {
-				c.UserID = string(s)
+				c.UserID = string(v)
 			}
 		}
 	case keySDKAppID, keyTime, keyExpire:
-		var n []byte
-		if n, ok = r.integer(); !ok {
-			break
+		n, ok := integer(s)
+		if !ok {
+			return badValue(claimKeys[i])
 		}
-		var err error
 		switch bit {
 		case keySDKAppID:
 			c.SDKAppID, err = strconv.ParseUint(string(n), 10, 64)
@@ -125,33 +109,40 @@ func (r *jsonReader) claim(c *Claims, bit int, key string) error {
 		default:
 			c.Expire, err = strconv.ParseInt(string(n), 10, 64)
 		}
-		ok = err == nil
 	case keyUserbuf, keySig:
-		var s, b []byte
-		if s, ok = r.str(); ok {
+		var v, b []byte
+		if v, err = s.String(nil); err == nil {
 			// Canonical padded standard base64 only: the signature covers
 			// the re-encoded text.
-			b, ok = decodeBase64(s)
+			var ok bool
+			if b, ok = decodeBase64(v); !ok {
+				return badValue(claimKeys[i])
+			}
 			if bit == keyUserbuf {
 				c.Userbuf = b
 			} else {
 				c.Sig = b
 			}
 		}
-	default:
-		switch key {
-		case "TLS.sdk_appid", "TLS.expire_after", "TLS.appid_at_3rd", "TLS.account_type", "TLS.version":
-			return fmt.Errorf("%w: tencent: legacy tls-sig-api v1 (ECDSA) UserSig, not verifiable with an HMAC key", core.ErrMalformed)
-		}
-		ok = r.skip(0)
 	}
-	if !ok {
-		if bit == 0 {
-			return errNotObject
-		}
-		return badValue(key)
+	if err != nil {
+		return badValue(claimKeys[i])
 	}
 	return nil
+}
+
+// integer reads a JSON number that is a plain integer. A fraction, an
+// exponent or a leading zero before more digits makes it a bad value
+// rather than bad JSON.
+func integer(s *jsonscan.Scanner) ([]byte, bool) {
+	n, err := s.Number()
+	if err != nil || bytes.ContainsAny(n, ".eE") {
+		return nil, false
+	}
+	if c := s.Peek(); (string(n) == "0" || string(n) == "-0") && '0' <= c && c <= '9' {
+		return nil, false
+	}
+	return n, true
 }
 
 func decodeBase64(s []byte) ([]byte, bool) {
@@ -162,238 +153,4 @@ func decodeBase64(s []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return b[:n], true
-}
-
-// jsonReader is a cursor over a JSON text.
-type jsonReader struct {
-	b []byte
-	i int
-}
-
-func (r *jsonReader) ws() {
-	for r.i < len(r.b) {
-		switch r.b[r.i] {
-		case ' ', '\t', '\n', '\r':
-			r.i++
-		default:
-			return
-		}
-	}
-}
-
-func (r *jsonReader) eat(c byte) bool {
-	if r.i < len(r.b) && r.b[r.i] == c {
-		r.i++
-		return true
-	}
-	return false
-}
-
-// str reads a string. Without escapes the result aliases the text;
-// otherwise it is a decoded copy. Invalid UTF-8, raw control characters
-// and lone surrogates are refused.
-func (r *jsonReader) str() ([]byte, bool) {
-	if !r.eat('"') {
-		return nil, false
-	}
-	start := r.i
-	for r.i < len(r.b) {
-		switch c := r.b[r.i]; {
-		case c == '"':
-			s := r.b[start:r.i]
-			r.i++
-			return s, utf8.Valid(s)
-		case c == '\\':
-			return r.strEscaped(start)
-		case c < 0x20:
-			return nil, false
-		default:
-			r.i++
-		}
-	}
-	return nil, false
-}
-
-// strEscaped finishes a string that has an escape at r.i.
-func (r *jsonReader) strEscaped(start int) ([]byte, bool) {
-	out := append(make([]byte, 0, r.i-start+16), r.b[start:r.i]...)
-	for r.i < len(r.b) {
-		c := r.b[r.i]
-		switch {
-		case c == '"':
-			r.i++
-			return out, utf8.Valid(out)
-		case c < 0x20:
-			return nil, false
-		case c != '\\':
-			out = append(out, c)
-			r.i++
-			continue
-		}
-		if r.i+1 >= len(r.b) {
-			return nil, false
-		}
-		e := r.b[r.i+1]
-		r.i += 2
-		switch e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			c1, ok := r.hex4()
-			if !ok {
-				return nil, false
-			}
-			ch := rune(c1)
-			if utf16.IsSurrogate(ch) {
-				if !r.eat('\\') || !r.eat('u') {
-					return nil, false
-				}
-				c2, ok := r.hex4()
-				if !ok {
-					return nil, false
-				}
-				if ch = utf16.DecodeRune(ch, rune(c2)); ch == utf8.RuneError {
-					return nil, false
-				}
-			}
-			out = utf8.AppendRune(out, ch)
-		default:
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-func (r *jsonReader) hex4() (uint16, bool) {
-	if r.i+4 > len(r.b) {
-		return 0, false
-	}
-	var v uint16
-	for _, c := range r.b[r.i : r.i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | uint16(c)
-	}
-	r.i += 4
-	return v, true
-}
-
-// intPart reads -?(0|[1-9][0-9]*).
-func (r *jsonReader) intPart() bool {
-	r.eat('-')
-	start := r.i
-	if !r.digits() {
-		return false
-	}
-	return r.i-start == 1 || r.b[start] != '0'
-}
-
-// integer reads a JSON number that is a plain integer; a fraction or
-// exponent is refused.
-func (r *jsonReader) integer() ([]byte, bool) {
-	start := r.i
-	if !r.intPart() {
-		return nil, false
-	}
-	if r.i < len(r.b) && (r.b[r.i] == '.' || r.b[r.i] == 'e' || r.b[r.i] == 'E') {
-		return nil, false
-	}
-	return r.b[start:r.i], true
-}
-
-// number reads any JSON number.
-func (r *jsonReader) number() bool {
-	if !r.intPart() {
-		return false
-	}
-	if r.eat('.') && !r.digits() {
-		return false
-	}
-	if r.eat('e') || r.eat('E') {
-		if !r.eat('+') {
-			r.eat('-')
-		}
-		return r.digits()
-	}
-	return true
-}
-
-// skip reads and discards any JSON value.
-func (r *jsonReader) skip(depth int) bool {
-	if depth > maxJSONDepth || r.i >= len(r.b) {
-		return false
-	}
-	switch c := r.b[r.i]; {
-	case c == '"':
-		_, ok := r.str()
-		return ok
-	case c == '{' || c == '[':
-		end := byte('}')
-		if c == '[' {
-			end = ']'
-		}
-		r.i++
-		r.ws()
-		if r.eat(end) {
-			return true
-		}
-		for {
-			if c == '{' {
-				if _, ok := r.str(); !ok {
-					return false
-				}
-				r.ws()
-				if !r.eat(':') {
-					return false
-				}
-				r.ws()
-			}
-			if !r.skip(depth + 1) {
-				return false
-			}
-			r.ws()
-			if r.eat(end) {
-				return true
-			}
-			if !r.eat(',') {
-				return false
-			}
-			r.ws()
-		}
-	case c == '-' || '0' <= c && c <= '9':
-		return r.number()
-	}
-	for _, lit := range [...]string{"true", "false", "null"} {
-		if len(r.b)-r.i >= len(lit) && string(r.b[r.i:r.i+len(lit)]) == lit {
-			r.i += len(lit)
-			return true
-		}
-	}
-	return false
-}
-
-func (r *jsonReader) digits() bool {
-	start := r.i
-	for r.i < len(r.b) && '0' <= r.b[r.i] && r.b[r.i] <= '9' {
-		r.i++
-	}
-	return r.i > start
 }
