@@ -235,6 +235,9 @@ func TestDecodeOptions(t *testing.T) {
 		`{"uid":1`:          "options",
 		`{"uid":-1}`:        "options.uid",
 		`{"flags":[1,"a"]}`: "options.flags",
+		`{"UID":7}`:         "options.UID",
+		`{"uid":1,"uid":2}`: "options.uid",
+		`{"uid":1,}`:        "options",
 	}
 	for in, field := range cases {
 		err := core.DecodeOptions(json.RawMessage(in), &o)
