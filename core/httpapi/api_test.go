@@ -118,6 +118,35 @@ func TestAttachCachesUntilRenewAfter(t *testing.T) {
 	}
 }
 
+// TestAttachRenewsOnlyDueCredentials: with a 1 h and a 24 h preset, the
+// bundle is replaced at the 1 h credential's renew_after, and only that one
+// is issued again.
+func TestAttachRenewsOnlyDueCredentials(t *testing.T) {
+	p := &countingProvider{}
+	clk := &clock{t: time.Unix(1_700_000_000, 0)}
+	a := newTestAPI(t, p, clk, nil, func(c *Config) {
+		c.Presets = []Preset{
+			{Name: "short", Request: core.Request{Provider: "count", Kind: "tok"}},
+			{Name: "long", Request: core.Request{Provider: "count", Kind: "tok", TTL: 24 * time.Hour}},
+		}
+	})
+	b1, err := a.Attach(as("u1"))
+	if err != nil || b1.Get("short").Token != "1" || b1.Get("long").Token != "2" {
+		t.Fatalf("first: %v %+v", err, b1)
+	}
+	if !b1.RenewAfter.Equal(b1.Get("short").RenewAfter) {
+		t.Fatalf("bundle renew_after %v is not the earliest", b1.RenewAfter)
+	}
+	clk.add(56 * time.Minute)
+	b2, _ := a.Attach(as("u1"))
+	if b2 == b1 || b2.Get("short").Token != "3" || b2.Get("long") != b1.Get("long") {
+		t.Fatalf("renewal: short %s, long reissued %v", b2.Get("short").Token, b2.Get("long") != b1.Get("long"))
+	}
+	if p.n.Load() != 3 {
+		t.Fatalf("%d issuances, want 3", p.n.Load())
+	}
+}
+
 func TestAttachSingleIssuancePerKey(t *testing.T) {
 	p := &countingProvider{delay: 20 * time.Millisecond}
 	a := newTestAPI(t, p, &clock{t: time.Unix(1_700_000_000, 0)}, nil)

@@ -67,17 +67,24 @@ func (a *API) bundle(ctx context.Context, id core.Identity) (*Bundle, error) {
 		return &Bundle{Credentials: map[string]*core.Credential{}}, nil
 	}
 	key := cacheKey{user: id.UserID, name: id.DisplayName}
-	return a.cache.get(ctx, key, a.svc.Now, func() (*Bundle, error) { return a.issuePresets(ctx, id) })
+	return a.cache.get(ctx, key, a.svc.Now, func(stale *Bundle) (*Bundle, error) { return a.issuePresets(ctx, id, stale) })
 }
 
-func (a *API) issuePresets(ctx context.Context, id core.Identity) (*Bundle, error) {
+// issuePresets builds a new bundle: credentials of the stale one that are
+// still before their own renew_after are kept, the others are issued anew.
+func (a *API) issuePresets(ctx context.Context, id core.Identity, stale *Bundle) (*Bundle, error) {
+	now := a.svc.Now()
 	b := &Bundle{Credentials: make(map[string]*core.Credential, len(a.presets))}
 	for _, p := range a.presets {
-		start := time.Now()
-		c, err := a.svc.Issue(ctx, id, p.Request)
-		a.audit(ctx, p.Request, id, c, err, start)
-		if err != nil {
-			return nil, err
+		c := stale.Get(p.Name)
+		if c == nil || !now.Before(c.RenewAfter) {
+			start := time.Now()
+			var err error
+			c, err = a.svc.Issue(ctx, id, p.Request)
+			a.audit(ctx, p.Request, id, c, err, start)
+			if err != nil {
+				return nil, err
+			}
 		}
 		b.Credentials[p.Name] = c
 		if b.RenewAfter.IsZero() || c.RenewAfter.Before(b.RenewAfter) {
@@ -92,7 +99,9 @@ func (a *API) issuePresets(ctx context.Context, id core.Identity) (*Bundle, erro
 type cacheKey struct{ user, name string }
 
 // cache holds one bundle per user, bounded in size, with at most one
-// issuance in flight per user.
+// issuance in flight per user. A bundle is replaced at its earliest
+// renew_after; only the credentials that reached their own renew_after are
+// issued again.
 type cache struct {
 	mu       sync.Mutex
 	max      int
@@ -110,9 +119,10 @@ func newCache(max int) *cache {
 	return &cache{max: max, m: make(map[cacheKey]*Bundle), inflight: make(map[cacheKey]*call)}
 }
 
-func (c *cache) get(ctx context.Context, key cacheKey, now func() time.Time, issue func() (*Bundle, error)) (*Bundle, error) {
+func (c *cache) get(ctx context.Context, key cacheKey, now func() time.Time, issue func(stale *Bundle) (*Bundle, error)) (*Bundle, error) {
 	c.mu.Lock()
-	if b, ok := c.m[key]; ok && now().Before(b.RenewAfter) {
+	b, ok := c.m[key]
+	if ok && now().Before(b.RenewAfter) {
 		c.mu.Unlock()
 		return b, nil
 	}
@@ -129,7 +139,7 @@ func (c *cache) get(ctx context.Context, key cacheKey, now func() time.Time, iss
 	c.inflight[key] = cl
 	c.mu.Unlock()
 
-	cl.b, cl.err = issue()
+	cl.b, cl.err = issue(b)
 
 	c.mu.Lock()
 	delete(c.inflight, key)
