@@ -337,17 +337,29 @@ func validate(spec KindSpec, req *Request) error {
 	} else if _, ok := spec.Role(req.Role); !ok {
 		return Errorf(CodeInvalidRole, "role", "role %q is not offered by %s (one of %s)", printable(req.Role), spec.Kind, roleNames(spec.Roles))
 	}
-	switch {
-	case req.TTL < 0:
-		return Errorf(CodeInvalidTTL, "ttl", "ttl must be positive")
-	case req.TTL < spec.MinTTL:
-		return Errorf(CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(spec.MinTTL/time.Second))
-	case spec.MaxTTL > 0 && req.TTL > spec.MaxTTL:
-		return Errorf(CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(spec.MaxTTL/time.Second))
-	case req.TTL%time.Second != 0:
-		return Errorf(CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
+	ttl, err := CheckTTL(spec, req.TTL)
+	req.TTL = ttl
+	return err
+}
+
+// CheckTTL returns ttl, or the kind's default when ttl is 0, after checking
+// it is a whole number of seconds within the kind's limits. Providers use it
+// for grants that did not come through a Service.
+func CheckTTL(spec KindSpec, ttl time.Duration) (time.Duration, error) {
+	if ttl == 0 {
+		ttl = spec.DefaultTTL
 	}
-	return nil
+	switch {
+	case ttl <= 0:
+		return 0, Errorf(CodeInvalidTTL, "ttl", "ttl must be positive")
+	case ttl < spec.MinTTL:
+		return 0, Errorf(CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(spec.MinTTL/time.Second))
+	case spec.MaxTTL > 0 && ttl > spec.MaxTTL:
+		return 0, Errorf(CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(spec.MaxTTL/time.Second))
+	case ttl%time.Second != 0:
+		return 0, Errorf(CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
+	}
+	return ttl, nil
 }
 
 func roleNames(rs []Role) string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -20,9 +19,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/rtctoken/rtctoken/internal/testutil"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/rtctoken/rtctoken/core"
@@ -30,30 +30,12 @@ import (
 
 const jwtSecret = "the-auth-service-hmac-key-0123456789"
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // server is serve running in-process on a loopback listener.
 type server struct {
 	url    string
 	cancel context.CancelFunc
 	done   chan int
-	logs   *syncBuffer
+	logs   *testutil.SyncBuffer
 }
 
 // startServe runs "rtctoken serve" with e on 127.0.0.1:0.
@@ -63,7 +45,7 @@ func startServe(t *testing.T, e env) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	c := &cli{
 		env: e.lookup, stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs,
 		now: time.Now, loc: time.UTC, shutdownTimeout: 5 * time.Second,

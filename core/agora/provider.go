@@ -219,21 +219,14 @@ const (
 	joinToken   = "token"
 )
 
+// limits are the TTL limits every kind shares.
+var limits = core.KindSpec{MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL}
+
 // grantTTL checks a grant's TTL against the kinds' limits (0 means the
 // default) and returns it in seconds.
 func grantTTL(d time.Duration) (uint32, error) {
-	if d == 0 {
-		d = DefaultTTL
-	}
-	switch {
-	case d < MinTTL:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(MinTTL/time.Second))
-	case d > MaxTTL:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at most %d seconds (Agora's limit)", int64(MaxTTL/time.Second))
-	case d%time.Second != 0:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
-	}
-	return uint32(d / time.Second), nil
+	d, err := core.CheckTTL(limits, d)
+	return uint32(d / time.Second), err
 }
 
 func noRoomRoleOptions(g core.Grant) error {

@@ -340,18 +340,8 @@ func (m PrivateMap) fields() map[string]any {
 
 // checkTTL returns the TTL in whole seconds, ttl 0 meaning def.
 func checkTTL(ttl, def time.Duration) (int64, error) {
-	if ttl == 0 {
-		ttl = def
-	}
-	switch {
-	case ttl < MinTTL:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(MinTTL/time.Second))
-	case ttl > MaxTTL:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(MaxTTL/time.Second))
-	case ttl%time.Second != 0:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
-	}
-	return int64(ttl / time.Second), nil
+	ttl, err := core.CheckTTL(core.KindSpec{MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: def}, ttl)
+	return int64(ttl / time.Second), err
 }
 
 // checkUserID enforces Tencent's user id rule: 1 to 32 bytes of letters,

@@ -300,17 +300,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 
 // checkTTL applies the lifetime limits; 0 means DefaultTTL.
 func checkTTL(ttl time.Duration) (time.Duration, error) {
-	switch {
-	case ttl == 0:
-		return DefaultTTL, nil
-	case ttl < MinTTL:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at least %d seconds", int64(MinTTL/time.Second))
-	case ttl > MaxTTL:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be at most %d seconds", int64(MaxTTL/time.Second))
-	case ttl%time.Second != 0:
-		return 0, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds")
-	}
-	return ttl, nil
+	return core.CheckTTL(core.KindSpec{MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL}, ttl)
 }
 
 // streamIDs decodes and checks the options of the grant.

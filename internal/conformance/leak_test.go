@@ -9,9 +9,10 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/rtctoken/rtctoken/internal/testutil"
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
@@ -19,24 +20,6 @@ import (
 	"github.com/rtctoken/rtctoken/internal/conformance"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
-
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testLimiter refuses the user "limited" and cannot answer for "down".
 type testLimiter struct{}
@@ -59,7 +42,7 @@ func (brokenRand) Read([]byte) (int, error) { return 0, errors.New("entropy sour
 // and searches every response body and log line for the configured secrets,
 // for decrypted token contents and, in the logs, for the tokens themselves.
 func TestNoSecretOrPlaintextLeaks(t *testing.T) {
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api := conformance.NewAPI(t, func(c *httpapi.Config) {
 		c.Logger = logger
