@@ -1,9 +1,10 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+
+	"github.com/rtctoken/rtctoken/internal/jsonscan"
 )
 
 // Authorizer decides whether an identity may have the credential a request
@@ -56,16 +57,26 @@ func ElevatedOption(kind KindSpec, options json.RawMessage) (string, bool) {
 	if len(kind.ElevatedOptions) == 0 || len(options) == 0 {
 		return "", false
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(options, &m) != nil {
+	found := ""
+	sc := jsonscan.New(options, jsonscan.Options{})
+	err := sc.Object(func(key []byte) error {
+		raw, err := sc.Skip()
+		if err != nil || found != "" {
+			return err
+		}
+		for _, name := range kind.ElevatedOptions {
+			if string(key) == name {
+				switch string(raw) {
+				case "false", "null", "0", `""`:
+				default:
+					found = name
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || found == "" {
 		return "", false
 	}
-	for _, name := range kind.ElevatedOptions {
-		switch v := string(bytes.TrimSpace(m[name])); v {
-		case "", "false", "null", "0", `""`:
-		default:
-			return name, true
-		}
-	}
-	return "", false
+	return found, true
 }
