@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -33,11 +34,16 @@ type Case struct {
 	Body        string
 	ContentType string // default application/json when Body is set; "-" for none
 	Headers     map[string]string
-	Cookie      *http.Cookie
-	Status      int
-	Code        core.Code // for errors
-	Field       string    // for errors
-	Allow       string    // expected Allow header
+	// HeaderLines are sent after Headers with Add, so a name may repeat
+	// (two X-Forwarded-For lines, a header sent twice).
+	HeaderLines [][2]string
+	// RawBody, when set, is sent instead of Body (binary, e.g. gzip).
+	RawBody []byte
+	Cookie  *http.Cookie
+	Status  int
+	Code    core.Code // for errors
+	Field   string    // for errors
+	Allow   string    // expected Allow header
 	// For one credential: the user and room it must carry after Verify.
 	WantUser, WantRoom, WantRole string
 	// For a batch: how many credentials.
@@ -56,7 +62,7 @@ func Cases(t testing.TB) []Case {
 		}
 		return `{"requests":[` + strings.Join(items, ",") + `]}`
 	}
-	return []Case{
+	base := []Case{
 		// Every kind, one success each.
 		{Name: "tencent usersig", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`, Headers: alice(), Status: 200, WantUser: "alice"},
 		{Name: "tencent usersig empty body", Method: "POST", Path: "/rtc/tencent/usersig", ContentType: "-", Headers: alice(), Status: 200, WantUser: "alice"},
@@ -117,6 +123,11 @@ func Cases(t testing.TB) []Case {
 		{Name: "batch too large", Method: "POST", Path: "/rtc/batch", Body: batch(17), Headers: alice(), Status: 400, Code: core.CodeInvalidRequest, Field: "requests"},
 		{Name: "batch spoofed user", Method: "POST", Path: "/rtc/batch", Body: `{"requests":[{"provider":"tencent","kind":"usersig","user_id":"bob"}]}`, Headers: alice(), Status: 400, Code: core.CodeInvalidUser, Field: "requests[0].user_id"},
 	}
+	// The trust-boundary cases, one file per area.
+	for _, more := range [][]Case{bodyCases(t), authzCases(t), headerCases(t), cacheCases(t), kitCases(t)} {
+		base = append(base, more...)
+	}
+	return base
 }
 
 // Run runs the table and the host-route checks against the app start builds.
@@ -142,13 +153,21 @@ func Run(t *testing.T, start Start) {
 	t.Run("host routes untouched", func(t *testing.T) { hostRoutes(t, client, base) })
 	t.Run("attach", func(t *testing.T) { attach(t, api, client, base) })
 	t.Run("login response", func(t *testing.T) { login(t, api, client, base) })
+	// Checks that need more than one request or a look at the process.
+	t.Run("body checks", func(t *testing.T) { bodyChecks(t, api, client, base) })
+	t.Run("authz checks", func(t *testing.T) { authzChecks(t, api, client, base) })
+	t.Run("header checks", func(t *testing.T) { headerChecks(t, api, client, base) })
+	t.Run("cache checks", func(t *testing.T) { cacheChecks(t, start) })
 }
 
 // Do sends one case's request and returns status, headers and body.
 func Do(t testing.TB, client *http.Client, base string, tc Case) (int, http.Header, []byte) {
 	t.Helper()
 	var body io.Reader
-	if tc.Body != "" {
+	switch {
+	case tc.RawBody != nil:
+		body = bytes.NewReader(tc.RawBody)
+	case tc.Body != "":
 		body = strings.NewReader(tc.Body)
 	}
 	req, err := http.NewRequest(tc.Method, base+tc.Path, body)
@@ -159,11 +178,14 @@ func Do(t testing.TB, client *http.Client, base string, tc Case) (int, http.Head
 	case tc.ContentType == "-":
 	case tc.ContentType != "":
 		req.Header.Set("Content-Type", tc.ContentType)
-	case tc.Body != "":
+	case tc.Body != "" || tc.RawBody != nil:
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range tc.Headers {
 		req.Header.Set(k, v)
+	}
+	for _, kv := range tc.HeaderLines {
+		req.Header.Add(kv[0], kv[1])
 	}
 	if tc.Cookie != nil {
 		req.AddCookie(tc.Cookie)
