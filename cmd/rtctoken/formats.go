@@ -306,8 +306,8 @@ func decodeZegoKit(tok string) (*decoded, error) {
 	}
 	d.Format, d.Kind = "ZEGO UIKit Kit Token", zego.KindKit
 	d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(kit.AppID), 10), kit.UserID, kit.RoomID
-	d.Notes = []string{"the kit part is readable; its Token04 is encrypted: give the ServerSecret to check that they agree"}
-	d.Claims["kit"] = map[string]any{"appID": int64(kit.AppID), "userID": kit.UserID, "roomID": kit.RoomID, "userName": kit.UserName}
+	d.Notes = []string{"the user and room shown are the kit part's, which nothing authenticates; its Token04 is encrypted: give the ServerSecret to read the authentic user and room"}
+	d.Claims[zego.ClaimKitUnverified] = map[string]any{"appID": int64(kit.AppID), "userID": kit.UserID, "roomID": kit.RoomID, "userName": kit.UserName}
 	return d, nil
 }
 
@@ -331,7 +331,7 @@ func verifyZego(tok string, d *decoded, secrets []core.Secret, _ want) (int, err
 		"app_id": int64(c.AppID), "user_id": c.UserID, "ctime": c.CTime, "expire": c.Expire,
 		"nonce": int64(c.Nonce), "mode": c.Mode.String(), "payload": c.Payload,
 	}
-	d.noRoom = true
+	d.Room, d.noRoom = "", true
 	if p, ok := c.Privilege(); ok {
 		d.Room, d.noRoom = p.RoomID, false
 		token04["privilege"] = map[string]any{"room_id": p.RoomID, "login": p.Login, "publish": p.Publish, "stream_ids": p.StreamIDs}
@@ -342,9 +342,16 @@ func verifyZego(tok string, d *decoded, secrets []core.Secret, _ want) (int, err
 	}
 	d.Claims["token04"] = token04
 	delete(d.Claims, "expire")
+	d.Notes = []string{"the user and room are the Token04's; the kit part (" + zego.ClaimKitUnverified + "), the display name included, is not authenticated"}
+	if d.noRoom {
+		// Unlike a basic Token04, a Kit Token names a room; this one
+		// names it only in the unauthenticated part, so it matches none.
+		d.noRoom = false
+		d.Notes = append(d.Notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
+	}
 	// The kit part must agree with the authentic Token04; the expiry is
 	// checked by inspect itself.
-	if _, _, err := zego.VerifyKitToken(tok, []byte(secrets[i].Reveal()), zego.Expect{AppID: c.AppID}); err != nil && !errors.Is(err, core.ErrExpired) {
+	if _, err := zego.VerifyKitToken(tok, []byte(secrets[i].Reveal()), zego.Expect{AppID: c.AppID}); err != nil && !errors.Is(err, core.ErrExpired) {
 		return i, fmt.Errorf("the kit part disagrees with its Token04: %w", err)
 	}
 	return i, nil

@@ -198,6 +198,30 @@ func TestInspectInconsistentClaims(t *testing.T) {
 	}
 }
 
+// TestInspectKitRoomlessToken04 covers a user's roomless Token04 wrapped in
+// a hand-written kit part naming a room: with the secret, the room is the
+// Token04's (none), so the kit part's room does not match.
+func TestInspectKitRoomlessToken04(t *testing.T) {
+	basic := issue(t, vendorEnv, t0, "zego", "token04", "--user", "alice").Token
+	forged, err := zego.KitToken(basic, zego.Kit{AppID: 1234567890, UserID: "alice", RoomID: "board-room", UserName: "Alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, r := inspectReport(t, vendorEnv, t0, "", "--room", "board-room", forged)
+	if code != exitMismatch || r.Room != "" || checkOf(r, "signature").Result != resultOK || checkOf(r, "room").Result != resultFailed {
+		t.Fatalf("forged kit room: exit %d, room %q, %+v", code, r.Room, r.Checks)
+	}
+	kit, _ := r.Claims[zego.ClaimKitUnverified].(map[string]any)
+	if kit["roomID"] != "board-room" || !strings.Contains(strings.Join(r.Notes, "\n"), "bound to no room") {
+		t.Fatalf("claims %v, notes %q", r.Claims, r.Notes)
+	}
+	// The issued Kit Token's room is its Token04's.
+	real := issue(t, vendorEnv, t0, "zego", "kit", "--user", "alice", "--room", "board-room").Token
+	if code, r := inspectReport(t, vendorEnv, t0, "", "--room", "board-room", real); code != exitOK || r.Room != "board-room" {
+		t.Fatalf("issued kit: exit %d, room %q, %+v", code, r.Room, r.Checks)
+	}
+}
+
 // TestInspectAgora006 checks a legacy token from the vendor's own test.
 func TestInspectAgora006(t *testing.T) {
 	var vectors struct {

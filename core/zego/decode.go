@@ -45,7 +45,8 @@ type Expect struct {
 	// UserID, when not empty, is the user the token must be for (ErrMismatch).
 	UserID string
 	// Room, when not empty, is the room the token must grant (ErrMismatch):
-	// the payload's room_id, and for a Kit Token also its roomID.
+	// the room_id of the Token04's room privilege. For a Kit Token too only
+	// the Token04 counts, never the kit part's roomID.
 	Room string
 	// Now is the time of the expiry check: a token is expired when
 	// Now >= expire (ErrExpired). The zero time skips the check.
@@ -76,16 +77,14 @@ func VerifyToken04(token string, secret []byte, want Expect) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.check(want, ""); err != nil {
+	if err := c.check(want); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// check compares the claims with want. room is the room the token grants
-// when the caller knows it from elsewhere (the kit part); otherwise the
-// payload's room_id is used.
-func (c *Claims) check(want Expect, room string) error {
+// check compares the claims with want; the room is the payload's room_id.
+func (c *Claims) check(want Expect) error {
 	if c.AppID != want.AppID {
 		return fmt.Errorf("%w: the token is for app id %d, not %d", core.ErrMismatch, c.AppID, want.AppID)
 	}
@@ -93,11 +92,7 @@ func (c *Claims) check(want Expect, room string) error {
 		return fmt.Errorf("%w: the token is for another user", core.ErrMismatch)
 	}
 	if want.Room != "" {
-		if room == "" {
-			p, _ := c.Privilege()
-			room = p.RoomID
-		}
-		if room != want.Room {
+		if p, ok := c.Privilege(); !ok || p.RoomID != want.Room {
 			return fmt.Errorf("%w: the token is for another room", core.ErrMismatch)
 		}
 	}

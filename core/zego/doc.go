@@ -32,6 +32,15 @@
 //		core.Request{Provider: "zego", Kind: zego.KindKit, Room: "room-1", Role: zego.RolePublisher})
 //	// cred.Join: {"appID", "roomID", "userID", "userName", "kitToken"}
 //
+// Only the Token04 of a Kit Token is authenticated (encrypted with the
+// ServerSecret); the kit part is plain base64 anyone can rewrite. So a
+// verified Kit Token's user and room are the Token04's: the room is that
+// of its room privilege, and a Kit Token around a roomless Token04 proves
+// no room at all, whatever its kit part says. A kit part naming another
+// user, or another room than the Token04's, is refused (core.ErrMismatch);
+// the display name and the rest of the kit part are reported apart, as
+// unverified ([VerifiedKit].Unverified, Claims[ClaimKitUnverified]).
+//
 // Limits (from ZEGO's SDK reference): user ids up to 64 bytes and room ids
 // up to 128 bytes of ASCII letters, digits and ~!@#$^&*()_+=-`;',.<>/\
 // ('%' is refused, as ZEGO advises for the Web SDK); stream ids up to 256

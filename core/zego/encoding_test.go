@@ -273,7 +273,7 @@ func TestDecodeMalformed(t *testing.T) {
 	if _, err := DecodeToken04(valid, []byte("short")); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("bad key length: %v", err)
 	}
-	if _, _, err := VerifyKitToken(valid+"#e30=", []byte("short"), Expect{AppID: 1}); !errors.Is(err, core.ErrSignature) {
+	if _, err := VerifyKitToken(valid+"#e30=", []byte("short"), Expect{AppID: 1}); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("kit, bad key length: %v", err)
 	}
 }

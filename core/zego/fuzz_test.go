@@ -64,15 +64,20 @@ func FuzzVerifyKitToken(f *testing.F) {
 	seedTokens(f)
 	secret := []byte(testSecret)
 	f.Fuzz(func(t *testing.T, tok string) {
-		kit, c, err := VerifyKitToken(tok, secret, Expect{AppID: testAppID})
+		v, err := VerifyKitToken(tok, secret, Expect{AppID: testAppID})
 		if err != nil {
 			if !oneVerifyError(err) {
 				t.Fatalf("error %v wraps not exactly one sentinel", err)
 			}
 			return
 		}
+		kit, c := v.Unverified, v.Claims
 		if kit.AppID != c.AppID || kit.UserID != c.UserID {
 			t.Fatalf("kit %+v disagrees with token %+v", kit, c)
+		}
+		// The room is the Token04's alone.
+		if p, ok := c.Privilege(); ok != v.HasRoom || p.RoomID != v.Room || (ok && kit.RoomID != v.Room) {
+			t.Fatalf("room %q (has %v), privilege %+v, kit %+v", v.Room, v.HasRoom, p, kit)
 		}
 		// What parses re-encodes to a kit part that parses the same.
 		tok04, k2, err := ParseKitToken(tok)

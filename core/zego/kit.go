@@ -291,39 +291,67 @@ func parseKitAppID(raw json.RawMessage) (id uint32, isString, ok bool) {
 	return uint32(v), isString, true
 }
 
+// VerifiedKit is a Kit Token whose Token04 decrypted with the ServerSecret
+// and passed the checks of VerifyKitToken. Only the Token04 is
+// authenticated: the kit part after "#" is plain base64 that anyone can
+// rewrite, so it is kept apart, in Unverified.
+type VerifiedKit struct {
+	// Claims are the Token04's claims.
+	Claims *Claims
+	// Room is the room_id of the Token04's room privilege, and the only
+	// room the Kit Token is proof of. It is "" when the Token04 carries no
+	// room privilege (a basic token, as generateKitTokenForTest and any
+	// roomless Token04 wrapped by generateKitTokenForProduction make): such
+	// a Kit Token is bound to no room, whatever its kit part says.
+	Room string
+	// HasRoom reports whether the Token04 carries a room privilege.
+	HasRoom bool
+	// Unverified is the kit part as written. Its AppID and UserID were
+	// checked equal to the Token04's, and its RoomID equal to Room when
+	// HasRoom; its UserName, and its RoomID beside a roomless Token04, are
+	// nobody's word but the kit part's.
+	Unverified Kit
+}
+
 // VerifyKitToken decodes a Kit Token, verifies its Token04 with secret and
 // checks that the kit part agrees with it: the same app id and user id,
 // and the same room when the Token04 carries a room privilege
 // (core.ErrMismatch). Then the Token04 is checked against want as by
-// VerifyToken04, the room against the kit's roomID.
-func VerifyKitToken(kitToken string, secret []byte, want Expect) (Kit, *Claims, error) {
+// VerifyToken04: want.Room is compared with the Token04's room privilege
+// only, so a Kit Token whose Token04 grants no room never matches a wanted
+// room, whatever room its kit part names.
+func VerifyKitToken(kitToken string, secret []byte, want Expect) (*VerifiedKit, error) {
 	k, err := newKey(secret)
 	if err != nil {
-		return Kit{}, nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
+		return nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
 	}
 	return k.verifyKit(kitToken, want)
 }
 
-func (k *key) verifyKit(kitToken string, want Expect) (Kit, *Claims, error) {
+func (k *key) verifyKit(kitToken string, want Expect) (*VerifiedKit, error) {
 	token04, kit, err := ParseKitToken(kitToken)
 	if err != nil {
-		return Kit{}, nil, err
+		return nil, err
 	}
 	c, err := k.decode(token04)
 	if err != nil {
-		return Kit{}, nil, err
+		return nil, err
 	}
 	switch {
 	case kit.AppID != c.AppID:
-		return Kit{}, nil, fmt.Errorf("%w: the kit app id differs from the token's", core.ErrMismatch)
+		return nil, fmt.Errorf("%w: the kit app id differs from the token's", core.ErrMismatch)
 	case kit.UserID != c.UserID:
-		return Kit{}, nil, fmt.Errorf("%w: the kit user differs from the token's", core.ErrMismatch)
+		return nil, fmt.Errorf("%w: the kit user differs from the token's", core.ErrMismatch)
 	}
-	if p, ok := c.Privilege(); ok && p.RoomID != kit.RoomID {
-		return Kit{}, nil, fmt.Errorf("%w: the kit room differs from the token's", core.ErrMismatch)
+	v := &VerifiedKit{Claims: c, Unverified: kit}
+	if p, ok := c.Privilege(); ok {
+		if p.RoomID != kit.RoomID {
+			return nil, fmt.Errorf("%w: the kit room differs from the token's", core.ErrMismatch)
+		}
+		v.Room, v.HasRoom = p.RoomID, true
 	}
-	if err := c.check(want, kit.RoomID); err != nil {
-		return Kit{}, nil, err
+	if err := c.check(want); err != nil {
+		return nil, err
 	}
-	return kit, c, nil
+	return v, nil
 }

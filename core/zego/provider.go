@@ -362,8 +362,14 @@ func (p *Provider) random(r io.Reader, s *scratch) (int32, []byte, error) {
 // Verify implements core.Provider: it decrypts the token with the primary
 // secret, then the secondary, and checks the app id and the expiry
 // (now >= expire is expired; a zero now skips the check). Either mode is
-// accepted, whatever Config.Mode says. A Kit Token's kit part must agree
-// with its Token04 (app id, user, room).
+// accepted, whatever Config.Mode says.
+//
+// For a Kit Token, the user and room come from the Token04 alone: Room is
+// the room of its room privilege, "" when it has none. The kit part must
+// agree with the Token04 (app id, user, and room when the Token04 has one:
+// core.ErrMismatch otherwise); what only the kit part says is reported
+// under Claims["kit_unverified"] ({"appID","userID","roomID","userName"}),
+// the display name included, because nothing authenticates it.
 func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
 	if kind != KindToken04 && kind != KindKit {
 		return nil, fmt.Errorf("%w: provider %s has no kind %q", core.ErrMismatch, p.name, kind)
@@ -371,17 +377,16 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 	want := Expect{AppID: p.appID, Now: now}
 	var (
 		c   *Claims
-		kt  Kit
+		kv  *VerifiedKit
 		err error
 	)
 	for _, k := range p.keys {
 		if kind == KindKit {
-			kt, c, err = k.verifyKit(token, want)
-		} else {
-			c, err = k.decode(token)
-			if err == nil {
-				err = c.check(want, "")
+			if kv, err = k.verifyKit(token, want); err == nil {
+				c = kv.Claims
 			}
+		} else if c, err = k.decode(token); err == nil {
+			err = c.check(want)
 		}
 		if !errors.Is(err, core.ErrSignature) {
 			break
@@ -395,12 +400,18 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 		IssuedAt: time.Unix(c.CTime, 0).UTC(), ExpiresAt: time.Unix(c.Expire, 0).UTC(),
 	}
 	v.Claims, v.Room = c.claimsMap()
-	if kind == KindKit {
-		v.Room = kt.RoomID
-		v.Claims["kit"] = map[string]any{"userID": kt.UserID, "roomID": kt.RoomID, "userName": kt.UserName, "appID": kt.AppID}
+	if kv != nil {
+		k := kv.Unverified
+		v.Claims[ClaimKitUnverified] = map[string]any{"appID": k.AppID, "userID": k.UserID, "roomID": k.RoomID, "userName": k.UserName}
 	}
 	return v, nil
 }
+
+// ClaimKitUnverified is the key, in the Claims of a verified Kit Token, of
+// the kit part as written: {"appID","userID","roomID","userName"}. Nothing
+// authenticates these values; the verified user and room are the
+// Verified's UserID and Room, read from the Token04.
+const ClaimKitUnverified = "kit_unverified"
 
 // claimsMap returns the plaintext fields, the decoded payload when it is
 // JSON, and the mode; room is the payload's room when it is a room

@@ -191,7 +191,7 @@ func TestIssueThroughService(t *testing.T) {
 					t.Fatalf("privilege %+v, want %+v", priv, *tc.priv)
 				}
 				if tc.req.Kind == KindKit {
-					kit := v.Claims["kit"].(map[string]any)
+					kit := v.Claims[ClaimKitUnverified].(map[string]any)
 					if kit["userName"] != "Alice Ü" || kit["roomID"] != "room-1" {
 						t.Fatalf("kit claims %v", kit)
 					}

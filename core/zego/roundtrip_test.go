@@ -110,7 +110,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 		if g.Kind == KindKit {
-			kit, _ := v.Claims["kit"].(map[string]any)
+			kit, _ := v.Claims[ClaimKitUnverified].(map[string]any)
 			want := g.UserID
 			if g.Identity.DisplayName != "" && g.Identity.UserID == g.UserID {
 				want = g.Identity.DisplayName

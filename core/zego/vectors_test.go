@@ -367,7 +367,7 @@ func testKitTestVariant(t *testing.T, c kitCase) {
 	}
 	secret := []byte(argString(c.Args, 1))
 	if c.Expected.OracleRC != 0 {
-		_, _, err := VerifyKitToken(c.Expected.KitToken, secret, Expect{AppID: 1234567890})
+		_, err := VerifyKitToken(c.Expected.KitToken, secret, Expect{AppID: 1234567890})
 		if !errors.Is(err, core.ErrMalformed) {
 			t.Fatalf("VerifyKitToken: %v, want ErrMalformed", err)
 		}
@@ -392,26 +392,38 @@ func checkKitDecode(t *testing.T, c kitCase, secret []byte, want Kit) {
 		t.Fatalf("ParseKitToken: %q %+v, want %q %+v", tok04, k, exp.Token04Part, want)
 	}
 	ctime := int64(exp.Token04["ctime"].(float64))
-	k2, cl, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, UserID: want.UserID, Room: want.RoomID, Now: time.Unix(ctime, 0)})
-	if want.RoomID == "" {
-		k2, cl, err = VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, UserID: want.UserID, Now: time.Unix(ctime, 0)})
-	}
+	now := time.Unix(ctime, 0)
+	v, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, UserID: want.UserID, Now: now})
 	if err != nil {
 		t.Fatalf("VerifyKitToken: %v", err)
 	}
-	if m, _ := cl.claimsMap(); k2 != want || !sameClaims(m, exp.Token04) {
-		t.Fatalf("VerifyKitToken: %+v %v, want %+v %v", k2, m, want, exp.Token04)
+	cl := v.Claims
+	if m, _ := cl.claimsMap(); v.Unverified != want || !sameClaims(m, exp.Token04) {
+		t.Fatalf("VerifyKitToken: %+v %v, want %+v %v", v.Unverified, m, want, exp.Token04)
 	}
 	if _, hasPayload := exp.Token04["payload"]; cl.HasPayload != hasPayload {
 		t.Fatalf("HasPayload %v, want %v", cl.HasPayload, hasPayload)
 	}
-	if _, _, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567891}); !errors.Is(err, core.ErrMismatch) {
+	// The room is the Token04's room privilege, never the kit part's: most
+	// vendor vectors wrap a basic (roomless) Token04, which proves no room.
+	p, hasRoom := cl.Privilege()
+	if v.HasRoom != hasRoom || v.Room != p.RoomID {
+		t.Fatalf("room %q (has %v), Token04 privilege %+v (has %v)", v.Room, v.HasRoom, p, hasRoom)
+	}
+	_, err = VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID, Now: now})
+	switch {
+	case hasRoom && err != nil:
+		t.Fatalf("kit room %q of a room Token04: %v", want.RoomID, err)
+	case !hasRoom && want.RoomID != "" && !errors.Is(err, core.ErrMismatch):
+		t.Fatalf("kit room %q beside a roomless Token04: %v, want ErrMismatch", want.RoomID, err)
+	}
+	if _, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567891}); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("other app: %v", err)
 	}
-	if _, _, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID + "x"}); !errors.Is(err, core.ErrMismatch) {
+	if _, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID + "x"}); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("other room: %v", err)
 	}
-	if _, _, err := VerifyKitToken(exp.KitToken, []byte(strings.Repeat("1", len(secret))), Expect{AppID: 1234567890}); !errors.Is(err, core.ErrSignature) {
+	if _, err := VerifyKitToken(exp.KitToken, []byte(strings.Repeat("1", len(secret))), Expect{AppID: 1234567890}); !errors.Is(err, core.ErrSignature) {
 		t.Fatalf("wrong secret: %v", err)
 	}
 	var decoded map[string]any
