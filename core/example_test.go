@@ -7,21 +7,15 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 )
 
-// ExampleAuthorizerFunc writes an authorizer on top of the default policy:
-// banned users get nothing, free-plan users only subscribe and for at most
-// ten minutes, moderators may be Zoom hosts.
+// ExampleAuthorizerFunc writes a host policy: banned users get nothing,
+// free-plan users only subscribe and for at most ten minutes. The
+// authorizer never checks the user id or elevated roles itself; the
+// Service does that before asking it, and checks the narrowed request
+// again. Moderators may be Zoom hosts through an AllowElevated grant.
 func ExampleAuthorizerFunc() {
-	def := core.DefaultAuthorizer{
-		AllowElevated: func(_ context.Context, id core.Identity, _ *core.Request) bool {
-			return id.Attributes["role"] == "moderator"
-		},
-	}
-	authz := core.AuthorizerFunc(func(ctx context.Context, id core.Identity, req *core.Request, kind core.KindSpec) error {
+	authz := core.AuthorizerFunc(func(_ context.Context, id core.Identity, req *core.Request, kind core.KindSpec) error {
 		if id.Attributes["banned"] == "true" {
 			return core.Errorf(core.CodeForbidden, "", "real-time features are disabled for this account")
-		}
-		if err := def.Authorize(ctx, id, req, kind); err != nil {
-			return err
 		}
 		if id.Attributes["plan"] == "free" {
 			if _, ok := kind.Role("subscriber"); ok {
@@ -33,5 +27,8 @@ func ExampleAuthorizerFunc() {
 		}
 		return nil
 	})
-	_, _ = core.NewService(nil, core.WithAuthorizer(authz))
+	moderators := core.AllowElevated(func(_ context.Context, id core.Identity, e core.Elevation) bool {
+		return e.Provider == "zoom" && e.Role == "host" && id.Attributes["role"] == "moderator"
+	})
+	_, _ = core.NewService(nil, core.WithAuthorizer(authz), moderators)
 }

@@ -37,20 +37,26 @@ func DecodeOptions(raw json.RawMessage, dst any) error {
 		err = s.End()
 	}
 	if err != nil {
-		var e *Error
-		var dup *jsonscan.DuplicateKeyError
-		switch {
-		case errors.As(err, &e):
-			return e
-		case errors.As(err, &dup):
-			return &Error{Code: CodeInvalidOption, Field: "options." + printable(dup.Key), Message: "duplicate option"}
-		}
-		return &Error{Code: CodeInvalidOption, Field: "options", Message: "options are not valid JSON", Err: err}
+		return scanError(err)
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return optionError(err)
 	}
 	return nil
+}
+
+// scanError turns an error of the options scanner into an invalid_option
+// *Error naming the field when it can.
+func scanError(err error) error {
+	var e *Error
+	var dup *jsonscan.DuplicateKeyError
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.As(err, &dup):
+		return &Error{Code: CodeInvalidOption, Field: "options." + printable(dup.Key), Message: "duplicate option"}
+	}
+	return &Error{Code: CodeInvalidOption, Field: "options", Message: "options are not valid JSON", Err: err}
 }
 
 // optionFields caches the json names of option struct types.

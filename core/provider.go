@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -41,16 +42,36 @@ type KindSpec struct {
 	ServerOnly bool
 	// ElevatedOptions names options that widen what a credential allows
 	// (e.g. Agora "any_uid", a token any user may join with). Like an
-	// elevated role, the default authorizer refuses them unless the host
-	// allows elevation.
+	// elevated role, Service.Issue refuses them unless an AllowElevated
+	// grant allows them.
 	ElevatedOptions []string
+	// ElevatedUsers names user ids the vendor treats as privileged (e.g.
+	// the Tencent App Admin "administrator", whose UserSig opens the whole
+	// Chat REST API). A credential for one of them is elevated: Service.Issue
+	// refuses it unless an AllowElevated grant allows it. The comparison
+	// ignores case (see ElevatedUser).
+	ElevatedUsers []string
 }
 
-// Role is a role a kind offers. Elevated roles (a Zoom host, say) are denied
-// by the default authorizer unless the host allows them.
+// Role is a role a kind offers. Elevated roles (a Zoom host, say) are
+// refused by Service.Issue unless an AllowElevated grant allows them.
 type Role struct {
 	Name     string
 	Elevated bool
+}
+
+// ElevatedUser reports whether userID is one of the kind's ElevatedUsers.
+// Case is ignored (Unicode case folding): a vendor that matches ids
+// without regard to case, or a host whose ids differ only in case from a
+// privileged one, must not be able to slip past the check, and refusing a
+// look-alike id costs only a grant the host can still give.
+func (k KindSpec) ElevatedUser(userID string) bool {
+	for _, u := range k.ElevatedUsers {
+		if strings.EqualFold(u, userID) {
+			return true
+		}
+	}
+	return false
 }
 
 // Role returns the named role of the kind.

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -18,21 +19,32 @@ const MaxBatch = 16
 // maxIDBytes bounds any user id or room before a provider's own checks.
 const maxIDBytes = 256
 
-// Service composes the configured providers. It validates requests, applies
-// the TTL policy, asks the authorizer and calls the provider. A Service is
-// immutable after NewService and safe for concurrent use.
+// DefaultMaxTTL is the longest TTL a Service grants by default, whatever
+// the kind: each kind's maximum is the smaller of the vendor's limit and
+// DefaultMaxTTL. WithTTL raises it for one kind, up to the vendor's limit.
+const DefaultMaxTTL = 30 * 24 * time.Hour
+
+// Service composes the configured providers. Issue validates a request
+// against the kind's rules and the TTL policy, enforces that the credential
+// is for the caller and asks for nothing elevated (unless an AllowUser or
+// AllowElevated grant says otherwise), lets the host's authorizer deny or
+// narrow it, checks the narrowed request again and calls the provider. A
+// Service is immutable after NewService and safe for concurrent use.
 type Service struct {
-	providers map[string]*entry
-	order     []string
-	now       func() time.Time
-	rand      io.Reader
-	authz     Authorizer
+	providers     map[string]*entry
+	order         []string
+	now           func() time.Time
+	rand          io.Reader
+	authz         Authorizer // nil: the Service's own checks only
+	allowUser     func(ctx context.Context, id Identity, req Request) bool
+	allowElevated func(ctx context.Context, id Identity, e Elevation) bool
 }
 
 type entry struct {
-	p     Provider
-	kinds map[string]KindSpec
-	names []string
+	p      Provider
+	kinds  map[string]KindSpec // the policy: vendor limits with the TTL policy applied
+	vendor map[string]KindSpec // as the provider described them
+	names  []string
 }
 
 // Option configures a Service.
@@ -48,10 +60,16 @@ type ttlOverride struct {
 }
 
 type serviceConfig struct {
-	now   func() time.Time
-	rand  io.Reader
-	authz Authorizer
-	ttls  []ttlOverride
+	now           func() time.Time
+	rand          io.Reader
+	authz         Authorizer
+	allowUser     func(ctx context.Context, id Identity, req Request) bool
+	allowElevated func(ctx context.Context, id Identity, e Elevation) bool
+	ttls          []ttlOverride
+}
+
+func errNilGrant(name string) error {
+	return fmt.Errorf("%w: nil %s function", ErrConfig, name)
 }
 
 // WithClock sets the clock. The default is time.Now.
@@ -77,7 +95,10 @@ func WithRand(r io.Reader) Option {
 	})
 }
 
-// WithAuthorizer sets the authorizer. The default is DefaultAuthorizer{}.
+// WithAuthorizer sets the host's authorizer, which Issue consults after its
+// own checks and which can only deny or narrow (see Authorizer). Without
+// one, Issue grants whatever its own checks allow: the caller's own
+// credentials, for any room, with any role that is not elevated.
 func WithAuthorizer(a Authorizer) Option {
 	return optionFunc(func(c *serviceConfig) error {
 		if a == nil {
@@ -89,7 +110,10 @@ func WithAuthorizer(a Authorizer) Option {
 }
 
 // WithTTL sets the default and maximum TTL of one provider kind. Values are
-// clamped to the vendor's limits; a zero value keeps the vendor default.
+// clamped to the vendor's limits. A zero maximum keeps the default policy,
+// the smaller of the vendor's maximum and DefaultMaxTTL; a non-zero one may
+// raise it up to the vendor's maximum. A zero default keeps the vendor's
+// default, within the maximum.
 func WithTTL(provider, kind string, def, max time.Duration) Option {
 	return optionFunc(func(c *serviceConfig) error {
 		if def < 0 || max < 0 || (max > 0 && def > max) {
@@ -102,7 +126,7 @@ func WithTTL(provider, kind string, def, max time.Duration) Option {
 
 // NewService returns a Service over the given providers.
 func NewService(providers []Provider, opts ...Option) (*Service, error) {
-	cfg := serviceConfig{now: time.Now, rand: rand.Reader, authz: DefaultAuthorizer{}}
+	cfg := serviceConfig{now: time.Now, rand: rand.Reader}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -111,7 +135,10 @@ func NewService(providers []Provider, opts ...Option) (*Service, error) {
 			return nil, err
 		}
 	}
-	s := &Service{providers: map[string]*entry{}, now: cfg.now, rand: cfg.rand, authz: cfg.authz}
+	s := &Service{
+		providers: map[string]*entry{}, now: cfg.now, rand: cfg.rand, authz: cfg.authz,
+		allowUser: cfg.allowUser, allowElevated: cfg.allowElevated,
+	}
 	for _, p := range providers {
 		if p == nil {
 			return nil, fmt.Errorf("%w: nil provider", ErrConfig)
@@ -120,8 +147,11 @@ func NewService(providers []Provider, opts ...Option) (*Service, error) {
 		if _, dup := s.providers[name]; dup {
 			return nil, fmt.Errorf("%w: provider %q configured twice", ErrConfig, name)
 		}
-		e := &entry{p: p, kinds: map[string]KindSpec{}}
+		e := &entry{p: p, kinds: map[string]KindSpec{}, vendor: map[string]KindSpec{}}
 		for _, k := range p.Kinds() {
+			e.vendor[k.Kind] = k
+			k.MaxTTL = clampDur(DefaultMaxTTL, k.MinTTL, k.MaxTTL)
+			k.DefaultTTL = clampDur(k.DefaultTTL, k.MinTTL, k.MaxTTL)
 			e.kinds[k.Kind] = k
 			e.names = append(e.names, k.Kind)
 		}
@@ -139,7 +169,8 @@ func NewService(providers []Provider, opts ...Option) (*Service, error) {
 			return nil, fmt.Errorf("%w: TTL policy for unknown kind %s/%s", ErrConfig, o.provider, o.kind)
 		}
 		if o.max > 0 {
-			k.MaxTTL = clampDur(o.max, k.MinTTL, k.MaxTTL)
+			v := e.vendor[o.kind]
+			k.MaxTTL = clampDur(o.max, v.MinTTL, v.MaxTTL)
 		}
 		if o.def > 0 {
 			k.DefaultTTL = o.def
@@ -222,14 +253,33 @@ func (s *Service) Verify(ctx context.Context, provider, kind, token string) (*Ve
 // Now returns the service clock's current time.
 func (s *Service) Now() time.Time { return s.now() }
 
-// Issue issues one credential for the identity. The request's user defaults
-// to the identity; the authorizer decides anything else.
+// Issue issues one credential for the identity, in this order:
+//
+//   - the provider and kind must exist (a ServerOnly kind does not, here);
+//   - the kind's rules: a room where the kind needs one and none where it
+//     takes none, a role the kind offers, a TTL within the policy;
+//   - the identity check: the credential's user (req.UserID, or id.UserID
+//     when empty) is the caller, unless an AllowUser grant says yes;
+//     otherwise invalid_user, field user_id;
+//   - the elevation check: an elevated role, each elevated option and an
+//     elevated user id are each refused with forbidden and the field
+//     ("role", "options.<name>", "user_id") unless an AllowElevated grant
+//     says yes for that exact Elevation;
+//   - the authorizer (WithAuthorizer), on a copy of the request: it may
+//     deny or narrow. If it changes Provider or Kind the request is refused
+//     with code internal (a host bug, logged, never the client's fault);
+//     if it changes anything else, the narrowed request goes through the
+//     kind's rules, the identity check and the elevation check again.
 func (s *Service) Issue(ctx context.Context, id Identity, req Request) (*Credential, error) {
 	return s.issue(ctx, id, req, false)
 }
 
-// IssueServer is Issue for server-side callers: it also serves ServerOnly
-// kinds (such as the Agora Chat app token). Never expose it to end users.
+// IssueServer is the trusted path for the host's own server code: it
+// applies the kind's rules and the TTL policy but no identity check, no
+// elevation check and no authorizer, and it also serves ServerOnly kinds
+// (such as the Agora Chat app token). It issues for any user id, with any
+// role and option, including a Tencent App Admin. Never expose it to end
+// users.
 func (s *Service) IssueServer(ctx context.Context, id Identity, req Request) (*Credential, error) {
 	return s.issue(ctx, id, req, true)
 }
@@ -269,32 +319,23 @@ func (s *Service) issue(ctx context.Context, id Identity, req Request, server bo
 	if !ok || (spec.ServerOnly && !server) {
 		return nil, Errorf(CodeUnknownKind, "kind", "provider %q has no kind %q", req.Provider, printable(req.Kind))
 	}
-	if req.Role == "" {
-		req.Role = spec.DefaultRole
-	}
-	if req.TTL == 0 {
-		req.TTL = spec.DefaultTTL
-	}
-	if err := checkText("user_id", CodeInvalidUser, req.UserID); err != nil {
-		return nil, err
-	}
-	if err := checkText("room", CodeInvalidRoom, req.Room); err != nil {
+	if err := kindRules(spec, id, &req); err != nil {
 		return nil, err
 	}
 	if !server {
-		if err := s.authz.Authorize(ctx, id, &req, spec); err != nil {
+		if err := s.grants(ctx, id, spec, req); err != nil {
 			return nil, err
 		}
-	}
-	if err := validate(spec, &req); err != nil {
-		return nil, err
+		if s.authz != nil {
+			var err error
+			if req, err = s.authorize(ctx, id, spec, req); err != nil {
+				return nil, err
+			}
+		}
 	}
 	user := req.UserID
 	if user == "" {
 		user = id.UserID
-		if err := checkText("user_id", CodeInvalidUser, user); err != nil {
-			return nil, err
-		}
 	}
 	now := s.now()
 	c, err := e.p.Issue(ctx, Grant{
@@ -311,6 +352,88 @@ func (s *Service) issue(ctx context.Context, id Identity, req Request, server bo
 	c.IssuedAt, c.ExpiresAt = c.IssuedAt.UTC(), c.ExpiresAt.UTC()
 	c.RenewAfter = RenewAfter(c.IssuedAt, c.ExpiresAt)
 	return c, nil
+}
+
+// kindRules fills the kind's default role and TTL into req and checks it
+// against the kind: text fields, room, role and TTL, and the user the
+// credential will be for.
+func kindRules(spec KindSpec, id Identity, req *Request) error {
+	if req.Role == "" {
+		req.Role = spec.DefaultRole
+	}
+	if req.TTL == 0 {
+		req.TTL = spec.DefaultTTL
+	}
+	if err := checkText("user_id", CodeInvalidUser, req.UserID); err != nil {
+		return err
+	}
+	if err := checkText("room", CodeInvalidRoom, req.Room); err != nil {
+		return err
+	}
+	if err := validate(spec, req); err != nil {
+		return err
+	}
+	if req.UserID == "" {
+		return checkText("user_id", CodeInvalidUser, id.UserID)
+	}
+	return nil
+}
+
+// grants enforces that req is for the caller and asks for nothing
+// elevated, unless the Service's AllowUser and AllowElevated grants say
+// otherwise.
+func (s *Service) grants(ctx context.Context, id Identity, spec KindSpec, req Request) error {
+	user := req.UserID
+	if user == "" {
+		user = id.UserID
+	} else if user != id.UserID && (s.allowUser == nil || !s.allowUser(ctx, id, req)) {
+		return Errorf(CodeInvalidUser, "user_id", "a credential can only be issued for the signed-in user")
+	}
+	allowed := func(e Elevation) bool {
+		e.Provider, e.Kind = req.Provider, req.Kind
+		return s.allowElevated != nil && s.allowElevated(ctx, id, e)
+	}
+	if r, ok := spec.Role(req.Role); ok && r.Elevated && !allowed(Elevation{Role: r.Name}) {
+		return Errorf(CodeForbidden, "role", "role %q is not allowed for this user", r.Name)
+	}
+	names, err := elevatedOptions(spec, req.Options)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if !allowed(Elevation{Option: name}) {
+			return Errorf(CodeForbidden, "options."+name, "option %q is not allowed for this user", name)
+		}
+	}
+	if spec.ElevatedUser(user) && !allowed(Elevation{UserID: user}) {
+		return Errorf(CodeForbidden, "user_id", "user %q is privileged for %s and is not allowed for this user", printable(user), spec.Kind)
+	}
+	return nil
+}
+
+// authorize runs the host's authorizer on a copy of req and returns the
+// request to issue: req itself when the authorizer left it alone, or the
+// narrowed copy after it passed the kind's rules and the grants again.
+func (s *Service) authorize(ctx context.Context, id Identity, spec KindSpec, req Request) (Request, error) {
+	n := req
+	n.Options = bytes.Clone(req.Options)
+	if err := s.authz.Authorize(ctx, id, &n, spec); err != nil {
+		return req, err
+	}
+	if n.Provider != req.Provider || n.Kind != req.Kind {
+		return req, &Error{Code: CodeInternal, Message: "the authorizer changed the provider or kind of the request",
+			Err: fmt.Errorf("authorizer changed %s/%s to %s/%s", req.Provider, req.Kind, printable(n.Provider), printable(n.Kind))}
+	}
+	if n.UserID == req.UserID && n.Room == req.Room && n.Role == req.Role && n.TTL == req.TTL && bytes.Equal(n.Options, req.Options) {
+		return req, nil
+	}
+	if err := kindRules(spec, id, &n); err != nil {
+		return req, err
+	}
+	if err := s.grants(ctx, id, spec, n); err != nil {
+		return req, err
+	}
+	return n, nil
 }
 
 // RenewAfter is when a client should fetch a fresh credential: a fifth of

@@ -45,12 +45,12 @@ func newProvider(t testing.TB, secondary string, opts ...agora.Option) *agora.Pr
 	return p
 }
 
-// newService builds a service whose authorizer allows elevated options, so
-// the provider's own checks of any_uid are reached.
+// newService builds a service that grants elevated options, so the
+// provider's own checks of any_uid are reached.
 func newService(t testing.TB, p core.Provider) *core.Service {
 	t.Helper()
-	elevated := core.DefaultAuthorizer{AllowElevated: func(context.Context, core.Identity, *core.Request) bool { return true }}
-	s, err := core.NewService([]core.Provider{p}, core.WithClock(func() time.Time { return testNow }), core.WithRand(repeatSalt(testSalt)), core.WithAuthorizer(elevated))
+	elevated := core.AllowElevated(func(context.Context, core.Identity, core.Elevation) bool { return true })
+	s, err := core.NewService([]core.Provider{p}, core.WithClock(func() time.Time { return testNow }), core.WithRand(repeatSalt(testSalt)), elevated)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,5 +36,12 @@
 // Limits enforced by the provider: user ids of 1 to 32 bytes of letters,
 // digits, '_' and '-'; numeric rooms 1..4294967294; string rooms of 1 to
 // 64 bytes of letters, digits, space and !#$%&()+-:;<=.>?@[]^_{}|~, ;
-// lifetimes of 60 s to 180 days.
+// lifetimes of 60 s to 180 days (a core.Service grants 30 days at most
+// unless core.WithTTL raises it).
+//
+// The App Admin accounts (Config.Admins, "administrator" by default) are
+// elevated users of both kinds: a UserSig for one of them opens the whole
+// Chat REST API, so core.Service.Issue refuses it unless a
+// core.AllowElevated grant allows it, and only IssueServer issues it
+// otherwise.
 package tencent

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,7 +37,8 @@ const (
 
 // TTL limits of both kinds. Tencent publishes no bounds and no generator
 // enforces one; the official Python and PHP generators default to 180
-// days, which is taken as the maximum here.
+// days, which is taken as the maximum here. A core.Service grants at most
+// core.DefaultMaxTTL (30 days) unless core.WithTTL raises it.
 const (
 	MinTTL                  = 60 * time.Second
 	MaxTTL                  = 180 * 24 * time.Hour
@@ -70,7 +72,21 @@ type Config struct {
 	// SecondaryKey is optional: tokens signed with it verify too, so a
 	// key can be rotated without rejecting live tokens.
 	SecondaryKey core.Secret
+	// Admins are the application's App Admin accounts (Chat console,
+	// "App Admin"). A UserSig for one of them signs any Chat REST API
+	// call, so both kinds list them as elevated users (KindSpec.ElevatedUsers):
+	// core.Service.Issue refuses a credential for one of them, compared
+	// without regard to case, unless an AllowElevated grant allows it;
+	// IssueServer issues it. Empty means DefaultAdmins. List every admin
+	// account the application has, "administrator" included while it
+	// exists. Each must be a valid user id.
+	Admins []string
 }
+
+// DefaultAdmins are the admin identifiers assumed when Config.Admins is
+// empty: "administrator", the App Admin every Chat application is created
+// with.
+var DefaultAdmins = []string{"administrator"}
 
 // Option configures a Provider.
 type Option interface{ apply(*settings) }
@@ -88,6 +104,7 @@ func WithStyle(s Style) Option { return optionFunc(func(o *settings) { o.style =
 // Provider issues and verifies Tencent UserSigs and TRTC PrivateMapKeys.
 // It implements core.Provider and is safe for concurrent use.
 type Provider struct {
+	kinds     []core.KindSpec
 	sdkAppID  uint64
 	appID     string
 	joinAppID any // the SDKAppID boxed once for Join maps
@@ -112,7 +129,20 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 	if cfg.Key.IsZero() {
 		return nil, fmt.Errorf("%w: tencent: Key is required", core.ErrConfig)
 	}
+	admins := cfg.Admins
+	if len(admins) == 0 {
+		admins = DefaultAdmins
+	}
+	for i, a := range admins {
+		if checkUserID(a) != nil {
+			return nil, fmt.Errorf("%w: tencent: Admins[%d] is not a valid user id (1 to %d letters, digits, '_' or '-')", core.ErrConfig, i, MaxUserIDLen)
+		}
+	}
 	p := &Provider{sdkAppID: cfg.SDKAppID, appID: strconv.FormatUint(cfg.SDKAppID, 10), joinAppID: cfg.SDKAppID}
+	for _, k := range kinds {
+		k.ElevatedUsers = slices.Clone(admins)
+		p.kinds = append(p.kinds, k)
+	}
 	var err error
 	if p.primary, err = NewSigner(cfg.SDKAppID, cfg.Key, set.style); err != nil {
 		return nil, err
@@ -140,11 +170,13 @@ var kinds = []core.KindSpec{
 	},
 }
 
-// Kinds implements core.Provider.
+// Kinds implements core.Provider. Both kinds list the configured admin
+// identifiers as ElevatedUsers.
 func (p *Provider) Kinds() []core.KindSpec {
-	out := make([]core.KindSpec, len(kinds))
-	for i, k := range kinds {
-		k.Roles = append([]core.Role(nil), k.Roles...)
+	out := make([]core.KindSpec, len(p.kinds))
+	for i, k := range p.kinds {
+		k.Roles = slices.Clone(k.Roles)
+		k.ElevatedUsers = slices.Clone(k.ElevatedUsers)
 		out[i] = k
 	}
 	return out

@@ -32,11 +32,11 @@ func newProvider(t testing.TB, cfg Config, opts ...Option) *Provider {
 	return p
 }
 
-func newService(t testing.TB, p core.Provider) *core.Service {
+func newService(t testing.TB, p core.Provider, opts ...core.Option) *core.Service {
 	t.Helper()
-	svc, err := core.NewService([]core.Provider{p},
+	svc, err := core.NewService([]core.Provider{p}, append([]core.Option{
 		core.WithClock(func() time.Time { return provNow }),
-		core.WithRand(bytes.NewReader(nil)))
+		core.WithRand(bytes.NewReader(nil))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +96,13 @@ func TestKinds(t *testing.T) {
 	}
 }
 
+// vendorMax raises the service's TTL policy of both kinds to the vendor's
+// 180 days, as the official generators' vectors use.
+var vendorMax = []core.Option{core.WithTTL(Name, KindUserSig, 0, MaxTTL), core.WithTTL(Name, KindPrivateMapKey, 0, MaxTTL)}
+
 func TestIssueUserSigThroughService(t *testing.T) {
 	p := newProvider(t, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
-	svc := newService(t, p)
+	svc := newService(t, p, vendorMax...)
 	c, err := svc.Issue(t.Context(), core.Identity{UserID: "xiaojun"}, core.Request{Provider: "tencent", Kind: "usersig", TTL: 180 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -126,9 +130,91 @@ func TestIssueUserSigThroughService(t *testing.T) {
 	}
 }
 
+func TestServiceCapsTTL(t *testing.T) {
+	svc := newService(t, newProvider(t, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)}))
+	id := core.Identity{UserID: "xiaojun"}
+	for kind, room := range map[string]string{KindUserSig: "", KindPrivateMapKey: "lobby"} {
+		if k, err := svc.Kind(Name, kind); err != nil || k.MaxTTL != 30*24*time.Hour {
+			t.Fatalf("%s policy %+v %v", kind, k, err)
+		}
+		for _, issue := range []func(context.Context, core.Identity, core.Request) (*core.Credential, error){svc.Issue, svc.IssueServer} {
+			_, err := issue(t.Context(), id, core.Request{Provider: Name, Kind: kind, Room: room, TTL: MaxTTL})
+			if !errors.Is(err, &core.Error{Code: core.CodeInvalidTTL, Field: "ttl"}) {
+				t.Fatalf("%s: 180 days: %v", kind, err)
+			}
+			c, err := issue(t.Context(), id, core.Request{Provider: Name, Kind: kind, Room: room, TTL: 30 * 24 * time.Hour})
+			if err != nil || !c.ExpiresAt.Equal(provNow.Add(30*24*time.Hour)) {
+				t.Fatalf("%s: 30 days: %v", kind, err)
+			}
+		}
+	}
+}
+
+func TestAdminsAreElevated(t *testing.T) {
+	ctx := t.Context()
+	for _, tc := range []struct {
+		name     string
+		admins   []string
+		elevated []string // ids that must be refused
+		plain    []string // ids that must be issued
+	}{
+		{"default", nil, []string{"administrator", "Administrator", "ADMINISTRATOR"}, []string{"admin", "administrator2", "xiaojun"}},
+		{"configured", []string{"ops_admin", "robot-1"}, []string{"ops_admin", "OPS_ADMIN", "Robot-1"}, []string{"administrator", "ops"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newProvider(t, Config{SDKAppID: provApp, Key: core.NewSecret(provKey), Admins: tc.admins})
+			var asked []core.Elevation
+			grant := core.AllowElevated(func(_ context.Context, _ core.Identity, e core.Elevation) bool {
+				asked = append(asked, e)
+				return true
+			})
+			plain, granted := newService(t, p), newService(t, p, grant)
+			for _, kind := range []string{KindUserSig, KindPrivateMapKey} {
+				room := ""
+				if kind == KindPrivateMapKey {
+					room = "lobby"
+				}
+				for _, user := range tc.elevated {
+					req := core.Request{Provider: Name, Kind: kind, Room: room}
+					_, err := plain.Issue(ctx, core.Identity{UserID: user}, req)
+					if !errors.Is(err, &core.Error{Code: core.CodeForbidden, Field: "user_id"}) {
+						t.Fatalf("%s %s through Issue: %v", kind, user, err)
+					}
+					if c, err := plain.IssueServer(ctx, core.Identity{UserID: user}, req); err != nil || c.UserID != user {
+						t.Fatalf("%s %s through IssueServer: %v", kind, user, err)
+					}
+					asked = nil
+					if c, err := granted.Issue(ctx, core.Identity{UserID: user}, req); err != nil || c.UserID != user {
+						t.Fatalf("%s %s with a grant: %v", kind, user, err)
+					}
+					if want := (core.Elevation{Provider: Name, Kind: kind, UserID: user}); len(asked) != 1 || asked[0] != want {
+						t.Fatalf("grant asked %+v, want %+v", asked, want)
+					}
+				}
+				for _, user := range tc.plain {
+					if _, err := plain.Issue(ctx, core.Identity{UserID: user}, core.Request{Provider: Name, Kind: kind, Room: room}); err != nil {
+						t.Fatalf("%s %s: %v", kind, user, err)
+					}
+				}
+			}
+		})
+	}
+	for _, admins := range [][]string{{""}, {"admin istrator"}, {strings.Repeat("a", 33)}, {"ok", "bad/one"}} {
+		if _, err := New(Config{SDKAppID: provApp, Key: core.NewSecret(provKey), Admins: admins}); !errors.Is(err, core.ErrConfig) {
+			t.Errorf("admins %q: %v", admins, err)
+		}
+	}
+	// Kinds hands out copies.
+	p := newProvider(t, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
+	p.Kinds()[0].ElevatedUsers[0] = "someone"
+	if k := p.Kinds()[0]; len(k.ElevatedUsers) != 1 || k.ElevatedUsers[0] != "administrator" || DefaultAdmins[0] != "administrator" {
+		t.Fatalf("Kinds returns shared slices: %v", k.ElevatedUsers)
+	}
+}
+
 func TestIssuePrivateMapKeyThroughService(t *testing.T) {
 	p := newProvider(t, Config{SDKAppID: provApp, Key: core.NewSecret(provKey)})
-	svc := newService(t, p)
+	svc := newService(t, p, vendorMax...)
 	id := core.Identity{UserID: "xiaojun"}
 	cases := []struct {
 		name, room, role, opts string

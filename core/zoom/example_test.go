@@ -17,9 +17,7 @@ func exampleService(p core.Provider) *core.Service {
 	svc, err := core.NewService([]core.Provider{p},
 		core.WithClock(func() time.Time { return time.Unix(1700000000, 0) }),
 		core.WithRand(bytes.NewReader(nil)), // Zoom JWTs use no randomness
-		core.WithAuthorizer(core.DefaultAuthorizer{
-			AllowElevated: func(context.Context, core.Identity, *core.Request) bool { return true },
-		}))
+		core.AllowElevated(func(context.Context, core.Identity, core.Elevation) bool { return true }))
 	if err != nil {
 		panic(err)
 	}
