@@ -234,7 +234,10 @@ func decodeAgora006(tok string) (*decoded, error) {
 	d := &decoded{
 		Format: "Agora legacy AccessToken (006)", Provider: agora.Name, Kind: agora.KindRTC, AppID: t.AppID,
 		userCRC: &t.CRCUID, roomCRC: &t.CRCChannel, raw: t,
-		Notes: []string{"holds the channel and uid only as CRC32 checksums: give --room and --user to check them and the signature"},
+		Notes: []string{
+			"holds the channel and uid only as CRC32 checksums: give --room and --user to check them and the signature",
+			"a 006 token cannot bind its channel and uid: the checksums are unsigned and the signature covers channel+uid with no separator, so the same token also verifies for another split (e.g. a longer channel with uid 0)",
+		},
 	}
 	privs := make([]any, 0, len(t.Privileges))
 	deadline := int64(t.Ts)

@@ -253,6 +253,10 @@ func TestInspectAgora006(t *testing.T) {
 			if code != exitExpired || r.Format != "Agora legacy AccessToken (006)" || checkOf(r, "signature").Result != resultOK || checkOf(r, "user").Result != resultOK {
 				t.Fatalf("exit %d, %+v", code, r.Checks)
 			}
+			// A good signature is still no proof of the channel and uid.
+			if !strings.Contains(strings.Join(r.Notes, "\n"), "cannot bind its channel and uid") {
+				t.Fatalf("notes %q", r.Notes)
+			}
 			// Still valid at a time before its expiry.
 			at := strconv.FormatInt(r.ExpiresAt.Unix()-60, 10)
 			if code, r := inspectReport(t, env{}, t0, "", append(keys, "--room", v.Inputs.Channel, "--user", uid, "--at", at, tok)...); code != exitOK {

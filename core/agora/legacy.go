@@ -14,10 +14,21 @@ import (
 // LegacyVersion is the prefix of the legacy AccessToken.
 const LegacyVersion = "006"
 
-// Legacy006 is a decoded legacy "006" AccessToken. Its signature covers the
-// channel and uid, which the token only holds as CRC32 checksums, so it can
-// only be verified by someone who knows them. Privilege expires are
+// Legacy006 is a decoded legacy "006" AccessToken. Privilege expires are
 // absolute unix times (0: no limit).
+//
+// A 006 token cannot bind its channel and uid; this is a flaw of the
+// vendor's format, not of this package. The token carries them only as
+// CRC32 checksums, which are outside the signature: anyone can rewrite
+// them, and CRC32 collisions are easy to make, so CRCChannel and CRCUID
+// are hints and prove nothing. The signature, HMAC-SHA256(certificate,
+// app id + channel + uid + message), does cover the channel and uid, but
+// concatenated with no separator or length: a token signed for channel
+// "room1" and uid "23" verifies just as well for channel "room12" and uid
+// "3", or for channel "room123" and uid "" (uid 0, which any uid may use).
+// A verified 006 token is therefore no proof of which channel or uid it was
+// issued for; issue AccessToken2 ("007") tokens, whose services name the
+// channel and uid in full, and accept 006 only where that is acceptable.
 type Legacy006 struct {
 	AppID string
 	// Salt and Ts (the token's absolute expiry, unix seconds).
@@ -80,6 +91,8 @@ func ParseLegacy006(token string) (*Legacy006, error) {
 // VerifySignature checks the signature, HMAC-SHA256(cert, app id + channel
 // + uid + message), for the given channel and uid string ("" for uid 0).
 // A wrong channel or uid fails like a wrong certificate: core.ErrSignature.
+// Success does not prove the channel and uid: any other split of the same
+// concatenated text verifies too (see Legacy006).
 func (t *Legacy006) VerifySignature(cert, channel, uid string) error {
 	if crc32.ChecksumIEEE([]byte(channel)) != t.CRCChannel || crc32.ChecksumIEEE([]byte(uid)) != t.CRCUID {
 		return fmt.Errorf("%w: agora: the 006 token is for another channel or uid", core.ErrSignature)
@@ -98,7 +111,9 @@ func (t *Legacy006) VerifySignature(cert, channel, uid string) error {
 // VerifyLegacy006 parses and checks a "006" token: p.Channel and p.UID are
 // required (core.ErrMalformed without them: the token cannot be verified),
 // then the signature with each certificate, the app id, and the expiry
-// when p.Now is set (expired when ts != 0 and now > ts).
+// when p.Now is set (expired when ts != 0 and now > ts). Like
+// VerifySignature, it cannot tell p.Channel and p.UID from another split of
+// the same text, such as a longer channel with uid 0 (see Legacy006).
 func VerifyLegacy006(token string, p VerifyParams) (*Legacy006, error) {
 	t, err := ParseLegacy006(token)
 	if err != nil {
