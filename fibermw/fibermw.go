@@ -32,6 +32,19 @@ func (q request) Header(name string) string { return strings.Clone(q.c.Get(name)
 func (q request) Method() string            { return strings.Clone(q.c.Method()) }
 func (q request) RemoteAddr() string        { return q.c.Context().RemoteAddr().String() }
 
+// HeaderValues copies every line of the header, in order.
+func (q request) HeaderValues(name string) []string {
+	lines := q.c.Request().Header.PeekAll(name)
+	if len(lines) == 0 {
+		return nil
+	}
+	out := make([]string, len(lines))
+	for i, v := range lines {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // Value looks in the fiber locals first, then in the user context.
 func (q request) Value(key any) any {
 	if v := q.c.Locals(key); v != nil {

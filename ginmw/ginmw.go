@@ -14,6 +14,7 @@ package ginmw
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/gin-contrib/cors"
@@ -28,6 +29,9 @@ func (q request) Context() context.Context  { return q.c.Request.Context() }
 func (q request) Header(name string) string { return q.c.GetHeader(name) }
 func (q request) Method() string            { return q.c.Request.Method }
 func (q request) RemoteAddr() string        { return q.c.Request.RemoteAddr }
+func (q request) HeaderValues(name string) []string {
+	return slices.Clone(q.c.Request.Header.Values(name))
+}
 
 // Value looks in the gin context keys first, then in the request context.
 func (q request) Value(key any) any {

@@ -16,6 +16,7 @@ package nethttp
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ func (q request) Header(name string) string { return q.r.Header.Get(name) }
 func (q request) Method() string            { return q.r.Method }
 func (q request) RemoteAddr() string        { return q.r.RemoteAddr }
 func (q request) Value(key any) any         { return q.r.Context().Value(key) }
+func (q request) HeaderValues(name string) []string {
+	return slices.Clone(q.r.Header.Values(name))
+}
 func (q request) Cookie(name string) (string, bool) {
 	c, err := q.r.Cookie(name)
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -33,36 +35,49 @@ import (
 
 // Variables of serve (the providers' own come from core/config).
 const (
-	envAddr          = "RTCTOKEN_ADDR"
-	envPort          = "PORT"
-	envPrefix        = "RTCTOKEN_PREFIX"
-	envJWTSecret     = "RTCTOKEN_JWT_HMAC_SECRET"
-	envJWTPublicKey  = "RTCTOKEN_JWT_PUBLIC_KEY_FILE"
-	envJWTUserClaim  = "RTCTOKEN_JWT_USER_CLAIM"
-	envJWTNameClaim  = "RTCTOKEN_JWT_NAME_CLAIM"
-	envJWTIssuer     = "RTCTOKEN_JWT_ISSUER"
-	envJWTAudience   = "RTCTOKEN_JWT_AUDIENCE"
-	envTrustedHeader = "RTCTOKEN_TRUSTED_HEADER"
-	envTrustedName   = "RTCTOKEN_TRUSTED_NAME_HEADER"
-	envCORSOrigins   = "RTCTOKEN_CORS_ORIGINS"
-	envRateLimit     = "RTCTOKEN_RATE_LIMIT"
-	envMetrics       = "RTCTOKEN_METRICS"
-	envLogLevel      = "RTCTOKEN_LOG_LEVEL"
+	envAddr            = "RTCTOKEN_ADDR"
+	envHost            = "RTCTOKEN_HOST"
+	envPort            = "PORT"
+	envPrefix          = "RTCTOKEN_PREFIX"
+	envJWTSecret       = "RTCTOKEN_JWT_HMAC_SECRET"
+	envJWTPublicKey    = "RTCTOKEN_JWT_PUBLIC_KEY_FILE"
+	envJWTUserClaim    = "RTCTOKEN_JWT_USER_CLAIM"
+	envJWTNameClaim    = "RTCTOKEN_JWT_NAME_CLAIM"
+	envJWTIssuer       = "RTCTOKEN_JWT_ISSUER"
+	envJWTAudience     = "RTCTOKEN_JWT_AUDIENCE"
+	envJWTAnyAudience  = "RTCTOKEN_JWT_ANY_AUDIENCE"
+	envJWTType         = "RTCTOKEN_JWT_TYPE"
+	envJWTMaxLifetime  = "RTCTOKEN_JWT_MAX_LIFETIME"
+	envTrustedHeader   = "RTCTOKEN_TRUSTED_HEADER"
+	envTrustedName     = "RTCTOKEN_TRUSTED_NAME_HEADER"
+	envTrustedProxies  = "RTCTOKEN_TRUSTED_PROXIES"
+	envCORSOrigins     = "RTCTOKEN_CORS_ORIGINS"
+	envRateLimit       = "RTCTOKEN_RATE_LIMIT"
+	envMetrics         = "RTCTOKEN_METRICS"
+	envLogLevel        = "RTCTOKEN_LOG_LEVEL"
+	defaultListenHost  = "127.0.0.1"
+	defaultListenPort  = "8080"
+	defaultTokenPrefix = "/rtc"
 )
 
 // serveVars documents serve's variables, in the usage text's order.
 var serveVars = []struct{ name, desc string }{
-	{envAddr, "listen address (default 127.0.0.1:8080)"},
-	{envPort, "when " + envAddr + " is unset, listen on :PORT (every interface), as container platforms expect"},
+	{envAddr, "listen address host:port (default 127.0.0.1:8080); \":8080\" listens on every interface"},
+	{envHost, "when " + envAddr + " is unset, the host to listen on (default 127.0.0.1, this machine only; 0.0.0.0 or :: for every interface, as in a container)"},
+	{envPort, "when " + envAddr + " is unset, the port to listen on (default 8080), as container platforms set it"},
 	{envPrefix, "mount point of the token endpoints (default /rtc)"},
 	{envJWTSecret, "HMAC key (32 bytes or more) of the bearer JWTs your auth service issues (HS256/384/512); or " + envJWTSecret + "_FILE"},
 	{envJWTPublicKey, "file holding the PEM public key (RSA, ECDSA or Ed25519) that verifies those JWTs instead"},
 	{envJWTUserClaim, "claim holding the user id (default sub)"},
 	{envJWTNameClaim, "claim holding the display name (optional)"},
-	{envJWTIssuer, "required iss of the JWTs (optional)"},
-	{envJWTAudience, "required aud of the JWTs (optional)"},
-	{envTrustedHeader, "instead of JWTs: header holding the user id, set by an authenticating proxy (X-Forwarded-User). Safe ONLY when every request comes through that proxy and it strips the header from client requests"},
+	{envJWTIssuer, "required iss of the JWTs"},
+	{envJWTAudience, "required aud of the JWTs. serve refuses to start with neither " + envJWTIssuer + " nor " + envJWTAudience + ": a token your auth service minted for something else (a password reset, another API) would otherwise sign users in"},
+	{envJWTAnyAudience, "1 starts without " + envJWTIssuer + " and " + envJWTAudience + ", accepting every token the key verifies"},
+	{envJWTType, `required "typ" header of the JWTs, such as at+jwt (optional; compared as a media type, ignoring case)`},
+	{envJWTMaxLifetime, `longest accepted token lifetime, exp minus iat, such as 15m or 1h (optional); tokens without iat are then refused`},
+	{envTrustedHeader, "instead of JWTs: header holding the user id, set by an authenticating proxy (X-Forwarded-User). The proxy must replace the header on every request; a header sent twice, or by a peer that is not a trusted proxy, is refused with 401"},
 	{envTrustedName, "header holding the display name, with " + envTrustedHeader + " (optional)"},
+	{envTrustedProxies, "comma-separated addresses or CIDR networks of the proxies allowed to set " + envTrustedHeader + " (default: this machine, 127.0.0.0/8 and ::1). Required when listening on an address other than loopback"},
 	{envCORSOrigins, "comma-separated browser origins allowed to call the endpoints (default none)"},
 	{envRateLimit, `per-user limit "N/UNIT[,burst=B]" ("10/s,burst=20", "30/m", "1/3s"); "off" disables it; default 20 at once, then one every 3 s`},
 	{envMetrics, "1 serves Prometheus metrics at /metrics"},
@@ -126,6 +141,7 @@ type serveConfig struct {
 	resolver     resolve.Resolver
 	identity     string // how users are identified, for the log
 	trusted      bool
+	proxies      []netip.Prefix
 	cors         []string
 	limiter      *ratelimit.Memory
 	limit        string
@@ -188,7 +204,14 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	if sc.trusted {
-		log.Warn("users are identified by a request header: safe only behind an authenticating proxy that sets it and strips it from client requests", "header", sc.identity)
+		proxies := []string{"loopback"}
+		if len(sc.proxies) > 0 {
+			proxies = proxies[:0]
+			for _, p := range sc.proxies {
+				proxies = append(proxies, p.String())
+			}
+		}
+		log.Warn("users are identified by a request header, believed from the trusted proxies only: the proxy must replace it on every request", "header", sc.identity, "trusted_proxies", proxies)
 	}
 	log.Info("rtctoken serving", "addr", ln.Addr().String(), "prefix", sc.prefix, "providers", vendorCfg.Enabled(),
 		"identity", sc.identity, "cors_origins", sc.cors, "rate_limit", sc.limit, "metrics", sc.metrics)
@@ -269,20 +292,27 @@ func (c *cli) serveConfig() (*serveConfig, error) {
 	}
 	sc := &serveConfig{addr: get(envAddr), prefix: "/" + strings.Trim(get(envPrefix), "/")}
 	if sc.addr == "" {
-		sc.addr = "127.0.0.1:8080"
-		if p := get(envPort); p != "" {
-			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-				bad(envPort, "is not a port number")
-			}
-			sc.addr = ":" + p
+		host, port := get(envHost), get(envPort)
+		if host == "" {
+			host = defaultListenHost
 		}
+		if port == "" {
+			port = defaultListenPort
+		} else if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			bad(envPort, "is not a port number")
+		}
+		sc.addr = net.JoinHostPort(strings.Trim(host, "[]"), port)
+	} else if _, _, err := net.SplitHostPort(sc.addr); err != nil {
+		bad(envAddr, "is not host:port")
 	}
 	if sc.prefix == "/" {
-		sc.prefix = "/rtc"
+		sc.prefix = defaultTokenPrefix
 	}
+	sc.proxies = parseProxies(get(envTrustedProxies), bad)
 	if err := sc.identityFrom(get, c.readSecretFile, bad); err != nil {
 		errs = append(errs, err)
 	}
+	sc.checkTrust(bad)
 	for _, o := range strings.Split(get(envCORSOrigins), ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			sc.cors = append(sc.cors, o)
@@ -333,12 +363,29 @@ func (sc *serveConfig) identityFrom(get func(string) string, readFile func(strin
 	case secret != "" && secretFile != "":
 		return fmt.Errorf("%w: set %s or %s_FILE, not both", core.ErrConfig, envJWTSecret, envJWTSecret)
 	case header != "":
-		sc.resolver, sc.identity, sc.trusted = resolve.TrustedHeader(header, get(envTrustedName)), header, true
+		var name []string
+		if n := get(envTrustedName); n != "" {
+			name = append(name, n)
+		}
+		sc.resolver, sc.identity, sc.trusted = resolve.TrustedHeader(sc.proxies, header, name...), header, true
 		return nil
 	}
 	jc := resolve.JWTConfig{
 		UserClaim: get(envJWTUserClaim), NameClaim: get(envJWTNameClaim),
-		Issuer: get(envJWTIssuer), Audience: get(envJWTAudience),
+		Issuer: get(envJWTIssuer), Audience: get(envJWTAudience), Type: get(envJWTType),
+	}
+	switch v := get(envJWTAnyAudience); {
+	case v != "" && v != "0" && v != "1":
+		bad(envJWTAnyAudience, "must be 1 or 0")
+	case jc.Issuer == "" && jc.Audience == "" && v != "1":
+		bad(envJWTAudience, "or %s is required with a JWT key, so that tokens minted for another service or purpose are refused (set %s=1 to accept every token the key verifies)", envJWTIssuer, envJWTAnyAudience)
+	}
+	if v := get(envJWTMaxLifetime); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			bad(envJWTMaxLifetime, "is not a positive duration such as 15m or 1h")
+		}
+		jc.MaxLifetime = d
 	}
 	switch {
 	case secretFile != "":
@@ -372,6 +419,56 @@ func (sc *serveConfig) identityFrom(get func(string) string, readFile func(strin
 	}
 	sc.resolver = r
 	return nil
+}
+
+// parseProxies reads the comma-separated addresses and CIDR networks of
+// the proxies allowed to set the trusted header.
+func parseProxies(list string, bad func(string, string, ...any)) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil || a.Zone() != "" {
+				bad(envTrustedProxies, "holds an entry that is not an IP address or a CIDR network")
+				continue
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out
+}
+
+// checkTrust refuses a trusted header on a listen address other than
+// loopback without RTCTOKEN_TRUSTED_PROXIES (any client reaching that
+// address could otherwise name any user), and proxies without a trusted
+// header (they would protect nothing).
+func (sc *serveConfig) checkTrust(bad func(string, string, ...any)) {
+	switch {
+	case len(sc.proxies) > 0 && !sc.trusted:
+		bad(envTrustedProxies, "is only used with %s", envTrustedHeader)
+	case sc.trusted && len(sc.proxies) == 0 && !loopbackAddr(sc.addr):
+		bad(envTrustedProxies, "is required with %s when listening on an address other machines can reach (see %s and %s): name the proxies allowed to set the header, or listen on 127.0.0.1", envTrustedHeader, envAddr, envHost)
+	}
+}
+
+// loopbackAddr reports whether the listen address host:port only accepts
+// connections from this machine: a loopback IP or "localhost". An empty
+// host (every interface) and other names do not.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 func (c *cli) readSecretFile(path string) ([]byte, error) {

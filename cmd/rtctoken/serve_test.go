@@ -28,7 +28,14 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 )
 
-const jwtSecret = "the-auth-service-hmac-key-0123456789"
+const (
+	jwtSecret   = "the-auth-service-hmac-key-0123456789"
+	jwtAudience = "rtc"
+)
+
+// jwtEnv configures every provider and bearer JWTs for the audience
+// jwtAudience.
+var jwtEnv = vendorEnv.with(envJWTSecret, jwtSecret, envJWTAudience, jwtAudience)
 
 // server is serve running in-process on a loopback listener.
 type server struct {
@@ -91,7 +98,7 @@ func bearer(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaim
 func userJWT(t *testing.T, user string) string {
 	now := time.Now()
 	return bearer(t, jwt.SigningMethodHS256, []byte(jwtSecret), jwt.MapClaims{
-		"sub": user, "name": "Alice A.", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+		"sub": user, "name": "Alice A.", "aud": jwtAudience, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
 	})
 }
 
@@ -146,7 +153,7 @@ func errorCode(t *testing.T, body []byte) core.Code {
 }
 
 func TestServeBearerJWT(t *testing.T) {
-	e := vendorEnv.with(envJWTSecret, jwtSecret, envJWTNameClaim, "name", envMetrics, "1",
+	e := jwtEnv.with(envJWTNameClaim, "name", envMetrics, "1",
 		envCORSOrigins, "https://app.example.com, https://admin.example.com", envRateLimit, "1/h,burst=4")
 	s := startServe(t, e)
 	tok := userJWT(t, "alice")
@@ -178,6 +185,12 @@ func TestServeBearerJWT(t *testing.T) {
 	forged := bearer(t, jwt.SigningMethodHS256, []byte("another-key-another-key-another-key"), jwt.MapClaims{"sub": "alice", "exp": time.Now().Add(time.Hour).Unix()})
 	if resp, body = post(t, s.url+"/rtc/agora/rtc", forged, `{"room":"chan1"}`); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("forged token: %d %s", resp.StatusCode, body)
+	}
+	// A token from the same auth service for another audience (a password
+	// reset link, another API) is not a sign-in here.
+	reset := bearer(t, jwt.SigningMethodHS256, []byte(jwtSecret), jwt.MapClaims{"sub": "alice", "aud": "password-reset", "exp": time.Now().Add(time.Hour).Unix()})
+	if resp, body = post(t, s.url+"/rtc/agora/rtc", reset, `{"room":"chan1"}`); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("token for another audience: %d %s", resp.StatusCode, body)
 	}
 	// Server-only kinds are not served.
 	if resp, body = post(t, s.url+"/rtc/agora/chat_app", tok, `{}`); resp.StatusCode != http.StatusNotFound {
@@ -248,7 +261,7 @@ func TestServeBearerJWT(t *testing.T) {
 // TestServeGracefulShutdown cancels the context while a request is in
 // flight: the request completes, then serve exits 0.
 func TestServeGracefulShutdown(t *testing.T) {
-	s := startServe(t, vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "off"))
+	s := startServe(t, jwtEnv.with(envRateLimit, "off"))
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -295,6 +308,12 @@ func TestServeTrustedHeader(t *testing.T) {
 	}
 	if resp, _ = post(t, s.url+"/api/rtc/tencent/usersig", "", `{}`); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("no header: %d", resp.StatusCode)
+	}
+	// A proxy that appends its line to the client's forged one.
+	req.Header["X-Forwarded-User"] = []string{"admin", "bob"}
+	req.Body = io.NopCloser(strings.NewReader(`{}`))
+	if resp, body = do(t, req); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("header sent twice: %d %s", resp.StatusCode, body)
 	}
 	if resp, _ = get(t, s.url+"/metrics"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("metrics served without RTCTOKEN_METRICS: %d", resp.StatusCode)
@@ -355,7 +374,7 @@ func TestServePublicKeys(t *testing.T) {
 }
 
 func TestServeConfigErrors(t *testing.T) {
-	idp := env{envJWTSecret: jwtSecret}
+	idp := env{envJWTSecret: jwtSecret, envJWTAudience: jwtAudience}
 	cases := []struct {
 		name string
 		env  env
@@ -363,18 +382,18 @@ func TestServeConfigErrors(t *testing.T) {
 	}{
 		{"no provider", idp, "no provider configured"},
 		{"no identity", vendorEnv, "no identity source"},
-		{"two identities", vendorEnv.with(envJWTSecret, jwtSecret, envTrustedHeader, "X-User"), "only one"},
-		{"secret and file", vendorEnv.with(envJWTSecret, jwtSecret, envJWTSecret+"_FILE", "/run/x"), "not both"},
+		{"two identities", jwtEnv.with(envTrustedHeader, "X-User"), "only one"},
+		{"secret and file", jwtEnv.with(envJWTSecret+"_FILE", "/run/x"), "not both"},
 		{"short HMAC key", vendorEnv.with(envJWTSecret, "short-key"), "at least 32 bytes"},
 		{"unreadable key file", vendorEnv.with(envJWTSecret+"_FILE", "/nonexistent/"+jwtSecret), envJWTSecret + "_FILE"},
 		{"unreadable public key", vendorEnv.with(envJWTPublicKey, "/nonexistent"), envJWTPublicKey},
-		{"bad rate", vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "lots"), envRateLimit},
-		{"bad burst", vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "5/s,burst=x"), envRateLimit},
-		{"bad unit", vendorEnv.with(envJWTSecret, jwtSecret, envRateLimit, "5/fortnight"), envRateLimit},
-		{"bad port", vendorEnv.with(envJWTSecret, jwtSecret, envPort, "http"), envPort},
-		{"bad metrics", vendorEnv.with(envJWTSecret, jwtSecret, envMetrics, "yes please"), envMetrics},
-		{"bad log level", vendorEnv.with(envJWTSecret, jwtSecret, envLogLevel, "loud"), envLogLevel},
-		{"wildcard origin", vendorEnv.with(envJWTSecret, jwtSecret, envCORSOrigins, "*"), envCORSOrigins},
+		{"bad rate", jwtEnv.with(envRateLimit, "lots"), envRateLimit},
+		{"bad burst", jwtEnv.with(envRateLimit, "5/s,burst=x"), envRateLimit},
+		{"bad unit", jwtEnv.with(envRateLimit, "5/fortnight"), envRateLimit},
+		{"bad port", jwtEnv.with(envPort, "http"), envPort},
+		{"bad metrics", jwtEnv.with(envMetrics, "yes please"), envMetrics},
+		{"bad log level", jwtEnv.with(envLogLevel, "loud"), envLogLevel},
+		{"wildcard origin", jwtEnv.with(envCORSOrigins, "*"), envCORSOrigins},
 		{"bad provider", idp.with("RTCTOKEN_AGORA_APP_ID", "nothex"), "RTCTOKEN_AGORA"},
 	}
 	for _, tc := range cases {
@@ -394,26 +413,140 @@ func TestServeConfigErrors(t *testing.T) {
 }
 
 func TestServeListenFailure(t *testing.T) {
-	c, _, errb := newTestCLI(vendorEnv.with(envJWTSecret, jwtSecret), "", t0)
+	c, _, errb := newTestCLI(jwtEnv, "", t0)
 	c.listen = func(string, string) (net.Listener, error) { return nil, errors.New("address in use") }
 	if code := c.run(context.Background(), []string{"serve"}); code != exitSignature || !strings.Contains(errb.String(), "cannot listen") {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
 }
 
+// TestServeAddress: serve listens on loopback unless told otherwise; PORT
+// alone changes the port, not the interfaces.
 func TestServeAddress(t *testing.T) {
+	idp := env{envJWTSecret: jwtSecret, envJWTAudience: jwtAudience}
 	for _, tc := range []struct {
 		env  env
 		addr string
 	}{
-		{env{envJWTSecret: jwtSecret}, "127.0.0.1:8080"},
-		{env{envJWTSecret: jwtSecret, envPort: "9000"}, ":9000"},
-		{env{envJWTSecret: jwtSecret, envPort: "9000", envAddr: "10.0.0.1:80"}, "10.0.0.1:80"},
+		{idp, "127.0.0.1:8080"},
+		{idp.with(envPort, "9000"), "127.0.0.1:9000"},
+		{idp.with(envPort, "9000", envHost, "0.0.0.0"), "0.0.0.0:9000"},
+		{idp.with(envHost, "::"), "[::]:8080"},
+		{idp.with(envHost, "[::1]"), "[::1]:8080"},
+		{idp.with(envPort, "9000", envHost, "0.0.0.0", envAddr, "10.0.0.1:80"), "10.0.0.1:80"},
+		{idp.with(envAddr, ":8443"), ":8443"},
 	} {
 		c, _, _ := newTestCLI(tc.env, "", t0)
 		sc, err := c.serveConfig()
 		if err != nil || sc.addr != tc.addr || sc.prefix != "/rtc" {
 			t.Fatalf("%v: %v %+v", tc.env, err, sc)
+		}
+	}
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "127.1.2.3:80": true, "[::1]:8080": true, "localhost:8080": true, "[::ffff:127.0.0.1]:80": true,
+		":8080": false, "0.0.0.0:8080": false, "[::]:8080": false, "10.0.0.1:80": false, "rtc.internal:80": false, "junk": false,
+	} {
+		if loopbackAddr(addr) != want {
+			t.Errorf("loopbackAddr(%q) = %v", addr, !want)
+		}
+	}
+}
+
+// TestServeRefusesUnsafeIdentity: serve does not start when it would take
+// identities from anyone who can reach it, or accept any token its key
+// verifies.
+func TestServeRefusesUnsafeIdentity(t *testing.T) {
+	trusted := vendorEnv.with(envTrustedHeader, "X-Forwarded-User")
+	cases := []struct {
+		name string
+		env  env
+		msg  string
+	}{
+		{"JWT key without audience or issuer", vendorEnv.with(envJWTSecret, jwtSecret), envJWTAudience},
+		{"public key without audience or issuer", vendorEnv.with(envJWTPublicKey, "/nonexistent"), envJWTAudience},
+		{"bad any-audience", vendorEnv.with(envJWTSecret, jwtSecret, envJWTAnyAudience, "yes"), envJWTAnyAudience},
+		{"trusted header on every interface", trusted.with(envAddr, ":8080"), envTrustedProxies},
+		{"trusted header on 0.0.0.0", trusted.with(envHost, "0.0.0.0", envPort, "8080"), envTrustedProxies},
+		{"trusted header on a LAN address", trusted.with(envAddr, "10.0.0.1:8080"), envTrustedProxies},
+		{"bad proxy list", trusted.with(envTrustedProxies, "10.0.0.0/8, the proxy"), envTrustedProxies},
+		{"proxies without trusted header", jwtEnv.with(envTrustedProxies, "10.0.0.0/8"), envTrustedProxies},
+		{"bad max lifetime", jwtEnv.with(envJWTMaxLifetime, "forever"), envJWTMaxLifetime},
+		{"negative max lifetime", jwtEnv.with(envJWTMaxLifetime, "-1h"), envJWTMaxLifetime},
+		{"bad type", jwtEnv.with(envJWTType, "a/b/c; ="), "Type"},
+		{"bad address", jwtEnv.with(envAddr, "8080"), envAddr},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, errb := newTestCLI(tc.env, "", t0)
+			c.listen = func(string, string) (net.Listener, error) { return nil, errors.New("serve started") }
+			code := c.run(context.Background(), []string{"serve"})
+			if code != exitConfig || !strings.Contains(errb.String(), tc.msg) {
+				t.Fatalf("exit %d, stderr %q, want %q", code, errb, tc.msg)
+			}
+		})
+	}
+	// The same settings made explicit are accepted.
+	for _, e := range []env{
+		vendorEnv.with(envJWTSecret, jwtSecret, envJWTAnyAudience, "1"),
+		vendorEnv.with(envJWTSecret, jwtSecret, envJWTIssuer, "https://auth.example.com"),
+		trusted.with(envAddr, ":8080", envTrustedProxies, "10.0.0.0/8, 192.0.2.7, fd00::/8"),
+		trusted.with(envAddr, "127.0.0.1:8080"),
+		trusted.with(envAddr, "[::1]:8080"),
+	} {
+		c, _, _ := newTestCLI(e, "", t0)
+		if _, err := c.serveConfig(); err != nil {
+			t.Errorf("%v: %v", e, err)
+		}
+	}
+}
+
+// TestServeTrustedProxies: with RTCTOKEN_TRUSTED_PROXIES the header is
+// believed from those peers only. The test client connects from 127.0.0.1,
+// which is not in the list.
+func TestServeTrustedProxies(t *testing.T) {
+	s := startServe(t, vendorEnv.with(envTrustedHeader, "X-Forwarded-User", envTrustedProxies, "10.0.0.0/8", envAddr, ":8080"))
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/rtc/tencent/usersig", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-User", "bob")
+	resp, body := do(t, req)
+	if resp.StatusCode != http.StatusUnauthorized || errorCode(t, body) != core.CodeUnauthenticated {
+		t.Fatalf("header from a peer that is not a proxy: %d %s", resp.StatusCode, body)
+	}
+	s.stop(t)
+	if !strings.Contains(s.logs.String(), `"trusted_proxies":["10.0.0.0/8"]`) {
+		t.Fatalf("proxies not logged: %s", s.logs)
+	}
+}
+
+// TestServeJWTRules: a token minted for another audience is refused, and so
+// are, when configured, a token of another type and one that lives too long.
+func TestServeJWTRules(t *testing.T) {
+	s := startServe(t, jwtEnv.with(envJWTType, "at+jwt", envJWTMaxLifetime, "2h", envRateLimit, "off"))
+	now := time.Now()
+	mint := func(typ string, claims jwt.MapClaims) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+		tok.Header["typ"] = typ
+		signed, err := tok.SignedString([]byte(jwtSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signed
+	}
+	claims := func(aud string, life time.Duration) jwt.MapClaims {
+		return jwt.MapClaims{"sub": "alice", "aud": aud, "iat": now.Unix(), "exp": now.Add(life).Unix()}
+	}
+	for _, tc := range []struct {
+		name   string
+		token  string
+		status int
+	}{
+		{"access token", mint("at+jwt", claims(jwtAudience, time.Hour)), http.StatusOK},
+		{"another audience", mint("at+jwt", claims("password-reset", time.Hour)), http.StatusUnauthorized},
+		{"another type", mint("JWT", claims(jwtAudience, time.Hour)), http.StatusUnauthorized},
+		{"lives too long", mint("at+jwt", claims(jwtAudience, 30*24*time.Hour)), http.StatusUnauthorized},
+	} {
+		if resp, body := post(t, s.url+"/rtc/tencent/usersig", tc.token, `{}`); resp.StatusCode != tc.status {
+			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, body)
 		}
 	}
 }

@@ -65,6 +65,7 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 			SDKAppID:     r.uint(tencentSDKAppID, 32),
 			Key:          r.secret(tencentKey),
 			SecondaryKey: r.secret(tencentKeySecondary),
+			Admins:       r.tencentAdmins(tencentAdmins),
 		}
 	}
 	if r.enabled("agora") {
@@ -348,6 +349,25 @@ func (r *reader) zoomKinds(name string) []string {
 		item = strings.ToLower(strings.TrimSpace(item))
 		if (item != zoom.KindVideo && item != zoom.KindMeeting) || slices.Contains(out, item) {
 			r.fail(name, fmt.Sprintf("must list %q and/or %q, separated by a comma", zoom.KindVideo, zoom.KindMeeting))
+			return nil
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// tencentAdmins parses a comma-separated list of distinct Tencent user ids.
+// Unset means tencent.DefaultAdmins.
+func (r *reader) tencentAdmins(name string) []string {
+	s := r.text(name)
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if tencent.CheckUserID(item) != nil || slices.Contains(out, item) {
+			r.fail(name, fmt.Sprintf("must list distinct user ids of 1 to %d letters, digits, '_' or '-', separated by a comma", tencent.MaxUserIDLen))
 			return nil
 		}
 		out = append(out, item)

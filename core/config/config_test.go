@@ -87,6 +87,33 @@ func TestLoadAllVendors(t *testing.T) {
 	}
 }
 
+func TestTencentAdmins(t *testing.T) {
+	m := full()
+	c, err := config.Load(env(m))
+	if err != nil || c.Tencent.Admins != nil {
+		t.Fatalf("unset: %v %v", err, c.Tencent.Admins)
+	}
+	m["RTCTOKEN_TENCENT_ADMINS"] = " ops_admin, robot-1 "
+	if c, err = config.Load(env(m)); err != nil || !slices.Equal(c.Tencent.Admins, []string{"ops_admin", "robot-1"}) {
+		t.Fatalf("set: %v %v", err, c.Tencent.Admins)
+	}
+	// The listed admins, and only they, are elevated through the service.
+	ps, err := c.Providers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := core.NewService(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for user, code := range map[string]core.Code{"robot-1": core.CodeForbidden, "OPS_ADMIN": core.CodeForbidden, "administrator": ""} {
+		_, err := svc.Issue(context.Background(), core.Identity{UserID: user}, core.Request{Provider: "tencent", Kind: "usersig"})
+		if core.CodeOf(err) != code {
+			t.Errorf("%s: %v, want %q", user, err, code)
+		}
+	}
+}
+
 func TestLoadOneVendor(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
 		"RTCTOKEN_ZEGO_APP_ID":        "42",
@@ -142,6 +169,10 @@ func TestErrors(t *testing.T) {
 		{"zoom secret missing", map[string]string{"RTCTOKEN_ZOOM_SDK_KEY": "k"}, "RTCTOKEN_ZOOM_SDK_SECRET"},
 		{"zoom key missing", map[string]string{"RTCTOKEN_ZOOM_SDK_SECRET": zoomSecret}, "RTCTOKEN_ZOOM_SDK_KEY"},
 		{"zoom only kinds", map[string]string{"RTCTOKEN_ZOOM_KINDS": "video"}, "RTCTOKEN_ZOOM_SDK_KEY"},
+		{"tencent only admins", map[string]string{"RTCTOKEN_TENCENT_ADMINS": "ops"}, "RTCTOKEN_TENCENT_SDKAPPID"},
+		{"tencent admin not a user id", map[string]string{"RTCTOKEN_TENCENT_SDKAPPID": "1400000001", "RTCTOKEN_TENCENT_KEY": tencentKey, "RTCTOKEN_TENCENT_ADMINS": "ops,admin/istrator"}, "RTCTOKEN_TENCENT_ADMINS"},
+		{"tencent admin empty", map[string]string{"RTCTOKEN_TENCENT_SDKAPPID": "1400000001", "RTCTOKEN_TENCENT_KEY": tencentKey, "RTCTOKEN_TENCENT_ADMINS": "ops,"}, "RTCTOKEN_TENCENT_ADMINS"},
+		{"tencent admin twice", map[string]string{"RTCTOKEN_TENCENT_SDKAPPID": "1400000001", "RTCTOKEN_TENCENT_KEY": tencentKey, "RTCTOKEN_TENCENT_ADMINS": "ops, ops"}, "RTCTOKEN_TENCENT_ADMINS"},
 		{"zoom secret with a space", map[string]string{"RTCTOKEN_ZOOM_SDK_KEY": "k", "RTCTOKEN_ZOOM_SDK_SECRET": malformedKey + " x"}, "RTCTOKEN_ZOOM_SDK_SECRET"},
 		{"zoom unknown kind", map[string]string{"RTCTOKEN_ZOOM_SDK_KEY": "k", "RTCTOKEN_ZOOM_SDK_SECRET": zoomSecret, "RTCTOKEN_ZOOM_KINDS": "video,webinar"}, "RTCTOKEN_ZOOM_KINDS"},
 		{"zoom kind twice", map[string]string{"RTCTOKEN_ZOOM_SDK_KEY": "k", "RTCTOKEN_ZOOM_SDK_SECRET": zoomSecret, "RTCTOKEN_ZOOM_KINDS": "video, video"}, "RTCTOKEN_ZOOM_KINDS"},

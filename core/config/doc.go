@@ -17,6 +17,7 @@
 //	RTCTOKEN_TENCENT_SDKAPPID                 required  decimal SDKAppID
 //	RTCTOKEN_TENCENT_KEY                      required  secret
 //	RTCTOKEN_TENCENT_KEY_SECONDARY            optional  secret, for rotation
+//	RTCTOKEN_TENCENT_ADMINS                   optional  App Admin user ids, comma-separated (default administrator)
 //	RTCTOKEN_AGORA_APP_ID                     required  32 hex characters
 //	RTCTOKEN_AGORA_APP_CERTIFICATE            required  secret
 //	RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY  optional  secret, for rotation

@@ -12,6 +12,7 @@ const (
 	tencentSDKAppID     = "RTCTOKEN_TENCENT_SDKAPPID"
 	tencentKey          = "RTCTOKEN_TENCENT_KEY"
 	tencentKeySecondary = "RTCTOKEN_TENCENT_KEY_SECONDARY"
+	tencentAdmins       = "RTCTOKEN_TENCENT_ADMINS"
 
 	agoraAppID                = "RTCTOKEN_AGORA_APP_ID"
 	agoraAppCertificate       = "RTCTOKEN_AGORA_APP_CERTIFICATE"
@@ -48,6 +49,7 @@ var vars = []Var{
 	{tencentSDKAppID, "tencent", "SDKAppID of the Tencent RTC / Chat application (decimal, 1 to 4294967295).", false, true},
 	{tencentKey, "tencent", "SDKSecretKey from the console; signs UserSigs and PrivateMapKeys.", true, true},
 	{tencentKeySecondary, "tencent", "Previous or next SDKSecretKey, accepted by verification during a key rotation.", true, false},
+	{tencentAdmins, "tencent", `Comma-separated App Admin user ids (default "administrator"); a credential for one of them is only issued through IssueServer or an AllowElevated grant.`, false, false},
 
 	{agoraAppID, "agora", "App ID from the Agora console (32 hexadecimal characters).", false, true},
 	{agoraAppCertificate, "agora", "Primary App Certificate (32 hexadecimal characters); signs tokens.", true, true},

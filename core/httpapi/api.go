@@ -67,6 +67,12 @@ type Config struct {
 	// ClientIP tells the limiter the client address. Default: none, so
 	// only per-identity limits apply. See RemoteIP and ForwardedFor.
 	ClientIP func(r Request) string
+	// IPv6Prefix is how many leading bits of an IPv6 client address name
+	// its per-IP rate-limit budget: one subscriber usually holds a whole
+	// /64, so by default (0) a /64 shares one budget. 128 gives every IPv6
+	// address its own. IPv4 addresses, IPv4-mapped IPv6 included, always
+	// count one by one.
+	IPv6Prefix int
 	// Observer, when set, is told about every issuance and refusal
 	// (metrics).
 	Observer Observer
@@ -82,6 +88,7 @@ type API struct {
 	cache    *cache
 	limiter  core.Limiter
 	clientIP func(Request) string
+	ipv6Bits int
 	obs      Observer
 	provJSON []byte
 }
@@ -103,6 +110,12 @@ func New(cfg Config) (*API, error) {
 	if cfg.CacheSize <= 0 {
 		cfg.CacheSize = 10000
 	}
+	if cfg.IPv6Prefix == 0 {
+		cfg.IPv6Prefix = 64
+	}
+	if cfg.IPv6Prefix < 1 || cfg.IPv6Prefix > 128 {
+		return nil, fmt.Errorf("%w: httpapi: IPv6Prefix must be between 1 and 128", core.ErrConfig)
+	}
 	seen := map[string]bool{}
 	for _, p := range cfg.Presets {
 		if p.Name == "" || seen[p.Name] {
@@ -117,6 +130,7 @@ func New(cfg Config) (*API, error) {
 		svc: cfg.Service, resolver: cfg.Resolver, presets: cfg.Presets, log: cfg.Logger,
 		maxBody: cfg.MaxBody, limiter: cfg.Limiter, clientIP: cfg.ClientIP, obs: cfg.Observer,
 	}
+	a.ipv6Bits = cfg.IPv6Prefix
 	a.cache = newCache(cfg.CacheSize)
 	b, err := json.Marshal(map[string]any{"providers": cfg.Service.Providers()})
 	if err != nil {

@@ -67,6 +67,13 @@ func (v view) Header(n string) string       { return v.hdr[n] }
 func (v view) Cookie(string) (string, bool) { return "", false }
 func (v view) Value(k any) any              { return v.vals[k] }
 func (v view) Method() string               { return v.method }
+func (v view) RemoteAddr() string           { return "192.0.2.1:40000" }
+func (v view) HeaderValues(n string) []string {
+	if h, ok := v.hdr[n]; ok {
+		return []string{h}
+	}
+	return nil
+}
 
 type userKey struct{}
 

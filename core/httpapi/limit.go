@@ -3,9 +3,12 @@ package httpapi
 import (
 	"context"
 	"net"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/netaddr"
 )
 
 // allow asks the limiter for the identity and, when configured, the client IP.
@@ -26,7 +29,7 @@ func (a *API) allow(r Request, id core.Identity, req core.Request) error {
 	}
 	if a.clientIP != nil {
 		if ip := a.clientIP(r); ip != "" {
-			key.Scope, key.Subject = "ip", ip
+			key.Scope, key.Subject = "ip", netaddr.Subject(ip, a.ipv6Bits)
 			if err := a.limiter.Allow(ctx, key); err != nil {
 				a.limited(ctx, req, err)
 				return err
@@ -42,52 +45,54 @@ func (a *API) limited(ctx context.Context, req core.Request, err error) {
 	}
 }
 
-// RemoteAddrer is implemented by request views that know the peer address.
-type RemoteAddrer interface{ RemoteAddr() string }
-
 // RemoteIP returns a ClientIP function that uses the TCP peer address: right
 // when clients connect directly.
 func RemoteIP() func(Request) string {
 	return func(r Request) string {
-		ra, ok := r.(RemoteAddrer)
-		if !ok {
-			return ""
+		if a, ok := netaddr.Parse(r.RemoteAddr()); ok {
+			return a.String()
 		}
-		return hostOnly(ra.RemoteAddr())
+		return hostOnly(r.RemoteAddr())
 	}
 }
 
-// ForwardedFor returns a ClientIP function for apps behind trusted proxies:
-// it walks X-Forwarded-For from the right, skipping addresses inside the
-// trusted networks, and returns the first untrusted one (the client as seen
-// by the outermost trusted proxy). Without a header it uses the peer address.
-func ForwardedFor(trusted ...*net.IPNet) func(Request) string {
-	isTrusted := func(ip net.IP) bool {
-		for _, n := range trusted {
-			if n.Contains(ip) {
-				return true
-			}
-		}
-		return false
-	}
-	peer := RemoteIP()
+// ForwardedFor returns a ClientIP function for apps behind proxies whose
+// addresses are inside the trusted prefixes. When the TCP peer is trusted,
+// it joins every X-Forwarded-For line in order and walks the addresses from
+// the right, skipping trusted ones, and returns the first untrusted address:
+// the client as seen by the outermost trusted proxy. Addresses to its left
+// were written by the client and are never believed, whichever line they
+// came on. An entry that is not an IP address stops the walk at the last
+// trusted address, and when every address is trusted the leftmost one is
+// the client. When the peer is not trusted, or sends no header, the peer
+// address is the client.
+func ForwardedFor(trusted ...netip.Prefix) func(Request) string {
+	trusted = slices.Clone(trusted)
 	return func(r Request) string {
-		p := peer(r)
-		if ip := net.ParseIP(p); ip == nil || !isTrusted(ip) {
-			return p
+		peer, ok := netaddr.Parse(r.RemoteAddr())
+		if !ok {
+			return hostOnly(r.RemoteAddr())
 		}
-		parts := strings.Split(r.Header("X-Forwarded-For"), ",")
-		for i := len(parts) - 1; i >= 0; i-- {
-			s := strings.TrimSpace(parts[i])
-			ip := net.ParseIP(s)
-			if ip == nil {
-				return p
+		if !netaddr.In(peer, trusted) {
+			return peer.String()
+		}
+		hops := strings.Split(strings.Join(r.HeaderValues("X-Forwarded-For"), ","), ",")
+		client := peer
+		for i := len(hops) - 1; i >= 0; i-- {
+			s := strings.TrimSpace(hops[i])
+			if s == "" {
+				continue
 			}
-			if !isTrusted(ip) {
-				return ip.String()
+			ip, ok := netaddr.Parse(s)
+			if !ok {
+				break
+			}
+			client = ip
+			if !netaddr.In(ip, trusted) {
+				break
 			}
 		}
-		return p
+		return client.String()
 	}
 }
 

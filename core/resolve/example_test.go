@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log"
+	"net/netip"
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/resolve"
@@ -36,8 +37,10 @@ func Example() {
 }
 
 // ExampleTrustedHeader reads the user from a header set by an
-// authenticating proxy. Only safe when clients cannot reach the app
-// directly and the proxy strips the header from incoming requests.
+// authenticating proxy. The header is believed only from the proxies'
+// addresses (here a private network; nil means this machine only), and the
+// proxy must replace the header rather than pass a client's copy on.
 func ExampleTrustedHeader() {
-	_ = resolve.TrustedHeader("X-Forwarded-User", "X-Forwarded-Preferred-Username")
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	_ = resolve.TrustedHeader(proxies, "X-Forwarded-User", "X-Forwarded-Preferred-Username")
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"mime"
 	"strings"
 	"time"
 
@@ -32,8 +33,22 @@ type JWTConfig struct {
 	UserClaim string
 	// NameClaim optionally names the claim holding the display name.
 	NameClaim string
-	// Issuer and Audience, when set, must match "iss" and "aud".
+	// Issuer and Audience, when set, must match "iss" and "aud". Set at
+	// least one of them whenever the key also signs tokens for other
+	// purposes or services (password resets, other APIs): without them
+	// any such token is accepted as a sign-in.
 	Issuer, Audience string
+	// Type, when set, is the required "typ" header of the token, such as
+	// "at+jwt" (RFC 9068 access tokens): explicit typing keeps a token
+	// minted for another purpose with the same key from being accepted.
+	// It is compared as a media type, case-insensitively, with the
+	// "application/" prefix optional ("at+jwt" matches
+	// "application/AT+JWT"). A token without "typ" is then refused.
+	Type string
+	// MaxLifetime, when set, refuses tokens whose lifetime ("exp" minus
+	// "iat") is longer, and tokens without "iat". It bounds how long a
+	// leaked token remains a sign-in, whatever expiry its issuer chose.
+	MaxLifetime time.Duration
 	// Leeway tolerates clock skew on exp/nbf/iat. Default 30 seconds.
 	Leeway time.Duration
 	// Header is where the token is read from, default "Authorization" with
@@ -52,10 +67,18 @@ type jwtResolver struct {
 // BearerJWT returns a resolver that reads "Authorization: Bearer <jwt>",
 // verifies it with the configured key and reads the user from a claim. The
 // token must carry an expiry. A missing header is ErrNoIdentity; a present
-// but invalid token is refused (401).
+// but invalid token, or the header sent more than once, is refused (401).
 func BearerJWT(cfg JWTConfig) (Resolver, error) {
 	if (cfg.Key == nil) == (cfg.KeyFunc == nil) {
 		return nil, fmt.Errorf("%w: bearer JWT: set exactly one of Key and KeyFunc", core.ErrConfig)
+	}
+	if cfg.MaxLifetime < 0 {
+		return nil, fmt.Errorf("%w: bearer JWT: MaxLifetime must not be negative", core.ErrConfig)
+	}
+	if cfg.Type != "" {
+		if _, _, err := mime.ParseMediaType(mediaType(cfg.Type)); err != nil {
+			return nil, fmt.Errorf("%w: bearer JWT: Type is not a media type", core.ErrConfig)
+		}
 	}
 	if cfg.UserClaim == "" {
 		cfg.UserClaim = "sub"
@@ -125,16 +148,23 @@ func keyMethods(k any) (any, []string, error) {
 }
 
 func (j *jwtResolver) Resolve(r Request) (core.Identity, error) {
-	h := r.Header(j.cfg.Header)
-	if h == "" {
+	hs := r.HeaderValues(j.cfg.Header)
+	if len(hs) == 0 || len(hs) == 1 && hs[0] == "" {
 		return core.Identity{}, ErrNoIdentity
 	}
-	scheme, tok, ok := strings.Cut(h, " ")
+	if len(hs) > 1 {
+		return core.Identity{}, invalid("authorization header sent more than once", nil)
+	}
+	scheme, tok, ok := strings.Cut(hs[0], " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		return core.Identity{}, invalid("authorization header is not a bearer token", nil)
 	}
 	claims := jwt.MapClaims{}
-	if _, err := j.parser.ParseWithClaims(strings.TrimSpace(tok), claims, j.key); err != nil {
+	t, err := j.parser.ParseWithClaims(strings.TrimSpace(tok), claims, j.key)
+	if err == nil {
+		err = j.check(t, claims)
+	}
+	if err != nil {
 		msg := "bearer token is not valid"
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			msg = "bearer token has expired"
@@ -150,4 +180,54 @@ func (j *jwtResolver) Resolve(r Request) (core.Identity, error) {
 		id.DisplayName, _ = claims[j.cfg.NameClaim].(string)
 	}
 	return id, nil
+}
+
+// Reasons a verified token is still refused (kept for logs).
+var (
+	errTokenType     = errors.New("token typ header is not the configured type")
+	errNoIssuedAt    = errors.New("token has no iat, required with a maximum lifetime")
+	errLongLifetime  = errors.New("token lifetime (exp - iat) exceeds the maximum")
+	errClaimsInvalid = errors.New("token claims are not valid")
+)
+
+// check applies the optional type and lifetime rules to a token whose
+// signature and standard claims have been verified.
+func (j *jwtResolver) check(t *jwt.Token, claims jwt.MapClaims) error {
+	if j.cfg.Type != "" {
+		typ, _ := t.Header["typ"].(string)
+		if !sameMediaType(typ, j.cfg.Type) {
+			return errTokenType
+		}
+	}
+	if j.cfg.MaxLifetime > 0 {
+		iat, err := claims.GetIssuedAt()
+		if err != nil {
+			return errClaimsInvalid
+		}
+		if iat == nil {
+			return errNoIssuedAt
+		}
+		exp, err := claims.GetExpirationTime()
+		if err != nil || exp == nil {
+			return errClaimsInvalid
+		}
+		if exp.Sub(iat.Time) > j.cfg.MaxLifetime {
+			return errLongLifetime
+		}
+	}
+	return nil
+}
+
+// mediaType reads a "typ" value as a media type: a value without "/" has an
+// implicit "application/" prefix (RFC 7515, section 4.1.9).
+func mediaType(typ string) string {
+	if !strings.Contains(typ, "/") {
+		return "application/" + typ
+	}
+	return typ
+}
+
+// sameMediaType compares two "typ" values as media types, ignoring case.
+func sameMediaType(got, want string) bool {
+	return got != "" && strings.EqualFold(mediaType(strings.TrimSpace(got)), mediaType(strings.TrimSpace(want)))
 }

@@ -16,9 +16,12 @@ package resolve
 import (
 	"context"
 	"errors"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/netaddr"
 )
 
 // Request is the part of an HTTP request a resolver may read.
@@ -27,6 +30,11 @@ type Request interface {
 	Context() context.Context
 	// Header returns the first value of the named header, or "".
 	Header(name string) string
+	// HeaderValues returns every value of the named header, one per
+	// header line as received, in order; nil when the header is absent.
+	HeaderValues(name string) []string
+	// RemoteAddr is the address of the TCP peer, "ip:port".
+	RemoteAddr() string
 	// Cookie returns the named cookie's value.
 	Cookie(name string) (string, bool)
 	// Value returns a request-scoped value the host's middleware set: a
@@ -115,19 +123,46 @@ func identityOf(v any) (core.Identity, error) {
 }
 
 // TrustedHeader reads the user id from a header set by an authenticating
-// reverse proxy (e.g. X-Forwarded-User from oauth2-proxy). It is safe ONLY
-// when every request reaches the app through that proxy and the proxy
-// strips the header from client requests; otherwise any client can name any
-// user. An optional second header carries the display name.
-func TrustedHeader(userHeader string, nameHeader ...string) Resolver {
+// reverse proxy (e.g. X-Forwarded-User from oauth2-proxy); an optional
+// second header carries the display name.
+//
+// The header is believed only when the TCP peer is one of the proxies: an
+// address inside one of the prefixes, or, when proxies is empty, a loopback
+// address (127.0.0.0/8 or ::1, a proxy on the same machine). The header from
+// any other peer is refused with 401, so a client that reaches the app
+// directly cannot name a user. A header that arrives on more than one line
+// is refused with 401 too: it means the proxy appended its value to the
+// client's instead of replacing it. A request without the header is
+// anonymous (ErrNoIdentity), whoever sent it.
+//
+// The proxy must still remove the header from client requests (or replace
+// it); TrustedHeader cannot tell the proxy's single line from a client's
+// line that the proxy passed through unchanged.
+func TrustedHeader(proxies []netip.Prefix, userHeader string, nameHeader ...string) Resolver {
+	proxies = slices.Clone(proxies)
+	if len(proxies) == 0 {
+		proxies = netaddr.Loopback
+	}
 	return Func(func(r Request) (core.Identity, error) {
-		u := strings.TrimSpace(r.Header(userHeader))
-		if u == "" {
+		users := r.HeaderValues(userHeader)
+		if len(users) == 0 || len(users) == 1 && strings.TrimSpace(users[0]) == "" {
 			return core.Identity{}, ErrNoIdentity
 		}
-		id := core.Identity{UserID: u}
+		if peer, ok := netaddr.Parse(r.RemoteAddr()); !ok || !netaddr.In(peer, proxies) {
+			return core.Identity{}, invalid("identity header from a peer that is not a trusted proxy", nil)
+		}
+		if len(users) > 1 {
+			return core.Identity{}, invalid("identity header sent more than once", nil)
+		}
+		id := core.Identity{UserID: strings.TrimSpace(users[0])}
 		if len(nameHeader) > 0 {
-			id.DisplayName = strings.TrimSpace(r.Header(nameHeader[0]))
+			names := r.HeaderValues(nameHeader[0])
+			if len(names) > 1 {
+				return core.Identity{}, invalid("identity header sent more than once", nil)
+			}
+			if len(names) == 1 {
+				id.DisplayName = strings.TrimSpace(names[0])
+			}
 		}
 		return id, nil
 	})

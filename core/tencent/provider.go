@@ -134,7 +134,7 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		admins = DefaultAdmins
 	}
 	for i, a := range admins {
-		if checkUserID(a) != nil {
+		if CheckUserID(a) != nil {
 			return nil, fmt.Errorf("%w: tencent: Admins[%d] is not a valid user id (1 to %d letters, digits, '_' or '-')", core.ErrConfig, i, MaxUserIDLen)
 		}
 	}
@@ -198,7 +198,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	if g.Now.IsZero() {
 		return nil, core.Errorf(core.CodeInvalidRequest, "", "the grant has no issuance time")
 	}
-	if err := checkUserID(g.UserID); err != nil {
+	if err := CheckUserID(g.UserID); err != nil {
 		return nil, err
 	}
 	switch g.Kind {
@@ -376,9 +376,10 @@ func checkTTL(ttl, def time.Duration) (int64, error) {
 	return int64(ttl / time.Second), err
 }
 
-// checkUserID enforces Tencent's user id rule: 1 to 32 bytes of letters,
-// digits, '_' and '-'.
-func checkUserID(id string) error {
+// CheckUserID enforces Tencent's user id rule: 1 to 32 bytes of letters,
+// digits, '_' and '-'. A violation is a core.Error with code invalid_user
+// and field user_id.
+func CheckUserID(id string) error {
 	if id == "" {
 		return core.Errorf(core.CodeInvalidUser, "user_id", "user id is required")
 	}

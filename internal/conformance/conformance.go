@@ -156,7 +156,7 @@ func Run(t *testing.T, start Start) {
 	// Checks that need more than one request or a look at the process.
 	t.Run("body checks", func(t *testing.T) { bodyChecks(t, api, client, base) })
 	t.Run("authz checks", func(t *testing.T) { authzChecks(t, api, client, base) })
-	t.Run("header checks", func(t *testing.T) { headerChecks(t, api, client, base) })
+	t.Run("header checks", func(t *testing.T) { headerChecks(t, start, client) })
 	t.Run("cache checks", func(t *testing.T) { cacheChecks(t, start) })
 }
 

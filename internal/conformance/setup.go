@@ -104,7 +104,7 @@ func Resolver(t testing.TB) resolve.Resolver {
 		}
 		return core.Identity{}, resolve.ErrNoIdentity
 	})
-	return resolve.Chain(resolve.FromValue(UserKey{}), bearer, resolve.TrustedHeader(TrustedHeader), cookie, fn)
+	return resolve.Chain(resolve.FromValue(UserKey{}), bearer, resolve.TrustedHeader(nil, TrustedHeader), cookie, fn)
 }
 
 // BearerToken returns a bearer JWT for user signed with the test key.

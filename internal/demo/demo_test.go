@@ -361,6 +361,12 @@ func (r request) Value(any) any            { return nil }
 func (r request) Cookie(name string) (string, bool) {
 	return r.cookie, name == CookieName && r.cookie != ""
 }
+func (r request) HeaderValues(string) []string {
+	return nil
+}
+func (r request) RemoteAddr() string {
+	return "127.0.0.1:40000"
+}
 
 var _ resolve.Request = request{}
 

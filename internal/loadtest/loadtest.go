@@ -116,7 +116,7 @@ func NewAPI(log *slog.Logger) (*httpapi.API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.New(httpapi.Config{Service: svc, Resolver: resolve.TrustedHeader(userHeader), Logger: log})
+	return httpapi.New(httpapi.Config{Service: svc, Resolver: resolve.TrustedHeader(nil, userHeader), Logger: log})
 }
 
 // server is one running target.

@@ -35,6 +35,13 @@ func (v view) Header(n string) string {
 	}
 	return ""
 }
+func (v view) HeaderValues(n string) []string {
+	if h := v.Header(n); h != "" {
+		return []string{h}
+	}
+	return nil
+}
+func (v view) RemoteAddr() string { return "127.0.0.1:40000" }
 
 // TestSoak issues 1,000,000 credentials in one process, through the HTTP
 // contract and the attach cache, across all four providers and a million

@@ -37,7 +37,7 @@ func ExampleNew() {
 	}
 	api, err := httpapi.New(httpapi.Config{
 		Service:  svc,
-		Resolver: resolve.TrustedHeader("X-Forwarded-User"),
+		Resolver: resolve.TrustedHeader(nil, "X-Forwarded-User"), // from a proxy on this machine
 		Limiter:  lim,
 		ClientIP: httpapi.RemoteIP(),
 	})

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -46,6 +47,8 @@ func (stub) Verify(context.Context, string, string, time.Time) (*core.Verified, 
 
 // NewAPI returns an API over the stub provider that takes the user from the
 // X-User header, the client address from the peer address, and asks lim.
+// The tests vary the peer address to reach per-IP budgets, so every peer
+// may set X-User.
 func NewAPI(t testing.TB, lim core.Limiter) *httpapi.API {
 	t.Helper()
 	svc, err := core.NewService([]core.Provider{stub{}})
@@ -54,7 +57,7 @@ func NewAPI(t testing.TB, lim core.Limiter) *httpapi.API {
 	}
 	api, err := httpapi.New(httpapi.Config{
 		Service:  svc,
-		Resolver: resolve.TrustedHeader("X-User"),
+		Resolver: resolve.TrustedHeader(anyPeer, "X-User"),
 		Limiter:  lim,
 		ClientIP: httpapi.RemoteIP(),
 		Logger:   slog.New(slog.DiscardHandler),
@@ -64,6 +67,9 @@ func NewAPI(t testing.TB, lim core.Limiter) *httpapi.API {
 	}
 	return api
 }
+
+// anyPeer is every IPv4 and IPv6 address.
+var anyPeer = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
 
 // Issue asks api for a credential of the given kind as user from addr.
 func Issue(api *httpapi.API, user, addr, kind string) httpapi.Response {
@@ -83,3 +89,6 @@ func (r *request) Cookie(string) (string, bool) { return "", false }
 func (r *request) Value(any) any                { return nil }
 func (r *request) Method() string               { return http.MethodPost }
 func (r *request) RemoteAddr() string           { return r.addr }
+func (r *request) HeaderValues(name string) []string {
+	return r.header.Values(name)
+}
