@@ -338,17 +338,19 @@ func (r *reader) uint(name string, bits int) uint64 {
 	return n
 }
 
-// zoomKinds parses a comma-separated list of distinct Zoom kinds.
-func (r *reader) zoomKinds(name string) []string {
+// list parses a comma-separated list of distinct items, each trimmed and
+// passed through norm, reporting problem when an item fails valid or
+// repeats. Unset is nil.
+func (r *reader) list(name string, norm func(string) string, valid func(string) bool, problem string) []string {
 	s := r.text(name)
 	if s == "" {
 		return nil
 	}
 	var out []string
 	for _, item := range strings.Split(s, ",") {
-		item = strings.ToLower(strings.TrimSpace(item))
-		if (item != zoom.KindVideo && item != zoom.KindMeeting) || slices.Contains(out, item) {
-			r.fail(name, fmt.Sprintf("must list %q and/or %q, separated by a comma", zoom.KindVideo, zoom.KindMeeting))
+		item = norm(strings.TrimSpace(item))
+		if !valid(item) || slices.Contains(out, item) {
+			r.fail(name, problem)
 			return nil
 		}
 		out = append(out, item)
@@ -356,23 +358,19 @@ func (r *reader) zoomKinds(name string) []string {
 	return out
 }
 
+// zoomKinds parses a comma-separated list of distinct Zoom kinds.
+func (r *reader) zoomKinds(name string) []string {
+	return r.list(name, strings.ToLower,
+		func(k string) bool { return k == zoom.KindVideo || k == zoom.KindMeeting },
+		fmt.Sprintf("must list %q and/or %q, separated by a comma", zoom.KindVideo, zoom.KindMeeting))
+}
+
 // tencentAdmins parses a comma-separated list of distinct Tencent user ids.
 // Unset means tencent.DefaultAdmins.
 func (r *reader) tencentAdmins(name string) []string {
-	s := r.text(name)
-	if s == "" {
-		return nil
-	}
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		item = strings.TrimSpace(item)
-		if tencent.CheckUserID(item) != nil || slices.Contains(out, item) {
-			r.fail(name, fmt.Sprintf("must list distinct user ids of 1 to %d letters, digits, '_' or '-', separated by a comma", tencent.MaxUserIDLen))
-			return nil
-		}
-		out = append(out, item)
-	}
-	return out
+	return r.list(name, func(s string) string { return s },
+		func(id string) bool { return tencent.CheckUserID(id) == nil },
+		fmt.Sprintf("must list distinct user ids of 1 to %d letters, digits, '_' or '-', separated by a comma", tencent.MaxUserIDLen))
 }
 
 func (r *reader) zegoMode(name string) zego.Mode {
