@@ -62,14 +62,23 @@
 // identified by a bearer JWT that the application's own auth service issues
 // (RTCTOKEN_JWT_HMAC_SECRET or _FILE, or RTCTOKEN_JWT_PUBLIC_KEY_FILE with a
 // PEM RSA, ECDSA or Ed25519 public key; RTCTOKEN_JWT_USER_CLAIM, default
-// "sub"; RTCTOKEN_JWT_NAME_CLAIM; RTCTOKEN_JWT_ISSUER; RTCTOKEN_JWT_AUDIENCE),
-// or by a header that an authenticating proxy sets (RTCTOKEN_TRUSTED_HEADER,
-// RTCTOKEN_TRUSTED_NAME_HEADER). A trusted header is safe only when every
-// request goes through that proxy and the proxy strips the header from client
-// requests; otherwise any client can name any user.
+// "sub"; RTCTOKEN_JWT_NAME_CLAIM; RTCTOKEN_JWT_ISSUER; RTCTOKEN_JWT_AUDIENCE;
+// RTCTOKEN_JWT_TYPE, the required "typ" header; RTCTOKEN_JWT_MAX_LIFETIME,
+// the longest accepted exp - iat), or by a header that an authenticating
+// proxy sets (RTCTOKEN_TRUSTED_HEADER, RTCTOKEN_TRUSTED_NAME_HEADER).
 //
-// The other variables: RTCTOKEN_ADDR (default 127.0.0.1:8080) or PORT (listen
-// on :PORT), RTCTOKEN_PREFIX (default /rtc), RTCTOKEN_CORS_ORIGINS (comma
+// serve refuses to start when it would accept more than it should: with a
+// JWT key but neither RTCTOKEN_JWT_ISSUER nor RTCTOKEN_JWT_AUDIENCE (a token
+// minted for another service or purpose would sign users in), unless
+// RTCTOKEN_JWT_ANY_AUDIENCE=1 says so; and with a trusted header on a listen
+// address other than loopback without RTCTOKEN_TRUSTED_PROXIES, the
+// comma-separated addresses or CIDR networks of the proxies allowed to set
+// it. The header is believed from those proxies only (by default from this
+// machine only), and a header sent more than once is refused with 401.
+//
+// The other variables: RTCTOKEN_ADDR (host:port, default 127.0.0.1:8080),
+// or RTCTOKEN_HOST (default 127.0.0.1; 0.0.0.0 in a container) and PORT
+// (default 8080), RTCTOKEN_PREFIX (default /rtc), RTCTOKEN_CORS_ORIGINS (comma
 // list, default none), RTCTOKEN_RATE_LIMIT (per user, "10/s,burst=20"; "off";
 // default 20 at once then one every 3 s, per process), RTCTOKEN_METRICS=1
 // (Prometheus metrics at /metrics), RTCTOKEN_LOG_LEVEL. GET /healthz answers
@@ -82,6 +91,7 @@
 //	export RTCTOKEN_AGORA_APP_ID=0123456789abcdef0123456789abcdef
 //	export RTCTOKEN_AGORA_APP_CERTIFICATE_FILE=/run/secrets/agora-certificate
 //	export RTCTOKEN_JWT_HMAC_SECRET_FILE=/run/secrets/jwt-hmac
+//	export RTCTOKEN_JWT_AUDIENCE=rtc
 //	rtctoken serve &
 //	curl -H "Authorization: Bearer $JWT" -H 'Content-Type: application/json' \
 //	     -d '{"room":"chan1"}' http://127.0.0.1:8080/rtc/agora/rtc
