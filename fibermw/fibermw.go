@@ -70,8 +70,14 @@ func View(c *fiber.Ctx) httpapi.Request { return request{c} }
 func Mount(r fiber.Router, api *httpapi.API) {
 	serve := func(path func(*fiber.Ctx) string) fiber.Handler {
 		return func(c *fiber.Ctx) error {
+			// The raw body, never c.Body(): that one inflates any
+			// Content-Encoding, without a bound, before the contract can
+			// refuse it. A streamed body is left for the contract to read
+			// up to its limit.
 			var body io.Reader
-			if b := c.Body(); len(b) > 0 {
+			if req := c.Request(); req.IsBodyStream() {
+				body = req.BodyStream()
+			} else if b := req.Body(); len(b) > 0 {
 				body = bytes.NewReader(b)
 			}
 			return WriteResponse(c, api.Serve(request{c}, path(c), body))

@@ -58,6 +58,8 @@ func View(c *gin.Context) httpapi.Request { return request{c} }
 func Mount(r gin.IRouter, api *httpapi.API) {
 	serve := func(path func(*gin.Context) string) gin.HandlerFunc {
 		return func(c *gin.Context) {
+			// The body as received: the contract refuses an encoded
+			// one, so nothing here may inflate it.
 			var body = c.Request.Body
 			if c.Request.ContentLength == 0 {
 				body = nil

@@ -51,6 +51,8 @@ func View(r *http.Request) httpapi.Request { return request{r} }
 // mount point: use it behind http.StripPrefix, or use Mount.
 func Handler(api *httpapi.API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The body as received: the contract refuses an encoded one,
+		// so nothing here may inflate it.
 		var body = r.Body
 		if r.Body == http.NoBody {
 			body = nil

@@ -55,7 +55,10 @@ type Config struct {
 	// Presets are issued by Attach and Login.
 	Presets []Preset
 	// Logger receives one audit line per issuance and refusal, and the
-	// details of internal errors. Default slog.Default().
+	// details of internal errors. New also hands it to the Resolver, the
+	// Limiter and the Observer that implement [LoggerSetter] (the Redis
+	// limiter does), so one logger receives every line. Default
+	// slog.Default().
 	Logger *slog.Logger
 	// MaxBody limits request bodies. Default DefaultMaxBody (16 KiB).
 	MaxBody int64
@@ -93,6 +96,13 @@ type API struct {
 	provJSON []byte
 }
 
+// LoggerSetter is implemented by components that log (the Redis limiter,
+// for one): New gives them Config.Logger, so that a host configures its
+// logger once. A component configured with a logger of its own may keep it.
+type LoggerSetter interface {
+	SetLogger(l *slog.Logger)
+}
+
 // New validates cfg and returns an API.
 func New(cfg Config) (*API, error) {
 	if cfg.Service == nil {
@@ -103,6 +113,11 @@ func New(cfg Config) (*API, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	for _, c := range []any{cfg.Resolver, cfg.Limiter, cfg.Observer} {
+		if ls, ok := c.(LoggerSetter); ok {
+			ls.SetLogger(cfg.Logger)
+		}
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
@@ -132,7 +147,7 @@ func New(cfg Config) (*API, error) {
 	}
 	a.ipv6Bits = cfg.IPv6Prefix
 	a.cache = newCache(cfg.CacheSize)
-	b, err := json.Marshal(map[string]any{"providers": cfg.Service.Providers()})
+	b, err := marshalJSON(map[string]any{"providers": cfg.Service.Providers()})
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +159,17 @@ func New(cfg Config) (*API, error) {
 func (a *API) Service() *core.Service { return a.svc }
 
 // Serve handles one request to the contract. path is the request path below
-// the mount point ("/providers", "/agora/rtc", "/batch"); body is the request
-// body (nil for none). It never panics on client input.
+// the mount point ("/providers", "/agora/rtc", "/batch"); body is the raw
+// request body as received (nil for none): an adapter must not decompress
+// it. It never panics on client input.
+//
+// A POST is checked in this order, and the first failure answers:
+// method; Content-Encoding and Content-Type (headers only, before anything
+// reads the body or looks for the caller, so they hold for anonymous and
+// signed-in requests alike); the caller's identity; the body's size; its
+// JSON form; the provider and kind; the rate limit; then the service's
+// rules for the kind and the authorizer. Everything before the rate limit
+// is refused without spending any budget; see the package documentation.
 func (a *API) Serve(r Request, path string, body io.Reader) Response {
 	route, provider, kind := parsePath(path)
 	switch route {
@@ -162,59 +186,110 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 		return a.errorResponse(r.Context(), core.Errorf(core.CodeNotFound, "", "no such endpoint"))
 	}
 	start := time.Now()
-	id, err := a.identify(r)
-	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
-		return a.errorResponse(r.Context(), err)
+	ctx := r.Context()
+	req := core.Request{Provider: provider, Kind: kind}
+	if route == routeBatch {
+		req.Provider = "batch"
 	}
-	raw, err := a.readBody(r, body)
+	var id core.Identity
+	err := checkEntity(r)
+	if err == nil {
+		id, err = a.identify(r)
+	}
+	var raw []byte
+	if err == nil {
+		raw, err = a.readBody(body)
+	}
 	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
-		return a.errorResponse(r.Context(), err)
+		a.audit(ctx, req, id, nil, err, start)
+		return a.errorResponse(ctx, err)
 	}
 	if route == routeBatch {
 		return a.serveBatch(r, id, raw, start)
 	}
-	req, err := decodeIssue(raw)
+	var cred *core.Credential
+	req, err = decodeIssue(raw)
+	req.Provider, req.Kind = provider, kind
 	if err == nil {
-		req.Provider, req.Kind = provider, kind
+		err = a.servable(req)
+	}
+	if err == nil {
 		err = a.allow(r, id, req)
 	}
-	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
-		return a.errorResponse(r.Context(), err)
+	if err == nil {
+		cred, err = a.svc.Issue(ctx, id, req)
 	}
-	cred, err := a.svc.Issue(r.Context(), id, req)
-	a.audit(r.Context(), req, id, cred, err, start)
+	a.audit(ctx, req, id, cred, err, start)
 	var out []byte
 	if err == nil {
 		out, err = cred.AppendJSON(make([]byte, 0, 384+2*len(cred.Token)))
 	}
 	if err != nil {
-		return a.errorResponse(r.Context(), err)
+		return a.errorResponse(ctx, err)
 	}
 	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: out}
 }
 
+// serveBatch issues the credentials of a batch body. Every item's provider
+// and kind are checked before any of them spends rate budget.
 func (a *API) serveBatch(r Request, id core.Identity, raw []byte, start time.Time) Response {
+	ctx := r.Context()
 	reqs, err := decodeBatch(raw)
 	for i := 0; err == nil && i < len(reqs); i++ {
-		err = core.WithFieldPrefix(a.allow(r, id, reqs[i]), "requests["+strconv.Itoa(i)+"].")
+		err = core.WithFieldPrefix(a.servable(reqs[i]), itemPrefix(i))
+	}
+	for i := 0; err == nil && i < len(reqs); i++ {
+		err = core.WithFieldPrefix(a.allow(r, id, reqs[i]), itemPrefix(i))
 	}
 	var creds []*core.Credential
 	if err == nil {
-		creds, err = a.svc.IssueBatch(r.Context(), id, reqs)
+		creds, err = a.svc.IssueBatch(ctx, id, reqs)
 	}
 	if err != nil {
-		a.audit(r.Context(), core.Request{Provider: "batch"}, id, nil, err, start)
-		return a.errorResponse(r.Context(), err)
+		failed := failedItem(reqs, err)
+		failed.Provider, failed.Kind = "batch", ""
+		a.audit(ctx, failed, id, nil, err, start)
+		return a.errorResponse(ctx, err)
 	}
 	for i, c := range creds {
-		a.audit(r.Context(), reqs[i], id, c, nil, start)
+		a.audit(ctx, reqs[i], id, c, nil, start)
 	}
-	return a.jsonResponse(r.Context(), struct {
+	return a.jsonResponse(ctx, struct {
 		Credentials []*core.Credential `json:"credentials"`
 	}{creds})
+}
+
+// itemPrefix is the field prefix of a batch item's errors.
+func itemPrefix(i int) string { return "requests[" + strconv.Itoa(i) + "]." }
+
+// failedItem returns the batch item an error's field names
+// ("requests[2].room" names the third), so that the refusal line carries
+// its room; the zero request when the error names none.
+func failedItem(reqs []core.Request, err error) core.Request {
+	var ce *core.Error
+	if !errors.As(err, &ce) {
+		return core.Request{}
+	}
+	rest, ok := strings.CutPrefix(ce.Field, "requests[")
+	if !ok {
+		return core.Request{}
+	}
+	n, _, ok := strings.Cut(rest, "]")
+	i, perr := strconv.Atoi(n)
+	if !ok || perr != nil || i < 0 || i >= len(reqs) {
+		return core.Request{}
+	}
+	return reqs[i]
+}
+
+// servable refuses a provider or kind that the contract does not serve:
+// unknown ones and server-only kinds, with the errors the service gives.
+func (a *API) servable(req core.Request) error {
+	k, err := a.svc.Kind(req.Provider, req.Kind)
+	if err == nil && k.ServerOnly {
+		err = core.Errorf(core.CodeUnknownKind, "kind", "provider %q has no kind %q", req.Provider, printable(req.Kind))
+	}
+	return err
 }
 
 // identify runs the resolver: no identity is 401 unauthenticated, and so is
@@ -231,7 +306,10 @@ func (a *API) identify(r Request) (core.Identity, error) {
 }
 
 // identityError turns a resolver's failure on a present credential into the
-// 401 the client sees, counting and logging it (the cause by type only).
+// 401 the client sees, counting and logging it (the cause by type only). A
+// *core.Error with code unauthenticated is the client's mistake (a forged or
+// expired credential) and is logged at INFO; any other error is a failure
+// of the resolver itself (a session store down, say), logged at ERROR.
 func (a *API) identityError(ctx context.Context, err error) error {
 	if a.obs != nil {
 		a.obs.ResolverFailed(ctx)
@@ -241,7 +319,7 @@ func (a *API) identityError(ctx context.Context, err error) error {
 		a.log.LogAttrs(ctx, slog.LevelInfo, "rtctoken identity rejected", slog.String("reason", ce.Message), slog.Any("cause", safeCause(ce.Err)))
 		return &core.Error{Code: core.CodeUnauthenticated, Message: ce.Message}
 	}
-	a.log.LogAttrs(ctx, slog.LevelWarn, "rtctoken resolver failed", slog.Any("cause", safeCause(err)))
+	a.log.LogAttrs(ctx, slog.LevelError, "rtctoken resolver failed", slog.Any("cause", safeCause(err)))
 	return core.Errorf(core.CodeUnauthenticated, "", "credentials are not valid")
 }
 
@@ -254,7 +332,9 @@ func safeCause(err error) string {
 	return fmt.Sprintf("%T", err)
 }
 
-func (a *API) readBody(r Request, body io.Reader) ([]byte, error) {
+// readBody reads the raw body, at most MaxBody bytes of it. The headers
+// were checked first (checkEntity), so nothing here decompresses.
+func (a *API) readBody(body io.Reader) ([]byte, error) {
 	if body == nil {
 		return nil, nil
 	}
@@ -264,9 +344,6 @@ func (a *API) readBody(r Request, body io.Reader) ([]byte, error) {
 	}
 	if int64(len(buf)) > a.maxBody {
 		return nil, core.Errorf(core.CodeBodyTooLarge, "", "request body is larger than %d bytes", a.maxBody)
-	}
-	if len(bytes.TrimSpace(buf)) > 0 && !isJSON(r.Header("Content-Type")) {
-		return nil, core.Errorf(core.CodeUnsupportedMedia, "", "request body must be application/json")
 	}
 	return buf, nil
 }
@@ -330,24 +407,47 @@ func withHeader(h http.Header, k, v string) http.Header {
 }
 
 func (a *API) jsonResponse(ctx context.Context, v any) Response {
-	b, err := json.Marshal(v)
+	b, err := marshalJSON(v)
 	if err != nil {
 		return a.errorResponse(ctx, &core.Error{Code: core.CodeInternal, Err: err})
 	}
 	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: b}
 }
 
+// marshalJSON is json.Marshal without HTML escaping: a message quoting
+// "a<b&c" reads as such, not as "a\u003cb\u0026c". The contract's
+// responses are application/json with nosniff, never HTML.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// publicError is what the client is told about err: a client error keeps
+// its code and message; a cancelled request is unavailable; anything else
+// is internal, with no detail (internal reports that case).
+func publicError(err error) (e *core.Error, internal bool) {
+	var ce *core.Error
+	switch {
+	case errors.As(err, &ce) && ce.Code != core.CodeInternal:
+		return ce, false
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return core.Errorf(core.CodeUnavailable, "", "request cancelled"), false
+	}
+	return core.Errorf(core.CodeInternal, "", "internal error"), true
+}
+
 // errorResponse maps err to the error envelope. Client errors keep their
 // message; anything else becomes 500 internal with no detail, and the
-// detail goes to the log.
+// detail goes to the log at ERROR.
 func (a *API) errorResponse(ctx context.Context, err error) Response {
-	var ce *core.Error
-	if !errors.As(err, &ce) || ce.Code == core.CodeInternal {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return errorBody(core.Errorf(core.CodeUnavailable, "", "request cancelled"))
-		}
+	ce, internal := publicError(err)
+	if internal {
 		a.log.LogAttrs(ctx, slog.LevelError, "rtctoken internal error", slog.String("error", err.Error()))
-		return errorBody(core.Errorf(core.CodeInternal, "", "internal error"))
 	}
 	resp := errorBody(ce)
 	var rl *core.RateLimitError
@@ -375,7 +475,7 @@ type errorDetail struct {
 }
 
 func errorBody(e *core.Error) Response {
-	b, _ := json.Marshal(errorEnvelope{errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
+	b, _ := marshalJSON(errorEnvelope{errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
 	return Response{Status: Status(e.Code), Header: jsonHeader(), Body: b}
 }
 

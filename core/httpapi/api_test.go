@@ -28,7 +28,10 @@ type countingProvider struct {
 func (*countingProvider) Name() string  { return "count" }
 func (*countingProvider) AppID() string { return "app" }
 func (*countingProvider) Kinds() []core.KindSpec {
-	return []core.KindSpec{{Kind: "tok", MinTTL: time.Minute, MaxTTL: 24 * time.Hour, DefaultTTL: time.Hour}}
+	return []core.KindSpec{
+		{Kind: "tok", MinTTL: time.Minute, MaxTTL: 24 * time.Hour, DefaultTTL: time.Hour},
+		{Kind: "room", MinTTL: time.Minute, MaxTTL: 24 * time.Hour, DefaultTTL: time.Hour, RoomAllowed: true},
+	}
 }
 func (*countingProvider) Verify(context.Context, string, string, time.Time) (*core.Verified, error) {
 	return nil, core.ErrMalformed
@@ -41,7 +44,7 @@ func (p *countingProvider) Issue(_ context.Context, g core.Grant) (*core.Credent
 		return nil, errors.New("backend exploded: secret=hunter2")
 	}
 	n := p.n.Add(1)
-	return &core.Credential{Token: strconv.FormatInt(n, 10), UserID: g.UserID, IssuedAt: g.Now, ExpiresAt: g.Now.Add(g.TTL), Join: map[string]any{}}, nil
+	return &core.Credential{Token: strconv.FormatInt(n, 10), UserID: g.UserID, Room: g.Room, IssuedAt: g.Now, ExpiresAt: g.Now.Add(g.TTL), Join: map[string]any{}}, nil
 }
 
 type clock struct {
@@ -56,19 +59,36 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// view is a Request for tests: hdr holds one-line headers, lines headers
+// sent as several lines (each value one line).
 type view struct {
+	ctx    context.Context
 	method string
 	hdr    map[string]string
+	lines  map[string][]string
 	vals   map[any]any
 }
 
-func (v view) Context() context.Context     { return context.Background() }
-func (v view) Header(n string) string       { return v.hdr[n] }
+func (v view) Context() context.Context {
+	if v.ctx == nil {
+		return context.Background()
+	}
+	return v.ctx
+}
+func (v view) Header(n string) string {
+	if vs := v.HeaderValues(n); len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
 func (v view) Cookie(string) (string, bool) { return "", false }
 func (v view) Value(k any) any              { return v.vals[k] }
 func (v view) Method() string               { return v.method }
 func (v view) RemoteAddr() string           { return "192.0.2.1:40000" }
 func (v view) HeaderValues(n string) []string {
+	if vs, ok := v.lines[n]; ok {
+		return vs
+	}
 	if h, ok := v.hdr[n]; ok {
 		return []string{h}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -15,6 +16,34 @@ import (
 // invalid surrogate escape is U+FFFD) but refuse duplicate keys at every
 // level and nesting deeper than 8.
 var scanOptions = jsonscan.Options{MaxDepth: 8, ReplaceLoneSurrogates: true}
+
+// checkEntity applies the rules on how a POST body is sent, from its
+// headers alone, so that they cost nothing and hold before the body is read
+// or the caller looked for:
+//
+//   - Content-Encoding must be absent, empty or identity, on every line:
+//     the contract reads the body as received and never inflates it, so a
+//     small compressed request cannot grow into a large one.
+//   - Content-Type must be one application/json (or application/*+json)
+//     value, an empty body included. No HTML form and no cross-site
+//     "simple" request can send that type, so a browser cannot be made to
+//     post to the contract from another site without a CORS preflight.
+//
+// Either failure is 415 unsupported_media_type with the header's name as
+// the field.
+func checkEntity(r Request) error {
+	for _, line := range r.HeaderValues("Content-Encoding") {
+		for coding := range strings.SplitSeq(line, ",") {
+			if c := strings.TrimSpace(coding); c != "" && !strings.EqualFold(c, "identity") {
+				return core.Errorf(core.CodeUnsupportedMedia, "Content-Encoding", "request body must not be encoded: send it uncompressed (Content-Encoding identity)")
+			}
+		}
+	}
+	if ct := r.HeaderValues("Content-Type"); len(ct) != 1 || !isJSON(ct[0]) {
+		return core.Errorf(core.CodeUnsupportedMedia, "Content-Type", "request must have Content-Type application/json, an empty body included")
+	}
+	return nil
+}
 
 // decodeIssue reads the body of POST {prefix}/{provider}/{kind}:
 //

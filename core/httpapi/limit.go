@@ -11,15 +11,15 @@ import (
 	"github.com/rtctoken/rtctoken/internal/netaddr"
 )
 
-// allow asks the limiter for the identity and, when configured, the client IP.
+// allow spends one unit of the caller's budgets for one requested
+// credential: the identity's first, then, when ClientIP is configured, the
+// client address's; the first refusal answers. Serve calls it once the
+// request is well formed and names a kind the contract serves (servable),
+// and before the service's rules and the authorizer, so those refusals
+// spend budget and nothing before them does.
 func (a *API) allow(r Request, id core.Identity, req core.Request) error {
 	if a.limiter == nil {
 		return nil
-	}
-	// Unknown providers and kinds are refused before they can name a
-	// limiter bucket.
-	if _, err := a.svc.Kind(req.Provider, req.Kind); err != nil {
-		return err
 	}
 	ctx := r.Context()
 	key := core.LimitKey{Scope: "user", Subject: id.UserID, Provider: req.Provider, Kind: req.Kind}

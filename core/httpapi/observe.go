@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -21,16 +22,23 @@ type Observer interface {
 }
 
 // audit writes one structured line per issuance or refusal. It never logs a
-// token or a secret: only names, ids, ttl, outcome and latency.
+// token or a secret: only names, ids, the requested (or issued) room, ttl,
+// outcome and latency in milliseconds. The level says whose problem it is:
+// issuances and refusals of the request (the client's mistakes, the
+// authorizer's and the limiter's answers) are INFO, an unavailable
+// dependency is WARN and an internal error is ERROR.
 func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, cred *core.Credential, err error, start time.Time) {
 	lat := time.Since(start)
 	code := core.Code("ok")
 	level := slog.LevelInfo
 	if err != nil {
-		code = core.CodeOf(err)
-		level = slog.LevelWarn
-		if code == core.CodeInternal {
+		ce, internal := publicError(err)
+		code = ce.Code
+		switch {
+		case internal:
 			level = slog.LevelError
+		case code == core.CodeUnavailable && !errors.Is(err, context.Canceled):
+			level = slog.LevelWarn
 		}
 	}
 	if a.obs != nil {
@@ -55,7 +63,7 @@ func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, cre
 		slog.Int64("ttl", int64(ttl/time.Second)),
 		slog.String("outcome", outcome),
 		slog.String("code", string(code)),
-		slog.Duration("latency", lat),
+		slog.Float64("latency_ms", float64(lat)/float64(time.Millisecond)),
 	)
 }
 

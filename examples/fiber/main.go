@@ -74,7 +74,13 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 	}
 	s := &site{env: env, api: api, sessions: newSessions()}
 
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app := fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		// fasthttp reads a whole body into memory before any handler
+		// runs, up to BodyLimit (4 MiB by default): keep it at the token
+		// endpoints' own limit.
+		BodyLimit: httpapi.DefaultMaxBody,
+	})
 	app.Use(recover.New())
 	app.Get("/", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, demo.Page()) })
 	app.Use(demo.AssetsPrefix, filesystem.New(filesystem.Config{Root: http.FS(demo.Assets())}))

@@ -32,7 +32,7 @@ type Case struct {
 	Method      string
 	Path        string
 	Body        string
-	ContentType string // default application/json when Body is set; "-" for none
+	ContentType string // default application/json for a POST or a body; "-" for none
 	Headers     map[string]string
 	// HeaderLines are sent after Headers with Add, so a name may repeat
 	// (two X-Forwarded-For lines, a header sent twice).
@@ -65,7 +65,7 @@ func Cases(t testing.TB) []Case {
 	base := []Case{
 		// Every kind, one success each.
 		{Name: "tencent usersig", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`, Headers: alice(), Status: 200, WantUser: "alice"},
-		{Name: "tencent usersig empty body", Method: "POST", Path: "/rtc/tencent/usersig", ContentType: "-", Headers: alice(), Status: 200, WantUser: "alice"},
+		{Name: "tencent usersig empty body", Method: "POST", Path: "/rtc/tencent/usersig", ContentType: "application/json", Headers: alice(), Status: 200, WantUser: "alice"},
 		{Name: "tencent privatemapkey numeric", Method: "POST", Path: "/rtc/tencent/privatemapkey", Body: `{"room":"1234","options":{"room_type":"numeric"}}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "1234"},
 		{Name: "tencent privatemapkey string", Method: "POST", Path: "/rtc/tencent/privatemapkey", Body: `{"room":"team-standup","role":"publisher"}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "team-standup", WantRole: "publisher"},
 		{Name: "agora rtc account", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1","role":"publisher","ttl":3600}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "chan1", WantRole: "publisher"},
@@ -114,8 +114,8 @@ func Cases(t testing.TB) []Case {
 		{Name: "wrong method on issue", Method: "GET", Path: "/rtc/agora/rtc", Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
 		{Name: "wrong method on providers", Method: "DELETE", Path: "/rtc/providers", Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "GET, HEAD"},
 		{Name: "huge body", Method: "POST", Path: "/rtc/agora/rtc", Body: big, Headers: alice(), Status: 413, Code: core.CodeBodyTooLarge},
-		{Name: "wrong content type", Method: "POST", Path: "/rtc/agora/rtm", Body: `{}`, ContentType: "text/plain", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia},
-		{Name: "form body", Method: "POST", Path: "/rtc/agora/rtm", Body: `room=x`, ContentType: "application/x-www-form-urlencoded", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia},
+		{Name: "wrong content type", Method: "POST", Path: "/rtc/agora/rtm", Body: `{}`, ContentType: "text/plain", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "form body", Method: "POST", Path: "/rtc/agora/rtm", Body: `room=x`, ContentType: "application/x-www-form-urlencoded", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
 
 		// Batch.
 		{Name: "batch", Method: "POST", Path: "/rtc/batch", Body: `{"requests":[{"provider":"tencent","kind":"usersig"},{"provider":"agora","kind":"rtc","room":"c","role":"publisher"}]}`, Headers: alice(), Status: 200, WantBatch: 2},
@@ -178,7 +178,7 @@ func Do(t testing.TB, client *http.Client, base string, tc Case) (int, http.Head
 	case tc.ContentType == "-":
 	case tc.ContentType != "":
 		req.Header.Set("Content-Type", tc.ContentType)
-	case tc.Body != "" || tc.RawBody != nil:
+	case tc.Body != "" || tc.RawBody != nil || tc.Method == http.MethodPost:
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range tc.Headers {

@@ -53,6 +53,7 @@ type config struct {
 	policy  FailurePolicy
 	timeout time.Duration
 	log     *slog.Logger
+	logSet  bool
 }
 
 // WithLimit sets the default budget of a scope ("user" or "ip"; any other
@@ -94,8 +95,10 @@ func WithTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.timeout = d })
 }
 
-// WithLogger sets where Redis failures are reported, at warn level and at
-// most once a second. Default slog.Default(); nil discards them.
+// WithLogger sets where Redis failures are reported, at ERROR and at most
+// once a second; nil discards them. Without it they go to the logger of the
+// httpapi.API the limiter is configured in (see Limiter.SetLogger), or to
+// slog.Default() until then.
 func WithLogger(l *slog.Logger) Option {
-	return optionFunc(func(c *config) { c.log = l })
+	return optionFunc(func(c *config) { c.log, c.logSet = l, true })
 }

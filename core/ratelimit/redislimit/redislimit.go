@@ -12,8 +12,10 @@
 //
 // When Redis cannot answer within the timeout (100ms by default), the
 // failure policy decides: [FailClosed] (the default) refuses with code
-// unavailable (HTTP 503), [FailOpen] allows; both log a warning, at most
-// once a second.
+// unavailable (HTTP 503), [FailOpen] allows; both log the failure at ERROR,
+// at most once a second. The log goes to the API's logger: httpapi.New
+// calls [Limiter.SetLogger] with httpapi.Config.Logger, unless
+// [WithLogger] chose another one.
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379", ContextTimeoutEnabled: true})
 //	lim, err := redislimit.New(rdb,
@@ -52,7 +54,8 @@ type Limiter struct {
 	prefix  string
 	policy  FailurePolicy
 	timeout time.Duration
-	log     *slog.Logger
+	log     atomic.Pointer[slog.Logger]
+	ownLog  bool // WithLogger chose the logger: SetLogger keeps it
 
 	nextLog    atomic.Int64 // unix nanos before which warnings are counted, not logged
 	suppressed atomic.Int64
@@ -83,13 +86,29 @@ func New(client redis.UniversalClient, opts ...Option) (*Limiter, error) {
 	if c.policy > FailOpen {
 		return nil, fmt.Errorf("%w: redislimit: unknown failure policy %d", core.ErrConfig, c.policy)
 	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	return &Limiter{
+	l := &Limiter{
 		rl: redis_rate.NewLimiter(client), budgets: c.budgets, prefix: c.prefix,
-		policy: c.policy, timeout: c.timeout, log: c.log,
-	}, nil
+		policy: c.policy, timeout: c.timeout, ownLog: c.logSet,
+	}
+	l.log.Store(orDiscard(c.log))
+	return l, nil
+}
+
+// SetLogger makes l report Redis failures to log (nil discards them),
+// unless New was given WithLogger, whose choice stands. httpapi.New calls
+// it with httpapi.Config.Logger (l is an httpapi.LoggerSetter), so the API
+// and its limiter log to one place. It is safe to call at any time.
+func (l *Limiter) SetLogger(log *slog.Logger) {
+	if !l.ownLog {
+		l.log.Store(orDiscard(log))
+	}
+}
+
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
 }
 
 // Allow takes one token from the key's bucket in Redis. It returns a
@@ -149,8 +168,9 @@ func (l *Limiter) failed(ctx context.Context, cause error) error {
 	return &core.Error{Code: core.CodeUnavailable, Message: "rate limiter unavailable", Err: cause}
 }
 
-// warn logs a Redis failure at most once a second, with the number of
-// failures not logged since the previous line.
+// warn logs a Redis failure, at ERROR (the server, not the request, is at
+// fault) and at most once a second, with the number of failures not logged
+// since the previous line.
 func (l *Limiter) warn(ctx context.Context, cause error) {
 	now := time.Now().UnixNano()
 	next := l.nextLog.Load()
@@ -158,7 +178,7 @@ func (l *Limiter) warn(ctx context.Context, cause error) {
 		l.suppressed.Add(1)
 		return
 	}
-	l.log.LogAttrs(ctx, slog.LevelWarn, "rtctoken rate limiter: Redis unavailable",
+	l.log.Load().LogAttrs(ctx, slog.LevelError, "rtctoken rate limiter: Redis unavailable",
 		slog.String("policy", l.policy.String()),
 		slog.String("error", cause.Error()),
 		slog.Int64("suppressed", l.suppressed.Swap(0)))

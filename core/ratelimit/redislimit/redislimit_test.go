@@ -248,10 +248,39 @@ func TestRedisDown(t *testing.T) {
 				}
 			}
 			out := logs.String()
-			if n := strings.Count(out, "level=WARN"); n != 1 || !strings.Contains(out, "policy="+policy.String()) {
-				t.Errorf("want exactly one warning (the others counted as suppressed), naming the policy; got:\n%s", out)
+			if n := strings.Count(out, "level=ERROR"); n != 1 || !strings.Contains(out, "policy="+policy.String()) {
+				t.Errorf("want exactly one error line (the others counted as suppressed), naming the policy; got:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestAPILoggerReachesLimiter: a limiter built without WithLogger reports
+// an outage to the logger of the API it is configured in; one built with
+// WithLogger keeps its own.
+func TestAPILoggerReachesLimiter(t *testing.T) {
+	addr, kill := redistest.Start(t)
+	kill()
+	var apiLogs, ownLogs logBuffer
+	withAPILogger := func(c *httpapi.Config) { c.Logger = slog.New(slog.NewTextHandler(&apiLogs, nil)) }
+
+	lim := newLimiter(t, newClient(t, addr, true), redislimit.WithTimeout(50*time.Millisecond))
+	api := apitest.NewAPI(t, lim, withAPILogger)
+	if st := apitest.Issue(api, "alice", "192.0.2.1:1234", apitest.Kinds[0]).Status; st != http.StatusServiceUnavailable {
+		t.Fatalf("status %d with Redis down, want 503", st)
+	}
+	out := apiLogs.String()
+	if !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "Redis unavailable") {
+		t.Fatalf("the outage did not reach the API's logger at ERROR:\n%s", out)
+	}
+
+	apiLogs = logBuffer{}
+	own := newLimiter(t, newClient(t, addr, true), redislimit.WithTimeout(50*time.Millisecond),
+		redislimit.WithLogger(slog.New(slog.NewTextHandler(&ownLogs, nil))))
+	api = apitest.NewAPI(t, own, withAPILogger)
+	apitest.Issue(api, "alice", "192.0.2.1:1234", apitest.Kinds[0])
+	if !strings.Contains(ownLogs.String(), "Redis unavailable") || strings.Contains(apiLogs.String(), "Redis unavailable") {
+		t.Fatalf("WithLogger was overridden: own %q, api %q", ownLogs.String(), apiLogs.String())
 	}
 }
 

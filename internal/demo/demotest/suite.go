@@ -76,9 +76,9 @@ func (c *client) do(method, path, contentType, body string) (*http.Response, []b
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
-		if contentType == "" {
-			contentType = "application/json"
-		}
+	}
+	if contentType == "" && (body != "" || method == http.MethodPost) {
+		contentType = "application/json" // as the demo page sends every POST
 	}
 	req, err := http.NewRequestWithContext(context.Background(), method, c.base+path, rd)
 	if err != nil {

@@ -48,20 +48,24 @@ func (stub) Verify(context.Context, string, string, time.Time) (*core.Verified, 
 // NewAPI returns an API over the stub provider that takes the user from the
 // X-User header, the client address from the peer address, and asks lim.
 // The tests vary the peer address to reach per-IP budgets, so every peer
-// may set X-User.
-func NewAPI(t testing.TB, lim core.Limiter) *httpapi.API {
+// may set X-User. Its logs are discarded unless tweak sets a Logger.
+func NewAPI(t testing.TB, lim core.Limiter, tweak ...func(*httpapi.Config)) *httpapi.API {
 	t.Helper()
 	svc, err := core.NewService([]core.Provider{stub{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := httpapi.New(httpapi.Config{
+	cfg := httpapi.Config{
 		Service:  svc,
 		Resolver: resolve.TrustedHeader(anyPeer, "X-User"),
 		Limiter:  lim,
 		ClientIP: httpapi.RemoteIP(),
 		Logger:   slog.New(slog.DiscardHandler),
-	})
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	api, err := httpapi.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +77,7 @@ var anyPeer = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParse
 
 // Issue asks api for a credential of the given kind as user from addr.
 func Issue(api *httpapi.API, user, addr, kind string) httpapi.Response {
-	r := &request{ctx: context.Background(), addr: addr, header: http.Header{"X-User": {user}}}
+	r := &request{ctx: context.Background(), addr: addr, header: http.Header{"X-User": {user}, "Content-Type": {"application/json"}}}
 	return api.Serve(r, "/"+Provider+"/"+kind, nil)
 }
 

@@ -9,12 +9,17 @@ const $ = (sel, root = document) => root.querySelector(sel);
 const cards = new Map();
 let kindSpecs = new Map();
 
-// api calls a JSON endpoint and returns {status, body}. A 401 anywhere but
-// at sign-in means the session is gone: the page goes back to the form.
+// api calls a JSON endpoint and returns {status, body}. Every POST says
+// Content-Type: application/json, with or without a body: the token
+// endpoints refuse any other POST (a cross-site form cannot send it). A 401
+// anywhere but at sign-in means the session is gone: the page goes back to
+// the form.
 async function api(method, path, body) {
   const init = { method, headers: {}, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (method === "POST" || body !== undefined) {
     init.headers["Content-Type"] = "application/json";
+  }
+  if (body !== undefined) {
     init.body = JSON.stringify(body);
   }
   const resp = await fetch(path, init);
