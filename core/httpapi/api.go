@@ -65,6 +65,10 @@ type Config struct {
 	// CacheSize bounds the number of users whose presets are cached by
 	// Attach. Default 10000.
 	CacheSize int
+	// FailureTTL is how long Attach and Login remember a preset that could
+	// not be issued before trying it again. Default DefaultFailureTTL
+	// (30 s); a negative value tries again on every request.
+	FailureTTL time.Duration
 	// Limiter, when set, is asked before every issuance.
 	Limiter core.Limiter
 	// ClientIP tells the limiter the client address. Default: none, so
@@ -146,7 +150,7 @@ func New(cfg Config) (*API, error) {
 		maxBody: cfg.MaxBody, limiter: cfg.Limiter, clientIP: cfg.ClientIP, obs: cfg.Observer,
 	}
 	a.ipv6Bits = cfg.IPv6Prefix
-	a.cache = newCache(cfg.CacheSize)
+	a.cache = newCache(cfg.CacheSize, cfg.FailureTTL)
 	b, err := marshalJSON(map[string]any{"providers": cfg.Service.Providers()})
 	if err != nil {
 		return nil, err

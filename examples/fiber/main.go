@@ -26,18 +26,20 @@
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
 // endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+// Every answer, an unknown route, a wrong method and a body over
+// BodyLimit included, is JSON in the contract's error envelope (but for
+// the page and its assets) and carries Cache-Control: no-store.
 package main
 
 import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log"
-	"net/http"
 	"os"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/rtctoken/rtctoken/core"
@@ -80,24 +82,32 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 		// runs, up to BodyLimit (4 MiB by default): keep it at the token
 		// endpoints' own limit.
 		BodyLimit: httpapi.DefaultMaxBody,
+		// Nothing here reads forms: do not parse multipart bodies before
+		// the handlers (and the contract's Content-Type check) run.
+		DisablePreParseMultipartForm: true,
+		// Fiber answers an unknown route, a wrong method, an oversized or
+		// unreadable request in plain text; errorHandler answers them in
+		// the error envelope.
+		ErrorHandler: s.errorHandler,
 	})
 	app.Use(recover.New())
 	app.Get("/", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, demo.Page()) })
-	app.Use(demo.AssetsPrefix, filesystem.New(filesystem.Config{Root: http.FS(demo.Assets())}))
+	app.Get(demo.AssetsPrefix+"*", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, demo.Asset(c.Params("*"))) })
 	app.Post("/login", s.login)
 	app.Post("/logout", s.logout)
 
 	// The token endpoints; the user comes from the session.
 	fibermw.Mount(app.Group("/rtc", cors, s.loadUser), api)
 
-	// Registered before the group so that it stays public.
+	// The signed-in routes take the session middleware per route, not on
+	// a group: a group's middleware would also run for an unknown path or
+	// a wrong method below /api, and answer 401 where 404 or 405 is due.
 	app.Get("/api/kinds", func(c *fiber.Ctx) error { return fibermw.WriteResponse(c, env.Kinds()) })
-	signedIn := app.Group("/api", s.loadUser, s.requireUser)
-	signedIn.Get("/me", fibermw.Attach(api), func(c *fiber.Ctx) error {
+	app.Get("/api/me", s.loadUser, s.requireUser, fibermw.Attach(api), func(c *fiber.Ctx) error {
 		bundle, _ := fibermw.Credentials(c)
 		return fibermw.WriteResponse(c, env.Me(userOf(c), bundle))
 	})
-	signedIn.Post("/decode", func(c *fiber.Ctx) error {
+	app.Post("/api/decode", s.loadUser, s.requireUser, func(c *fiber.Ctx) error {
 		return fibermw.WriteResponse(c, env.ServeDecode(c.UserContext(), c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body())))
 	})
 	return app, nil
@@ -179,6 +189,19 @@ func (s *site) requireUser(c *fiber.Ctx) error {
 func userOf(c *fiber.Ctx) demo.User {
 	u, _ := c.Locals(userKey{}).(demo.User)
 	return u
+}
+
+// errorHandler is the app's fiber.Config.ErrorHandler: a *fiber.Error
+// (from the router or from fasthttp, before any handler ran) is answered
+// with its status in the envelope, without fiber's message, which may echo
+// the request; any other error, a recovered panic included, is logged and
+// answered 500 internal.
+func (s *site) errorHandler(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	if !errors.As(err, &fe) {
+		return s.fail(c, err)
+	}
+	return fibermw.WriteResponse(c, demo.HostError(fe.Code, c.GetRespHeader(fiber.HeaderAllow)))
 }
 
 // fail answers with the error envelope; internal errors are only logged.

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/internal/demo"
 	"github.com/rtctoken/rtctoken/internal/demo/demotest"
 )
@@ -110,5 +114,55 @@ func TestLoginRenewsSessionID(t *testing.T) {
 	}
 	if resp, _ := call(t, app, "POST", "/rtc/agora/rtm", first.Value, nil, "{}"); resp.StatusCode != 401 {
 		t.Errorf("token endpoint with the replaced session: %d", resp.StatusCode)
+	}
+}
+
+// TestErrorHandler checks the mapping of errorHandler for the errors the
+// suite cannot provoke over HTTP: every status keeps its code in the
+// envelope, and neither fiber's message nor an internal error's text
+// reaches the client.
+func TestErrorHandler(t *testing.T) {
+	app, err := newApp(demotest.NewEnv(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Get("/fiber-error/:code", func(c *fiber.Ctx) error {
+		code, _ := c.ParamsInt("code")
+		return fiber.NewError(code, "echo of <the request> hunter2")
+	})
+	app.Get("/plain-error", func(*fiber.Ctx) error { return errors.New("db password hunter2") })
+	app.Get("/panic", func(*fiber.Ctx) error { panic("boom hunter2") })
+	for path, want := range map[string]struct {
+		status int
+		code   core.Code
+	}{
+		"/fiber-error/400": {400, core.CodeInvalidRequest},
+		"/fiber-error/408": {408, core.CodeInvalidRequest},
+		"/fiber-error/431": {431, core.CodeInvalidRequest},
+		"/fiber-error/413": {413, core.CodeBodyTooLarge},
+		"/fiber-error/415": {415, core.CodeUnsupportedMedia},
+		"/fiber-error/429": {429, core.CodeRateLimited},
+		"/fiber-error/503": {503, core.CodeUnavailable},
+		"/fiber-error/502": {500, core.CodeInternal},
+		"/plain-error":     {500, core.CodeInternal},
+		"/panic":           {500, core.CodeInternal},
+	} {
+		resp, _ := call(t, app, "GET", path, "", nil, "")
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var env struct {
+			Error struct {
+				Code core.Code `json:"code"`
+			} `json:"error"`
+		}
+		if resp.StatusCode != want.status || json.Unmarshal(b, &env) != nil || env.Error.Code != want.code ||
+			resp.Header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s: %d %v %s, want %d %s", path, resp.StatusCode, resp.Header, b, want.status, want.code)
+		}
+		if strings.Contains(string(b), "hunter2") || strings.Contains(string(b), "<the request>") {
+			t.Errorf("%s: the error text reached the client: %s", path, b)
+		}
 	}
 }

@@ -23,12 +23,17 @@
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
 // endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+// Every answer, an unknown route or a wrong method included, is JSON in
+// the contract's error envelope (but for the page and its assets) and
+// carries Cache-Control: no-store.
 package main
 
 import (
+	"fmt"
 	"log"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/rtctoken/rtctoken/core/httpapi"
@@ -56,10 +61,25 @@ func newApp(env *demo.Env) (*gin.Engine, error) {
 		return nil, err
 	}
 	r := gin.New()
+	// gin answers an unknown route, a wrong method and a panic by itself,
+	// in plain text or with an empty body: these handlers answer them in
+	// the error envelope. A path with an extra trailing slash is not
+	// redirected but unknown.
 	r.HandleMethodNotAllowed = true
-	r.Use(gin.Recovery())
+	r.RedirectTrailingSlash = false
+	r.NoRoute(func(c *gin.Context) { ginmw.WriteResponse(c, demo.NotFound()) })
+	r.NoMethod(func(c *gin.Context) {
+		// gin has set the Allow header to the methods the route serves.
+		ginmw.WriteResponse(c, demo.MethodNotAllowed(c.Writer.Header().Get("Allow")))
+	})
+	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
+		ginmw.WriteResponse(c, env.Error(c.Request.Context(), fmt.Errorf("panic: %v", err)))
+		c.Abort()
+	}))
 	r.GET("/", func(c *gin.Context) { ginmw.WriteResponse(c, demo.Page()) })
-	r.StaticFS(demo.AssetsPrefix, http.FS(demo.Assets()))
+	r.GET(demo.AssetsPrefix+"*name", func(c *gin.Context) {
+		ginmw.WriteResponse(c, demo.Asset(strings.TrimPrefix(c.Param("name"), "/")))
+	})
 	r.POST("/login", func(c *gin.Context) {
 		resp, cookie := env.Login(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body, c.Request.TLS != nil)
 		writeWithCookie(c, resp, cookie)

@@ -19,6 +19,9 @@
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
 // endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+// Every answer, an unknown route or a wrong method included, is JSON in
+// the contract's error envelope (but for the page and its assets) and
+// carries Cache-Control: no-store.
 package main
 
 import (
@@ -56,7 +59,9 @@ func newApp(env *demo.Env) (http.Handler, error) {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { nethttp.WriteResponse(w, r, demo.Page()) })
-	mux.Handle("GET "+demo.AssetsPrefix, http.StripPrefix(demo.AssetsPrefix, http.FileServerFS(demo.Assets())))
+	mux.HandleFunc("GET "+demo.AssetsPrefix+"{name...}", func(w http.ResponseWriter, r *http.Request) {
+		nethttp.WriteResponse(w, r, demo.Asset(r.PathValue("name")))
+	})
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
 		resp, cookie := env.Login(r.Context(), r.Header.Get("Content-Type"), r.Body, r.TLS != nil)
 		writeWithCookie(w, r, resp, cookie)
@@ -79,7 +84,45 @@ func newApp(env *demo.Env) (http.Handler, error) {
 	mux.Handle("POST /api/decode", signedIn.ThenFunc(func(w http.ResponseWriter, r *http.Request) {
 		nethttp.WriteResponse(w, r, env.ServeDecode(r.Context(), r.Header.Get("Content-Type"), r.Body))
 	}))
-	return mux, nil
+	return hostAnswers(mux), nil
+}
+
+// hostAnswers serves mux, but answers what the mux would answer by itself
+// in plain text, no route (404) and a wrong method (405 with its Allow
+// header), with the error envelope instead.
+func hostAnswers(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// h is the mux's own 404 or 405 handler: only its status and its
+		// Allow header are kept.
+		rec := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		nethttp.WriteResponse(w, r, demo.HostError(rec.status, rec.header.Get("Allow")))
+	})
+}
+
+// statusRecorder keeps the header and status a handler writes and drops
+// its body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header { return s.header }
+
+func (s *statusRecorder) WriteHeader(status int) {
+	if s.status == 0 {
+		s.status = status
+	}
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return len(b), nil
 }
 
 type userKey struct{}

@@ -13,11 +13,15 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/internal/conformance"
 	"github.com/rtctoken/rtctoken/internal/demo"
 )
@@ -141,6 +145,8 @@ type Case struct {
 	Status   int
 	// Code is the expected error code of an error response.
 	Code core.Code
+	// Allow is a method the Allow header of a 405 answer must list.
+	Allow string
 	// Check inspects a successful response.
 	Check func(t *testing.T, env *demo.Env, resp *http.Response, body []byte)
 }
@@ -166,8 +172,16 @@ func Run(t *testing.T, start Start) {
 			if resp.StatusCode != tc.Status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.Status, b)
 			}
+			// Every answer, the page and a framework's own error
+			// included, must not be stored by a cache.
+			if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", cc)
+			}
 			if tc.Code != "" {
 				checkError(t, resp, b, tc.Code)
+			}
+			if tc.Allow != "" && !slices.Contains(strings.Split(resp.Header.Get("Allow"), ", "), tc.Allow) {
+				t.Errorf("Allow %q does not list %s", resp.Header.Get("Allow"), tc.Allow)
 			}
 			if tc.Check != nil {
 				tc.Check(t, env, resp, b)
@@ -175,6 +189,7 @@ func Run(t *testing.T, start Start) {
 		})
 	}
 	t.Run("logout ends the session", func(t *testing.T) { logout(t, base) })
+	t.Run("logout forgets the credentials", func(t *testing.T) { relogin(t, base) })
 }
 
 func checkError(t *testing.T, resp *http.Response, body []byte, code core.Code) {
@@ -313,7 +328,7 @@ func Cases() []Case {
 		{Name: "login not JSON", Method: "POST", Path: "/login", ContentType: "application/x-www-form-urlencoded", Body: `username=alice&password=alice-password`, Status: 415, Code: core.CodeUnsupportedMedia},
 		{Name: "login malformed", Method: "POST", Path: "/login", Body: `{"username":"alice"`, Status: 400, Code: core.CodeInvalidRequest},
 		{Name: "login unknown field", Method: "POST", Path: "/login", Body: `{"username":"alice","password":"alice-password","admin":true}`, Status: 400, Code: core.CodeInvalidRequest},
-		{Name: "login GET", Method: "GET", Path: "/login", Status: 405},
+		{Name: "login GET", Method: "GET", Path: "/login", Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
 
 		// The token endpoints, resolved from the session cookie.
 		{Name: "providers", Method: "GET", Path: "/rtc/providers", Status: 200, Check: checkProviders},
@@ -339,6 +354,66 @@ func Cases() []Case {
 		{Name: "decode unknown provider", As: "alice", Method: "POST", Path: "/api/decode", Body: decodeOf("acme", "rtc", "x"), Status: 404, Code: core.CodeUnknownProvider},
 		{Name: "decode no token", As: "alice", Method: "POST", Path: "/api/decode", Body: decodeOf("agora", "rtc", ""), Status: 400, Code: core.CodeInvalidRequest},
 		{Name: "decode without session", Method: "POST", Path: "/api/decode", Body: decodeOf("agora", "rtc", "007x"), Status: 401, Code: core.CodeUnauthenticated},
+		{Name: "decode kit around a roomless Token04", As: "alice", Method: "POST", Path: "/api/decode", BodyFunc: forgedKit, Status: 200, Check: all(checkDecoded(true, "", "alice", ""), checkKitUnverified("board-room"))},
+
+		// What the frameworks would answer by themselves, in plain text.
+		{Name: "unknown route", Method: "GET", Path: "/nothing-here", Status: 404, Code: core.CodeNotFound},
+		{Name: "unknown route POST", Method: "POST", Path: "/nothing-here", Body: `{}`, Status: 404, Code: core.CodeNotFound},
+		{Name: "unknown signed-in route", As: "alice", Method: "GET", Path: "/api/nothing-here", Status: 404, Code: core.CodeNotFound},
+		{Name: "unknown asset", Method: "GET", Path: "/static/nothing.js", Status: 404, Code: core.CodeNotFound},
+		{Name: "no asset listing", Method: "GET", Path: "/static/", Status: 404, Code: core.CodeNotFound},
+		{Name: "asset path escape", Method: "GET", Path: "/static/..%2fweb.go", Status: 404, Code: core.CodeNotFound},
+		{Name: "wrong method on the page", Method: "POST", Path: "/", Body: `{}`, Status: 405, Code: core.CodeMethodNotAllowed, Allow: "GET"},
+		{Name: "wrong method on logout", Method: "GET", Path: "/logout", Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
+		{Name: "wrong method on kinds", Method: "DELETE", Path: "/api/kinds", Status: 405, Code: core.CodeMethodNotAllowed, Allow: "GET"},
+		{Name: "login body just over the limit", Method: "POST", Path: "/login", Body: jsonOfSize(httpapi.DefaultMaxBody + 1), Status: 413, Code: core.CodeBodyTooLarge},
+		{Name: "login body far over the limit", Method: "POST", Path: "/login", Body: jsonOfSize(256 << 10), Status: 413, Code: core.CodeBodyTooLarge},
+		{Name: "login body over a framework's default limit", Method: "POST", Path: "/login", Body: jsonOfSize(5 << 20), Status: 413, Code: core.CodeBodyTooLarge},
+		{Name: "token body far over the limit", As: "alice", Method: "POST", Path: "/rtc/agora/rtc", Body: jsonOfSize(256 << 10), Status: 413, Code: core.CodeBodyTooLarge},
+		{Name: "decode body far over the limit", As: "alice", Method: "POST", Path: "/api/decode", Body: jsonOfSize(256 << 10), Status: 413, Code: core.CodeBodyTooLarge},
+		{Name: "login unparseable multipart", Method: "POST", Path: "/login", ContentType: "multipart/form-data; boundary=xyz", Body: "--xyz\r\nnot a part", Status: 415, Code: core.CodeUnsupportedMedia},
+		{Name: "login multipart without boundary", Method: "POST", Path: "/login", ContentType: "multipart/form-data", Body: "x", Status: 415, Code: core.CodeUnsupportedMedia},
+		{Name: "token unparseable multipart", As: "alice", Method: "POST", Path: "/rtc/agora/rtm", ContentType: "multipart/form-data; boundary=xyz", Body: "--xyz\r\nnot a part", Status: 415, Code: core.CodeUnsupportedMedia},
+	}
+}
+
+// jsonOfSize returns a JSON object of n bytes.
+func jsonOfSize(n int) string {
+	const head, tail = `{"username":"`, `"}`
+	return head + strings.Repeat("a", n-len(head)-len(tail)) + tail
+}
+
+// forgedKit wraps the client's own roomless Token04 in a hand-written kit
+// part naming the room "board-room", and returns the decode request for it.
+func forgedKit(t *testing.T, c *client) string {
+	resp, b := c.do("POST", "/rtc/zego/token04", "", "{}")
+	var cred core.Credential
+	if err := json.Unmarshal(b, &cred); resp.StatusCode != http.StatusOK || err != nil || cred.Room != "" {
+		t.Fatalf("token04: %d %s", resp.StatusCode, b)
+	}
+	appID, err := strconv.ParseUint(cred.AppID, 10, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit, err := zego.KitToken(cred.Token, zego.Kit{AppID: uint32(appID), UserID: cred.UserID, RoomID: "board-room", UserName: "The CEO"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decodeOf("zego", "kit", kit)
+}
+
+// checkKitUnverified checks that a decoded Kit Token reports its kit part,
+// naming room, apart from the verified claims.
+func checkKitUnverified(room string) func(t *testing.T, env *demo.Env, resp *http.Response, body []byte) {
+	return func(t *testing.T, _ *demo.Env, _ *http.Response, body []byte) {
+		var d demo.Decoded
+		if err := json.Unmarshal(body, &d); err != nil {
+			t.Fatal(err)
+		}
+		kit, _ := d.Claims[zego.ClaimKitUnverified].(map[string]any)
+		if kit["roomID"] != room || kit["userName"] != "The CEO" {
+			t.Fatalf("unverified kit part %v in %s", kit, body)
+		}
 	}
 }
 
@@ -453,5 +528,35 @@ func logout(t *testing.T, base string) {
 			t.Fatalf("%s %s with the ended session: %d %s", p.method, p.path, resp.StatusCode, b)
 		}
 		checkError(t, resp, b, core.CodeUnauthenticated)
+	}
+}
+
+// relogin checks that signing out drops the user's cached preset bundle:
+// the next sign-in gets fresh credentials (the Agora RTM token carries a
+// random salt, so a reissue shows), where a second sign-in without logout
+// is served the cached ones.
+func relogin(t *testing.T, base string) {
+	token := func(body []byte) string {
+		t.Helper()
+		var out struct {
+			RTC struct {
+				Credentials map[string]struct{ Token string } `json:"credentials"`
+			} `json:"rtc"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil || out.RTC.Credentials["agora"].Token == "" {
+			t.Fatalf("login answer without the agora preset: %s", body)
+		}
+		return out.RTC.Credentials["agora"].Token
+	}
+	c := newClient(t, base)
+	first := token(c.login("bob", "bob-password"))
+	if again := token(c.login("bob", "bob-password")); again != first {
+		t.Fatal("a second sign-in without logout did not reuse the cached bundle")
+	}
+	if resp, b := c.do("POST", "/logout", "", ""); resp.StatusCode != 200 {
+		t.Fatalf("logout: %d %s", resp.StatusCode, b)
+	}
+	if after := token(c.login("bob", "bob-password")); after == first {
+		t.Fatal("after logout, sign-in was served the credentials from before it")
 	}
 }
