@@ -37,6 +37,10 @@ const (
 	FuncHeader     = "X-Func-User"
 	HostUserHeader = "X-Host-User"
 	HostPlanHeader = "X-Host-Plan"
+	// HostTenantHeader and HostBannedHeader set the identity attributes
+	// "tenant" and "banned" in HostIdentity.
+	HostTenantHeader = "X-Host-Tenant"
+	HostBannedHeader = "X-Host-Banned"
 )
 
 // UserKey is the request-scoped key under which the test host's own auth
@@ -148,6 +152,12 @@ func NewAPI(t testing.TB, tweak ...func(*httpapi.Config)) *httpapi.API {
 	return api
 }
 
+// hostAttributes are the identity attributes HostIdentity reads from
+// headers.
+var hostAttributes = []struct{ name, header string }{
+	{"plan", HostPlanHeader}, {"tenant", HostTenantHeader}, {"banned", HostBannedHeader},
+}
+
 // HostIdentity is what the test host's own auth middleware does: it turns
 // its headers into an identity (nil when absent). Each adapter's test
 // installs it the framework's way (context value, gin key, fiber local).
@@ -157,8 +167,13 @@ func HostIdentity(header func(string) string) *core.Identity {
 		return nil
 	}
 	id := &core.Identity{UserID: u, DisplayName: "Host " + u}
-	if plan := header(HostPlanHeader); plan != "" {
-		id.Attributes = map[string]string{"plan": plan}
+	for _, a := range hostAttributes {
+		if v := header(a.header); v != "" {
+			if id.Attributes == nil {
+				id.Attributes = map[string]string{}
+			}
+			id.Attributes[a.name] = v
+		}
 	}
 	return id
 }
