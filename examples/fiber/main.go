@@ -150,15 +150,20 @@ func (s *site) login(c *fiber.Ctx) error {
 	return fibermw.WriteResponse(c, s.env.Me(u, bundle))
 }
 
-// logout handles POST /logout: it destroys the session, if any, and
-// expires the cookie.
+// logout handles POST /logout: it destroys the session, if any, expires
+// the cookie and drops the user's cached preset credentials, so that the
+// next sign-in is issued fresh ones.
 func (s *site) logout(c *fiber.Ctx) error {
 	sess, err := s.sessions.get(c)
 	if err != nil {
 		return s.fail(c, err)
 	}
+	u, signedIn := sess.Get(sessionUser).(demo.User)
 	if err := sess.Destroy(); err != nil {
 		return s.fail(c, err)
+	}
+	if signedIn {
+		s.api.Forget(u.ID)
 	}
 	return fibermw.WriteResponse(c, demo.SignedOut())
 }

@@ -137,12 +137,22 @@ func (e *Env) CheckLogin(contentType string, body io.Reader) (User, error) {
 	return u, nil
 }
 
-// Logout handles POST /logout: it ends the request's session, if any, and
-// returns the cookie that deletes it.
+// Logout handles POST /logout: it ends the request's session, if any,
+// drops the user's cached preset credentials (API.Forget), so that the
+// next sign-in is issued fresh ones, and returns the cookie that deletes
+// the session.
 func (e *Env) Logout(r resolve.Request, secure bool) (httpapi.Response, *http.Cookie) {
+	ctx := r.Context()
 	if id, ok := r.Cookie(CookieName); ok && id != "" {
-		if err := e.Sessions.Delete(r.Context(), id); err != nil {
-			return e.Error(r.Context(), err), nil
+		u, err := e.Sessions.Get(ctx, id)
+		if err != nil && !errors.Is(err, ErrNoSession) {
+			return e.Error(ctx, err), nil
+		}
+		if err := e.Sessions.Delete(ctx, id); err != nil {
+			return e.Error(ctx, err), nil
+		}
+		if u.ID != "" {
+			e.API.Forget(u.ID)
 		}
 	}
 	return SignedOut(), Cookie(nil, secure)
