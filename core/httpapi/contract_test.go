@@ -237,6 +237,7 @@ func TestLogLevelsAndFields(t *testing.T) {
 
 	a.Serve(as("u1"), "/count/room", strings.NewReader(`{"room":"lobby-7","ttl":1}`))
 	a.Serve(as("u1"), "/batch", strings.NewReader(`{"requests":[{"provider":"count","kind":"room"},{"provider":"count","kind":"room","room":"side-room","ttl":1}]}`))
+	a.Serve(as("u1"), "/count/room", strings.NewReader(`{"room":"lobby-9","ttl":"soon"}`))
 	a.Serve(post("", jsonType), "/count/room", strings.NewReader(`{}`))
 	a.Serve(as("u1"), "/count/room", strings.NewReader(`{"room":"main-hall"}`))
 	p.fail.Store(true)
@@ -244,7 +245,7 @@ func TestLogLevelsAndFields(t *testing.T) {
 
 	refused := rec.find("rtctoken refused")
 	issued := rec.find("rtctoken issued")
-	if len(refused) != 4 || len(issued) != 1 {
+	if len(refused) != 5 || len(issued) != 1 {
 		t.Fatalf("%d refusal and %d issuance lines", len(refused), len(issued))
 	}
 	want := []struct {
@@ -254,6 +255,7 @@ func TestLogLevelsAndFields(t *testing.T) {
 	}{
 		{slog.LevelInfo, core.CodeInvalidTTL, "lobby-7"},
 		{slog.LevelInfo, core.CodeInvalidTTL, "side-room"},
+		{slog.LevelInfo, core.CodeInvalidTTL, "lobby-9"},
 		{slog.LevelInfo, core.CodeUnauthenticated, ""},
 		{slog.LevelError, core.CodeInternal, "boiler"},
 	}

@@ -49,7 +49,8 @@ func checkEntity(r Request) error {
 //
 //	{"user_id":"...","room":"...","role":"...","ttl":3600,"options":{...}}
 //
-// every member optional; an empty body is {}.
+// every member optional; an empty body is {}. On an error the members read
+// before it are returned too, for the refusal's log line.
 func decodeIssue(raw []byte) (core.Request, error) {
 	var req core.Request
 	raw, err := checkBody(raw)
@@ -62,7 +63,7 @@ func decodeIssue(raw []byte) (core.Request, error) {
 		err = s.End()
 	}
 	if err != nil {
-		return core.Request{}, scanError(err)
+		return req, scanError(err)
 	}
 	return req, nil
 }
