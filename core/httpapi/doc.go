@@ -77,7 +77,9 @@
 // rate limiting and a cancelled request included) are INFO; an unavailable
 // dependency is WARN; internal errors, and resolver errors that are not a
 // *core.Error with code unauthenticated, are ERROR, with the detail that
-// the client never sees. New hands the logger to the Resolver, Limiter and
+// the client never sees. A preset that Attach or Login cannot issue also
+// logs "rtctoken preset not issued" at WARN (the host configured it for its
+// own users; ERROR when internal). New hands the logger to the Resolver, Limiter and
 // Observer that implement [LoggerSetter]; the Redis limiter does.
 //
 // Error messages are JSON written without HTML escaping: "a<b&c" is sent as
