@@ -67,8 +67,8 @@
 // # Logging
 //
 // Config.Logger receives everything: one "rtctoken issued" or "rtctoken
-// refused" line per request (and per preset issued by Attach or Login),
-// with provider, kind, user, room (the requested one on a refusal, the
+// refused" line per POST to an issuing endpoint (and per preset issued by
+// Attach or Login), with provider, kind, user, room (the requested one on a refusal, the
 // issued one otherwise; empty when the body was not read), ttl (seconds),
 // outcome, code and latency_ms (a float number of milliseconds), never a
 // token or a secret. A batch logs one line per credential, or one refusal
