@@ -185,17 +185,24 @@ func (a *API) presetFailed(ctx context.Context, preset string, id core.Identity,
 }
 
 // identityKey is the part of an identity, besides the user id, that a
-// bundle depends on: a SHA-256 digest of the display name and every
-// attribute in a canonical encoding.
+// bundle depends on: the display name and every attribute in a canonical
+// encoding, or its SHA-256 digest when the encoding is longer than a
+// digest.
 //
 // The encoding is unambiguous (every string is length-prefixed, the
 // attributes are counted and sorted by name), so two different identities
-// never have the same encoding. The digest bounds the memory of a key
-// whatever the attributes hold, and it is collision-resistant: display
-// names and attributes may come from what users chose for themselves, and
-// with a non-cryptographic hash a user could craft an identity that
-// collides with another's and be served that identity's credentials.
-type identityKey [sha256.Size]byte
+// never have the same encoding. The first byte tells the two forms apart:
+// the length of an encoding kept as is (0 to 32), or hashedKey for a
+// digest. The digest bounds the memory of a key whatever the attributes
+// hold, and it is collision-resistant: display names and attributes may
+// come from what users chose for themselves, and with a non-cryptographic
+// hash a user could craft an identity that collides with another's and be
+// served that identity's credentials. Short identities, the common case,
+// skip the hash.
+type identityKey [1 + sha256.Size]byte
+
+// hashedKey marks an identityKey that holds a digest.
+const hashedKey = 0xff
 
 // keyBufSize is the encoding that fits in the stack buffer of keyOf;
 // longer identities are encoded on the heap.
@@ -216,7 +223,16 @@ func keyOf(id core.Identity) identityKey {
 			b = appendString(appendString(b, k), id.Attributes[k])
 		}
 	}
-	return sha256.Sum256(b)
+	var k identityKey
+	if len(b) < len(k) {
+		k[0] = byte(len(b))
+		copy(k[1:], b)
+		return k
+	}
+	k[0] = hashedKey
+	sum := sha256.Sum256(b)
+	copy(k[1:], sum[:])
+	return k
 }
 
 func appendString(b []byte, s string) []byte {

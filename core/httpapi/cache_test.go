@@ -171,6 +171,10 @@ func TestKeyCanonical(t *testing.T) {
 		{DisplayName: "\x00"},
 		{DisplayName: "\x01\x00\x00"},
 		{Attributes: many},
+		// Encodings of 32 bytes (kept as is) and 33 (hashed).
+		{DisplayName: strings.Repeat("n", 30)},
+		{DisplayName: strings.Repeat("n", 31)},
+		{DisplayName: strings.Repeat("n", 29), Attributes: attrs("", "")},
 	}
 	seen := map[identityKey]int{}
 	for i, id := range distinct {
