@@ -49,6 +49,15 @@ func (b *Bundle) Get(name string) *core.Credential {
 	return b.Credentials[name]
 }
 
+// Failed returns why the named preset was not issued: nil when it was, for
+// an unknown name, and for a nil bundle (an anonymous request).
+func (b *Bundle) Failed(name string) *PresetError {
+	if b == nil {
+		return nil
+	}
+	return b.Errors[name]
+}
+
 // PresetError is why one preset of a bundle was not issued, in the terms of
 // the contract's error envelope: the stable code, and the message and field
 // the token endpoint would have answered. It never carries a cause: an

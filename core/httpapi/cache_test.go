@@ -282,7 +282,7 @@ func TestPartialBundle(t *testing.T) {
 		t.Fatalf("attach: %+v %v", b, err)
 	}
 	want := PresetError{Code: core.CodeInvalidUser, Message: `user id "u1" is not accepted`, Field: "user_id"}
-	if e := b.Errors["bad"]; e == nil || *e != want {
+	if e := b.Failed("bad"); e == nil || *e != want || b.Failed("ok") != nil || (*Bundle)(nil).Failed("bad") != nil {
 		t.Fatalf("errors %+v", b.Errors)
 	}
 	if !b.RenewAfter.Equal(clk.now().Add(DefaultFailureTTL)) {
