@@ -11,13 +11,18 @@
 //
 // The examples' routes:
 //
-//	GET  /                 the demo page (Page), assets under /static/ (Assets)
+//	GET  /                 the demo page (Page), assets under /static/ (Asset)
 //	POST /login            {"username","password"} -> session cookie and {"user","rtc"}
 //	POST /logout           ends the session
 //	     /rtc/...          the token endpoints (core/httpapi), resolved from the session cookie
 //	GET  /api/kinds        what each configured kind takes (for the page)
 //	GET  /api/me           signed in; behind Attach: {"user","rtc"}
 //	POST /api/decode       signed in; {"provider","kind","token"} -> Decoded
+//
+// Every answer carries Cache-Control: no-store, and every error, the
+// frameworks' own included (an unknown route: [NotFound]; a wrong method:
+// [MethodNotAllowed]; a body or request the framework refused: [HostError]),
+// is in the contract's JSON error envelope.
 //
 // Demo users are alice / alice-password and bob / bob-password. The user
 // and session stores are deliberately simple in-memory demos.
