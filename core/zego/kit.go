@@ -19,7 +19,9 @@ const maxKitPart = 1 << 16
 
 // Kit is the kit part of a UIKit Kit Token: who joins which room under
 // which name. The UIKit SDK (ZegoUIKitPrebuilt.create) reads it together
-// with the Token04 in front of it.
+// with the Token04 in front of it. Nothing authenticates it: a decoded Kit
+// says what the token's holder wrote, and only VerifyKitToken relates it
+// to the Token04.
 type Kit struct {
 	AppID uint32
 	// AppIDString writes the app id as a JSON string. The JavaScript
@@ -237,6 +239,7 @@ func unhex(c byte) (byte, bool) {
 // as the UIKit SDK does (Latin-1 text, appID a number or a numeric string,
 // userName URI-decoded), but strictly: exactly one "#", padded standard
 // base64, all four keys with the right types. Errors wrap core.ErrMalformed.
+// The result is not verified: use VerifyKitToken for the user and room.
 func ParseKitToken(kitToken string) (token04 string, k Kit, err error) {
 	if len(kitToken) > maxTokenLen+len(KitSeparator)+maxKitPart {
 		return "", k, fmt.Errorf("%w: the Kit Token is too long", core.ErrMalformed)
