@@ -128,8 +128,8 @@ func (p *Provider) Kinds() []core.KindSpec {
 	rtc.Roles = []core.Role{{Name: RolePublisherName}, {Name: RoleSubscriberName}}
 	rtc.DefaultRole = RoleSubscriberName
 	rtc.NeedsRoom = true
-	// A uid-0 token lets its holder join as any uid: the default
-	// authorizer treats it like an elevated role.
+	// A uid-0 token lets its holder join as any uid: core.Service.Issue
+	// treats it like an elevated role.
 	rtc.ElevatedOptions = []string{"any_uid"}
 	app := spec(KindChatApp)
 	app.ServerOnly = true

@@ -13,7 +13,7 @@
 //
 // The user always comes from the configured resolver, never from the body; a
 // body naming another user ("user_id") is refused with invalid_user unless
-// the authorizer allows it. Errors always have the shape
+// the service's core.AllowUser grant allows it. Errors always have the shape
 //
 //	{"error":{"code":"invalid_room","message":"...","field":"room"}}
 //

@@ -15,8 +15,8 @@ import (
 // Name is the default provider name.
 const Name = "zoom"
 
-// Roles offered by both kinds. Host is elevated: the default authorizer
-// refuses it unless the host application allows it.
+// Roles offered by both kinds. Host is elevated: core.Service.Issue
+// refuses it unless a core.AllowElevated grant allows it.
 const (
 	RoleParticipant = "participant" // role_type / role 0
 	RoleHost        = "host"        // role_type / role 1
