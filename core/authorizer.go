@@ -20,7 +20,9 @@ import (
 // allows it, and a change of Provider or Kind is refused outright.
 //
 // An authorizer never needs to re-implement the identity or elevation
-// checks; the Service enforces them whatever the authorizer returns.
+// checks; the Service enforces them whatever the authorizer returns. kind
+// is the Service's policy for the request's kind (TTL limits applied); it
+// shares its slices with the Service and must be treated as read-only.
 type Authorizer interface {
 	Authorize(ctx context.Context, id Identity, req *Request, kind KindSpec) error
 }
