@@ -29,17 +29,18 @@ const MaxTokenLen = 8 << 10
 // so one signature has exactly one encoding.
 var b64 = base64.RawURLEncoding.Strict()
 
-// macKey is one HMAC-SHA256 key (the secret's UTF-8 bytes). A pooled key
+// macKey is one HMAC-SHA256 key (the secret's UTF-8 bytes), held as a
+// core.Secret so that no fmt verb prints it through the Provider. A pooled key
 // (a Provider's) keeps ready hashes, so issuing does not rebuild the HMAC
 // state every time; a one-off key (SignVideo's) does not pay for a pool.
 type macKey struct {
-	secret []byte
+	secret core.Secret
 	pooled bool
 	pool   sync.Pool
 }
 
 func newMACKey(secret string, pooled bool) *macKey {
-	return &macKey{secret: []byte(secret), pooled: pooled}
+	return &macKey{secret: core.NewSecret(secret), pooled: pooled}
 }
 
 func (k *macKey) get() hash.Hash {
@@ -48,7 +49,7 @@ func (k *macKey) get() hash.Hash {
 			return h
 		}
 	}
-	return hmac.New(sha256.New, k.secret)
+	return hmac.New(sha256.New, []byte(k.secret.Reveal()))
 }
 
 func (k *macKey) put(h hash.Hash) {
@@ -107,7 +108,7 @@ func signMeeting(k *macKey, c *MeetingClaims) (string, error) {
 // checkSigning returns the configuration error of an empty secret, else
 // the claims' validation error.
 func checkSigning(k *macKey, claimsErr error) error {
-	if k == nil || len(k.secret) == 0 {
+	if k == nil || k.secret.IsZero() {
 		return fmt.Errorf("%w: zoom: empty SDK secret", core.ErrConfig)
 	}
 	return claimsErr
@@ -176,7 +177,7 @@ func authenticate(token string, keys []*macKey) ([]byte, error) {
 	var sum [sha256.Size]byte
 	signing := []byte(token[:j])
 	for _, k := range keys {
-		if k == nil || len(k.secret) == 0 {
+		if k == nil || k.secret.IsZero() {
 			continue
 		}
 		mac := k.get()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -144,4 +145,25 @@ func hostAuth(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// TestProvidersPrintNoSecret formats every configured provider with every
+// fmt verb: no secret may appear, in its own bytes, in hex or as a list of
+// byte values.
+func TestProvidersPrintNoSecret(t *testing.T) {
+	secrets := []string{conformance.TencentKey, conformance.AgoraCert, conformance.ZoomSecret, conformance.ZegoSecret}
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%f", "%p", "%b", "%o", "%U"}
+	for _, p := range conformance.Providers(t) {
+		for _, verb := range verbs {
+			out := fmt.Sprintf(verb, p)
+			for _, s := range secrets {
+				b := []byte(s)
+				for _, form := range []string{s, fmt.Sprintf("%x", b), fmt.Sprintf("%X", b), strings.Trim(fmt.Sprint(b[:8]), "[]")} {
+					if strings.Contains(out, form) {
+						t.Errorf("%T formatted with %s shows a secret", p, verb)
+					}
+				}
+			}
+		}
+	}
 }
