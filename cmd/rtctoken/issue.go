@@ -91,7 +91,7 @@ func (c *cli) issue(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.configError("issue", err)
 	}
-	svc, err := c.newService(cfg)
+	svc, err := c.newService(cfg, true)
 	if err != nil {
 		return c.configError("issue", err)
 	}
@@ -117,13 +117,23 @@ func (c *cli) issue(ctx context.Context, args []string) int {
 }
 
 // newService builds the configured providers into a service on the cli's
-// clock.
-func (c *cli) newService(cfg *config.Config) (*core.Service, error) {
+// clock. With vendorMax (issue: an operator at the command line) every
+// kind's maximum TTL is raised from the Service's 30-day default to the
+// vendor's limit; serve keeps the default, because its callers are clients.
+func (c *cli) newService(cfg *config.Config, vendorMax bool) (*core.Service, error) {
 	providers, err := cfg.Providers()
 	if err != nil {
 		return nil, err
 	}
-	return core.NewService(providers, core.WithClock(c.now))
+	opts := []core.Option{core.WithClock(c.now)}
+	for _, p := range providers {
+		for _, k := range p.Kinds() {
+			if vendorMax {
+				opts = append(opts, core.WithTTL(p.Name(), k.Kind, 0, k.MaxTTL))
+			}
+		}
+	}
+	return core.NewService(providers, opts...)
 }
 
 // parseTTL reads a lifetime as whole seconds ("3600") or a Go duration

@@ -174,3 +174,15 @@ func TestVendorVars(t *testing.T) {
 		}
 	}
 }
+
+// TestIssueVendorMaximumTTL: the operator may ask for the vendor's longest
+// lifetime (Tencent: 180 days), beyond the 30 days clients are capped at.
+func TestIssueVendorMaximumTTL(t *testing.T) {
+	cred := issue(t, vendorEnv, t0, "tencent", "usersig", "--user", "alice", "--ttl", "4320h")
+	if got := cred.ExpiresAt.Sub(cred.IssuedAt); got != 180*24*time.Hour {
+		t.Fatalf("lifetime %s, want 180 days", got)
+	}
+	if code, _, _ := runAt(t, vendorEnv, t0, "", "issue", "tencent", "usersig", "--user", "alice", "--ttl", "4321h"); code != exitUsage {
+		t.Fatalf("a lifetime over the vendor's limit: exit %d", code)
+	}
+}

@@ -180,7 +180,7 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if len(vendorCfg.Enabled()) == 0 {
 		return c.configError("serve", fmt.Errorf("%w: no provider configured: set the variables of at least one provider (rtctoken help serve)", core.ErrConfig))
 	}
-	svc, err := c.newService(vendorCfg)
+	svc, err := c.newService(vendorCfg, false)
 	if err != nil {
 		return c.configError("serve", err)
 	}
