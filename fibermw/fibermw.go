@@ -95,8 +95,8 @@ type localKey struct{}
 // Attach returns middleware that makes the configured preset credentials of
 // the signed-in user available through Credentials. Anonymous requests pass
 // through with none attached; a present but invalid credential is refused
-// with 401. A failed issuance is logged and the request passes through with
-// none attached (see httpapi.API.Attach).
+// with 401. A preset that cannot be issued is left out of the bundle and
+// reported in its Errors (see httpapi.API.Attach).
 func Attach(api *httpapi.API) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		b, err := api.Attach(request{c})

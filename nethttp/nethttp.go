@@ -81,8 +81,8 @@ type ctxKey struct{}
 // Attach returns middleware that resolves the identity of each request and
 // makes the configured preset credentials available through Credentials.
 // Anonymous requests pass through with none attached; a present but invalid
-// credential is refused with 401. A failed issuance is logged and the
-// request passes through with none attached (see httpapi.API.Attach).
+// credential is refused with 401. A preset that cannot be issued is left out of
+// the bundle and reported in its Errors (see httpapi.API.Attach).
 func Attach(api *httpapi.API) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
