@@ -336,6 +336,21 @@ func safeCause(err error) string {
 	return fmt.Sprintf("%T", err)
 }
 
+// ReadBody applies the contract's body rules for a host handler that takes
+// JSON next to the contract (a login or logout handler, say): the request
+// must be Content-Type application/json and not Content-Encoded (415
+// unsupported_media_type otherwise, decided from the headers alone), and
+// at most MaxBody bytes of the raw body are read (413 body_too_large
+// beyond). body must be the body as received, never a decompressing reader
+// (fiber: c.Request().Body(), not c.Body()). A nil body reads as empty.
+// Errors are *core.Error values for ErrorResponse.
+func (a *API) ReadBody(r Request, body io.Reader) ([]byte, error) {
+	if err := checkEntity(r); err != nil {
+		return nil, err
+	}
+	return a.readBody(body)
+}
+
 // readBody reads the raw body, at most MaxBody bytes of it. The headers
 // were checked first (checkEntity), so nothing here decompresses.
 func (a *API) readBody(body io.Reader) ([]byte, error) {

@@ -108,7 +108,7 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 		return fibermw.WriteResponse(c, env.Me(userOf(c), bundle))
 	})
 	app.Post("/api/decode", s.loadUser, s.requireUser, func(c *fiber.Ctx) error {
-		return fibermw.WriteResponse(c, env.ServeDecode(c.UserContext(), c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body())))
+		return fibermw.WriteResponse(c, env.ServeDecode(fibermw.View(c), bytes.NewReader(c.Request().Body())))
 	})
 	return app, nil
 }
@@ -128,7 +128,7 @@ const sessionUser = "user"
 // id, so that a session id planted before sign-in is worthless.
 func (s *site) login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u, err := s.env.CheckLogin(c.Get(fiber.HeaderContentType), bytes.NewReader(c.Body()))
+	u, err := s.env.CheckLogin(fibermw.View(c), bytes.NewReader(c.Request().Body()))
 	if err != nil {
 		return s.fail(c, err)
 	}

@@ -81,7 +81,7 @@ func newApp(env *demo.Env) (*gin.Engine, error) {
 		ginmw.WriteResponse(c, demo.Asset(strings.TrimPrefix(c.Param("name"), "/")))
 	})
 	r.POST("/login", func(c *gin.Context) {
-		resp, cookie := env.Login(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body, c.Request.TLS != nil)
+		resp, cookie := env.Login(ginmw.View(c), c.Request.Body, c.Request.TLS != nil)
 		writeWithCookie(c, resp, cookie)
 	})
 	r.POST("/logout", func(c *gin.Context) {
@@ -99,7 +99,7 @@ func newApp(env *demo.Env) (*gin.Engine, error) {
 		ginmw.WriteResponse(c, env.Me(userOf(c), bundle))
 	})
 	signedIn.POST("/decode", func(c *gin.Context) {
-		ginmw.WriteResponse(c, env.ServeDecode(c.Request.Context(), c.GetHeader("Content-Type"), c.Request.Body))
+		ginmw.WriteResponse(c, env.ServeDecode(ginmw.View(c), c.Request.Body))
 	})
 	return r, nil
 }

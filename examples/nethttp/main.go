@@ -63,7 +63,7 @@ func newApp(env *demo.Env) (http.Handler, error) {
 		nethttp.WriteResponse(w, r, demo.Asset(r.PathValue("name")))
 	})
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
-		resp, cookie := env.Login(r.Context(), r.Header.Get("Content-Type"), r.Body, r.TLS != nil)
+		resp, cookie := env.Login(nethttp.View(r), r.Body, r.TLS != nil)
 		writeWithCookie(w, r, resp, cookie)
 	})
 	mux.HandleFunc("POST /logout", func(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +82,7 @@ func newApp(env *demo.Env) (http.Handler, error) {
 		nethttp.WriteResponse(w, r, env.Me(userOf(r.Context()), bundle))
 	}))
 	mux.Handle("POST /api/decode", signedIn.ThenFunc(func(w http.ResponseWriter, r *http.Request) {
-		nethttp.WriteResponse(w, r, env.ServeDecode(r.Context(), r.Header.Get("Content-Type"), r.Body))
+		nethttp.WriteResponse(w, r, env.ServeDecode(nethttp.View(r), r.Body))
 	}))
 	return hostAnswers(mux), nil
 }

@@ -65,6 +65,9 @@ func Bomb(t testing.TB) []byte {
 	return b
 }
 
+// BombBytes is Bomb for table builders that have no testing.TB.
+func BombBytes() ([]byte, error) { return bomb() }
+
 func gzipped(t testing.TB, s string) []byte {
 	t.Helper()
 	var out bytes.Buffer
@@ -123,7 +126,7 @@ func bodyChecks(t *testing.T, api *httpapi.API, client *http.Client, base string
 		t.Run("compression bomb memory "+tc.name, func(t *testing.T) {
 			c := Case{Method: "POST", Path: "/rtc/agora/rtc", RawBody: Bomb(t), HeaderLines: [][2]string{{"Content-Encoding", BombEncoding}}, Headers: tc.headers}
 			var status int
-			grown := allocatedBy(func() { status, _, _ = Do(t, client, base, c) })
+			grown := AllocatedBy(func() { status, _, _ = Do(t, client, base, c) })
 			t.Logf("%d-byte bomb (%d MiB inflated): %d, process allocated %.1f KiB", len(c.RawBody), BombSize>>20, status, float64(grown)/1024)
 			if status != http.StatusUnsupportedMediaType {
 				t.Fatalf("status %d, want 415", status)
@@ -135,9 +138,9 @@ func bodyChecks(t *testing.T, api *httpapi.API, client *http.Client, base string
 	}
 }
 
-// allocatedBy reports how many bytes the whole process allocated while f
+// AllocatedBy reports how many bytes the whole process allocated while f
 // ran (runtime.MemStats.TotalAlloc, which counts what was collected too).
-func allocatedBy(f func()) uint64 {
+func AllocatedBy(f func()) uint64 {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

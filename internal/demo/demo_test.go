@@ -352,17 +352,31 @@ func TestDecode(t *testing.T) {
 	}
 }
 
-// request is a resolve.Request over a cookie value.
-type request struct{ cookie string }
+// request is a resolve.Request over a cookie value and request headers.
+type request struct {
+	cookie string
+	header http.Header
+}
 
-func (r request) Context() context.Context { return context.Background() }
-func (r request) Header(string) string     { return "" }
-func (r request) Value(any) any            { return nil }
+// posted is the request view of a POST with the given Content-Type and
+// optional Content-Encoding.
+func posted(contentType string, encoding ...string) request {
+	h := http.Header{"Content-Type": {contentType}}
+	if len(encoding) > 0 {
+		h["Content-Encoding"] = encoding
+	}
+	return request{header: h}
+}
+
+func (r request) Context() context.Context  { return context.Background() }
+func (r request) Header(name string) string { return r.header.Get(name) }
+func (r request) Value(any) any             { return nil }
+func (r request) Method() string            { return http.MethodPost }
 func (r request) Cookie(name string) (string, bool) {
 	return r.cookie, name == CookieName && r.cookie != ""
 }
-func (r request) HeaderValues(string) []string {
-	return nil
+func (r request) HeaderValues(name string) []string {
+	return r.header.Values(name)
 }
 func (r request) RemoteAddr() string {
 	return "127.0.0.1:40000"
@@ -375,15 +389,14 @@ func TestLoginLogoutAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	resp, c := e.Login(ctx, "application/json; charset=utf-8", strings.NewReader(`{"username":"bob","password":"bob-password"}`), false)
+	resp, c := e.Login(posted("application/json; charset=utf-8"), strings.NewReader(`{"username":"bob","password":"bob-password"}`), false)
 	if resp.Status != 200 || c == nil || !bytes.Contains(resp.Body, []byte(`"user":{"id":"bob","name":"Bob"}`)) {
 		t.Fatalf("login: %d %s %v", resp.Status, resp.Body, c)
 	}
-	if u, err := e.Authenticate(request{c.Value}); err != nil || u.ID != "bob" {
+	if u, err := e.Authenticate(request{cookie: c.Value}); err != nil || u.ID != "bob" {
 		t.Fatalf("authenticate: %+v %v", u, err)
 	}
-	for _, r := range []request{{}, {"forged"}} {
+	for _, r := range []request{{}, {cookie: "forged"}} {
 		if _, err := e.Authenticate(r); core.CodeOf(err) != core.CodeUnauthenticated {
 			t.Errorf("authenticate %q: %v", r.cookie, err)
 		}
@@ -396,20 +409,28 @@ func TestLoginLogoutAuthenticate(t *testing.T) {
 		{"text/plain", `{"username":"bob","password":"bob-password"}`, 415},
 		{"application/json", `{"username":"bob","password":"bob-password"} {}`, 400},
 		{"application/json", `[]`, 400},
-		{"application/json", `{"username":"` + strings.Repeat("b", maxBody) + `"}`, 413},
+		{"application/json", `{"username":"` + strings.Repeat("b", httpapi.DefaultMaxBody) + `"}`, 413},
 	} {
-		if resp, c := e.Login(ctx, tc.ct, strings.NewReader(tc.body), false); resp.Status != tc.status || c != nil {
+		if resp, c := e.Login(posted(tc.ct), strings.NewReader(tc.body), false); resp.Status != tc.status || c != nil {
 			t.Errorf("login %s %.40s: %d %s", tc.ct, tc.body, resp.Status, resp.Body)
 		}
 	}
-	if resp, _ := e.Login(ctx, "application/json", nil, false); resp.Status != 400 {
+	if resp, _ := e.Login(posted("application/json"), nil, false); resp.Status != 400 {
 		t.Errorf("login without body: %d", resp.Status)
 	}
-	resp, out := e.Logout(request{c.Value}, false)
+	// A compressed body is refused from its headers, before it is read.
+	gz := posted("application/json", "gzip")
+	if resp, c := e.Login(gz, strings.NewReader(`{"username":"bob","password":"bob-password"}`), false); resp.Status != 415 || c != nil || !bytes.Contains(resp.Body, []byte(`"Content-Encoding"`)) {
+		t.Errorf("gzip login: %d %s", resp.Status, resp.Body)
+	}
+	if resp := e.ServeDecode(gz, strings.NewReader(`{}`)); resp.Status != 415 {
+		t.Errorf("gzip decode: %d %s", resp.Status, resp.Body)
+	}
+	resp, out := e.Logout(request{cookie: c.Value}, false)
 	if resp.Status != 200 || out == nil || out.MaxAge >= 0 {
 		t.Fatalf("logout: %d %+v", resp.Status, out)
 	}
-	if _, err := e.Authenticate(request{c.Value}); core.CodeOf(err) != core.CodeUnauthenticated {
+	if _, err := e.Authenticate(request{cookie: c.Value}); core.CodeOf(err) != core.CodeUnauthenticated {
 		t.Fatalf("session survived logout: %v", err)
 	}
 	if resp, _ := e.Logout(request{}, false); resp.Status != 200 {

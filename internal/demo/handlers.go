@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"time"
 
@@ -17,9 +16,6 @@ import (
 
 // CookieName is the session cookie's name.
 const CookieName = "rtcdemo_session"
-
-// maxBody bounds the JSON bodies of /login and /api/decode.
-const maxBody = 16 << 10
 
 // JSON returns a JSON response with the contract's headers.
 func JSON(status int, v any) httpapi.Response {
@@ -55,20 +51,12 @@ func (e *Env) Error(ctx context.Context, err error) httpapi.Response {
 	return e.API.ErrorResponse(ctx, err)
 }
 
-// readJSON strictly decodes a small JSON object body into dst.
-func readJSON(contentType string, body io.Reader, dst any) error {
-	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/json" {
-		return core.Errorf(core.CodeUnsupportedMedia, "", "request body must be application/json")
-	}
-	if body == nil {
-		return core.Errorf(core.CodeInvalidRequest, "", "a JSON body is required")
-	}
-	raw, err := io.ReadAll(io.LimitReader(body, maxBody+1))
+// readJSON strictly decodes a small JSON object body into dst, after the
+// contract's body rules (Content-Type, no Content-Encoding, MaxBody).
+func (e *Env) readJSON(r httpapi.Request, body io.Reader, dst any) error {
+	raw, err := e.API.ReadBody(r, body)
 	if err != nil {
-		return core.Errorf(core.CodeInvalidRequest, "", "could not read the request body")
-	}
-	if len(raw) > maxBody {
-		return core.Errorf(core.CodeBodyTooLarge, "", "request body is larger than %d bytes", maxBody)
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -101,8 +89,11 @@ type loginBody struct {
 // Login handles POST /login: it checks the JSON body {"username",
 // "password"}, opens a session and answers {"user", "rtc"} with the preset
 // credentials. The cookie to set is nil when sign-in failed.
-func (e *Env) Login(ctx context.Context, contentType string, body io.Reader, secure bool) (httpapi.Response, *http.Cookie) {
-	u, err := e.CheckLogin(contentType, body)
+//
+// body must be the raw request body (see httpapi.API.ReadBody).
+func (e *Env) Login(r httpapi.Request, body io.Reader, secure bool) (httpapi.Response, *http.Cookie) {
+	ctx := r.Context()
+	u, err := e.CheckLogin(r, body)
 	if err != nil {
 		return e.Error(ctx, err), nil
 	}
@@ -125,9 +116,9 @@ func (e *Env) Login(ctx context.Context, contentType string, body io.Reader, sec
 // and returns the demo user it names, or an error for the envelope. Login
 // starts with it; an example that keeps its sessions in its framework's
 // session library calls it, then API.Login, and answers with Me.
-func (e *Env) CheckLogin(contentType string, body io.Reader) (User, error) {
+func (e *Env) CheckLogin(r httpapi.Request, body io.Reader) (User, error) {
 	var in loginBody
-	if err := readJSON(contentType, body, &in); err != nil {
+	if err := e.readJSON(r, body, &in); err != nil {
 		return User{}, err
 	}
 	u, ok := e.Users.Check(in.Username, in.Password)
@@ -199,10 +190,12 @@ type decodeBody struct {
 	Token    string `json:"token"`
 }
 
-// ServeDecode handles POST /api/decode {"provider","kind","token"}.
-func (e *Env) ServeDecode(ctx context.Context, contentType string, body io.Reader) httpapi.Response {
+// ServeDecode handles POST /api/decode {"provider","kind","token"}; body
+// is the raw request body.
+func (e *Env) ServeDecode(r httpapi.Request, body io.Reader) httpapi.Response {
+	ctx := r.Context()
 	var in decodeBody
-	if err := readJSON(contentType, body, &in); err != nil {
+	if err := e.readJSON(r, body, &in); err != nil {
 		return e.Error(ctx, err)
 	}
 	d, err := e.Decode(ctx, in.Provider, in.Kind, in.Token)

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -16,10 +15,9 @@ func TestLogoutForgetsCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	login := func() (string, string) {
 		t.Helper()
-		resp, c := e.Login(ctx, "application/json", strings.NewReader(`{"username":"alice","password":"alice-password"}`), false)
+		resp, c := e.Login(posted("application/json"), strings.NewReader(`{"username":"alice","password":"alice-password"}`), false)
 		var out struct {
 			RTC struct {
 				Credentials map[string]struct{ Token string } `json:"credentials"`
@@ -34,7 +32,7 @@ func TestLogoutForgetsCredentials(t *testing.T) {
 	if again, _ := login(); again != first {
 		t.Fatal("a second sign-in without logout did not reuse the cached bundle")
 	}
-	if resp, _ := e.Logout(request{session}, false); resp.Status != 200 {
+	if resp, _ := e.Logout(request{cookie: session}, false); resp.Status != 200 {
 		t.Fatalf("logout: %d %s", resp.Status, resp.Body)
 	}
 	if after, _ := login(); after == first {

@@ -97,6 +97,20 @@ func (c *client) do(method, path, contentType, body string) (*http.Response, []b
 	return c.read(method, path, resp, err)
 }
 
+// doEncoded sends body as JSON with the given Content-Encoding, as it is:
+// nothing here compresses or inflates it.
+func (c *client) doEncoded(method, path, encoding, body string) (*http.Response, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, c.base+path, strings.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", encoding)
+	resp, err := c.hc.Do(req)
+	return c.read(method, path, resp, err)
+}
+
 // read returns the answer of a request and its whole body, failing the
 // test when there is none.
 func (c *client) read(method, path string, resp *http.Response, err error) (*http.Response, []byte) {
@@ -184,6 +198,11 @@ type Case struct {
 	// the client sends Body and then only reads, as an upload the server
 	// may refuse before reading it all.
 	Declared int
+	// Encoding, when set, is sent as the Content-Encoding of Body.
+	Encoding string
+	// MaxAlloc, when set, bounds what the whole process may allocate while
+	// the request is answered.
+	MaxAlloc uint64
 	// Check inspects a successful response.
 	Check func(t *testing.T, env *demo.Env, resp *http.Response, body []byte)
 }
@@ -209,10 +228,18 @@ func Run(t *testing.T, start Start) {
 				resp *http.Response
 				b    []byte
 			)
-			if tc.Declared > 0 {
-				resp, b = c.doDeclared(tc.Method, tc.Path, body, tc.Declared)
-			} else {
-				resp, b = c.do(tc.Method, tc.Path, tc.ContentType, body)
+			grown := conformance.AllocatedBy(func() {
+				switch {
+				case tc.Declared > 0:
+					resp, b = c.doDeclared(tc.Method, tc.Path, body, tc.Declared)
+				case tc.Encoding != "":
+					resp, b = c.doEncoded(tc.Method, tc.Path, tc.Encoding, body)
+				default:
+					resp, b = c.do(tc.Method, tc.Path, tc.ContentType, body)
+				}
+			})
+			if tc.MaxAlloc > 0 && grown > tc.MaxAlloc {
+				t.Errorf("the process allocated %d bytes answering a %d-byte request (bound %d)", grown, len(body), tc.MaxAlloc)
 			}
 			if resp.StatusCode != tc.Status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.Status, b)
@@ -416,6 +443,12 @@ func Cases() []Case {
 		{Name: "login body over a framework's default limit", Method: "POST", Path: "/login", Body: jsonOfSize(32 << 10), Declared: 5 << 20, Status: 413, Code: core.CodeBodyTooLarge},
 		{Name: "token body far over the limit", As: "alice", Method: "POST", Path: "/rtc/agora/rtc", Body: jsonOfSize(32 << 10), Declared: 256 << 10, Status: 413, Code: core.CodeBodyTooLarge},
 		{Name: "decode body far over the limit", As: "alice", Method: "POST", Path: "/api/decode", Body: jsonOfSize(32 << 10), Declared: 256 << 10, Status: 413, Code: core.CodeBodyTooLarge},
+		// Compressed bodies are refused from their headers, on the host's
+		// own JSON routes as on the token endpoints, and never inflated.
+		{Name: "login compression bomb", Method: "POST", Path: "/login", Body: bombBody(), Encoding: conformance.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: conformance.MaxBombGrowth},
+		{Name: "token compression bomb", As: "alice", Method: "POST", Path: "/rtc/agora/rtc", Body: bombBody(), Encoding: conformance.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: conformance.MaxBombGrowth},
+		{Name: "decode compression bomb", As: "alice", Method: "POST", Path: "/api/decode", Body: bombBody(), Encoding: conformance.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: conformance.MaxBombGrowth},
+		{Name: "login gzip", Method: "POST", Path: "/login", Body: `{"username":"alice","password":"alice-password"}`, Encoding: "gzip", Status: 415, Code: core.CodeUnsupportedMedia, Check: noCookie},
 		{Name: "login unparseable multipart", Method: "POST", Path: "/login", ContentType: "multipart/form-data; boundary=xyz", Body: "--xyz\r\nnot a part", Status: 415, Code: core.CodeUnsupportedMedia},
 		{Name: "login multipart without boundary", Method: "POST", Path: "/login", ContentType: "multipart/form-data", Body: "x", Status: 415, Code: core.CodeUnsupportedMedia},
 		{Name: "token unparseable multipart", As: "alice", Method: "POST", Path: "/rtc/agora/rtm", ContentType: "multipart/form-data; boundary=xyz", Body: "--xyz\r\nnot a part", Status: 415, Code: core.CodeUnsupportedMedia},
@@ -423,6 +456,15 @@ func Cases() []Case {
 }
 
 // jsonOfSize returns a JSON object of n bytes.
+// bombBody is the conformance suite's compression bomb as a request body.
+func bombBody() string {
+	b, err := conformance.BombBytes()
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
 func jsonOfSize(n int) string {
 	const head, tail = `{"username":"`, `"}`
 	return head + strings.Repeat("a", n-len(head)-len(tail)) + tail
