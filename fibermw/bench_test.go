@@ -7,8 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/fibermw"
-	"github.com/rtctoken/rtctoken/internal/conformance"
 	"github.com/valyala/fasthttp"
 )
 
@@ -25,7 +25,7 @@ func serveFast(b *testing.B, app *fiber.App, method, path, body string) {
 		ctx.Response.Reset()
 		ctx.Request.Header.SetMethod(method)
 		ctx.Request.SetRequestURI(path)
-		ctx.Request.Header.Set(conformance.HostUserHeader, "alice")
+		ctx.Request.Header.Set(httpapitest.HostUserHeader, "alice")
 		if body != "" {
 			ctx.Request.Header.SetContentType("application/json")
 			ctx.Request.SetBodyString(body)
@@ -39,10 +39,10 @@ func serveFast(b *testing.B, app *fiber.App, method, path, body string) {
 
 // BenchmarkAttachHit is the attach middleware on a cache hit.
 func BenchmarkAttachHit(b *testing.B) {
-	api := conformance.NewAPI(b, quiet)
+	api := httpapitest.NewAPI(b, quiet)
 	app := fiber.New()
 	var user any = core.Identity{UserID: "alice", DisplayName: "Alice"}
-	host := func(c *fiber.Ctx) error { c.Locals(conformance.UserKey{}, user); return c.Next() }
+	host := func(c *fiber.Ctx) error { c.Locals(httpapitest.UserKey{}, user); return c.Next() }
 	app.Get("/me", host, fibermw.Attach(api), func(c *fiber.Ctx) error {
 		if _, ok := fibermw.Credentials(c); !ok {
 			return c.SendStatus(500)
@@ -54,7 +54,7 @@ func BenchmarkAttachHit(b *testing.B) {
 
 // BenchmarkIssueEndpoint is one in-process POST /rtc/tencent/usersig.
 func BenchmarkIssueEndpoint(b *testing.B) {
-	api := conformance.NewAPI(b, quiet)
+	api := httpapitest.NewAPI(b, quiet)
 	app := fiber.New()
 	app.Use(hostAuth)
 	fibermw.Mount(app.Group("/rtc"), api)

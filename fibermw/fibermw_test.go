@@ -9,15 +9,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/fibermw"
-	"github.com/rtctoken/rtctoken/internal/conformance"
 )
 
 // hostAuth is the test host's own auth middleware: it stores the identity
 // in a fiber local.
 func hostAuth(c *fiber.Ctx) error {
-	if id := conformance.HostIdentity(func(h string) string { return c.Get(h) }); id != nil {
-		c.Locals(conformance.UserKey{}, *id)
+	if id := httpapitest.HostIdentity(func(h string) string { return c.Get(h) }); id != nil {
+		c.Locals(httpapitest.UserKey{}, *id)
 	}
 	return c.Next()
 }
@@ -57,11 +57,11 @@ func serve(t *testing.T, app *fiber.App) string {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+	httpapitest.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
 }
 
 func TestMountBesideHostRoutes(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(hostAuth)
 	g := app.Group("/api")
@@ -71,19 +71,19 @@ func TestMountBesideHostRoutes(t *testing.T) {
 	base := serve(t, app)
 	client := &http.Client{}
 	for path, want := range map[string]string{"/api/profile": "profile", "/api/items/7": "item 7"} {
-		status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "GET", Path: path})
+		status, _, body := httpapitest.Do(t, client, base, httpapitest.Case{Method: "GET", Path: path})
 		if status != 200 || string(body) != want {
 			t.Fatalf("%s: %d %s", path, status, body)
 		}
 	}
-	status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "POST", Path: "/api/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: "alice"}})
+	status, _, body := httpapitest.Do(t, client, base, httpapitest.Case{Method: "POST", Path: "/api/rtc/zego/token04", Headers: map[string]string{httpapitest.HostUserHeader: "alice"}})
 	if status != 200 || !strings.Contains(string(body), `"provider":"zego"`) {
 		t.Fatalf("%d %s", status, body)
 	}
 }
 
 func TestCORS(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	mw, err := fibermw.CORS(httpapi.CORS{AllowedOrigins: []string{"https://app.example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -91,12 +91,12 @@ func TestCORS(t *testing.T) {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(mw, hostAuth)
 	fibermw.Mount(app.Group("/rtc"), api)
-	conformance.CheckCORS(t, serve(t, app))
+	httpapitest.CheckCORS(t, serve(t, app))
 	if _, err := fibermw.CORS(httpapi.CORS{AllowedOrigins: []string{"https://*.example.com"}}); err == nil {
 		t.Fatal("wildcard origin accepted")
 	}
 }
 
 func TestBadInput(t *testing.T) {
-	conformance.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+	httpapitest.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/ginmw"
-	"github.com/rtctoken/rtctoken/internal/conformance"
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -19,8 +19,8 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // hostAuth is the test host's own auth middleware: it stores the identity
 // under a gin context key.
 func hostAuth(c *gin.Context) {
-	if id := conformance.HostIdentity(c.GetHeader); id != nil {
-		c.Set(conformance.UserKey{}, *id)
+	if id := httpapitest.HostIdentity(c.GetHeader); id != nil {
+		c.Set(httpapitest.UserKey{}, *id)
 	}
 	c.Next()
 }
@@ -63,13 +63,13 @@ func serve(t *testing.T, h http.Handler) string {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+	httpapitest.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
 }
 
 // TestMountBesideHostRoutes mounts on a group that also holds the host's own
 // routes, including a static route next to the contract's parameters.
 func TestMountBesideHostRoutes(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	r := gin.New()
 	r.Use(hostAuth)
 	g := r.Group("/api")
@@ -79,19 +79,19 @@ func TestMountBesideHostRoutes(t *testing.T) {
 	base := serve(t, r)
 	client := &http.Client{}
 	for path, want := range map[string]string{"/api/profile": "profile", "/api/items/7": "item 7"} {
-		status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "GET", Path: path})
+		status, _, body := httpapitest.Do(t, client, base, httpapitest.Case{Method: "GET", Path: path})
 		if status != 200 || string(body) != want {
 			t.Fatalf("%s: %d %s", path, status, body)
 		}
 	}
-	status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "POST", Path: "/api/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: "alice"}})
+	status, _, body := httpapitest.Do(t, client, base, httpapitest.Case{Method: "POST", Path: "/api/rtc/zego/token04", Headers: map[string]string{httpapitest.HostUserHeader: "alice"}})
 	if status != 200 || !strings.Contains(string(body), `"provider":"zego"`) {
 		t.Fatalf("%d %s", status, body)
 	}
 }
 
 func TestCORS(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	mw, err := ginmw.CORS(httpapi.CORS{AllowedOrigins: []string{"https://app.example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -99,12 +99,12 @@ func TestCORS(t *testing.T) {
 	r := gin.New()
 	r.Use(mw, hostAuth)
 	ginmw.Mount(r.Group("/rtc"), api)
-	conformance.CheckCORS(t, serve(t, r))
+	httpapitest.CheckCORS(t, serve(t, r))
 	if _, err := ginmw.CORS(httpapi.CORS{AllowAnyOrigin: true, AllowCredentials: true}); err == nil {
 		t.Fatal("credentials with any origin accepted")
 	}
 }
 
 func TestBadInput(t *testing.T) {
-	conformance.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+	httpapitest.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
 }

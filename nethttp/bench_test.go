@@ -11,7 +11,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
-	"github.com/rtctoken/rtctoken/internal/conformance"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -30,13 +30,13 @@ func (discard) WriteHeader(int)             {}
 // the host's context value, bundle from the cache, handed to the next
 // handler.
 func BenchmarkAttachHit(b *testing.B) {
-	api := conformance.NewAPI(b, quiet)
+	api := httpapitest.NewAPI(b, quiet)
 	var got bool
 	h := nethttp.Attach(api)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, got = nethttp.Credentials(r.Context())
 	}))
 	req := httptest.NewRequest("GET", "/me", nil)
-	req = req.WithContext(context.WithValue(req.Context(), conformance.UserKey{}, core.Identity{UserID: "alice", DisplayName: "Alice"}))
+	req = req.WithContext(context.WithValue(req.Context(), httpapitest.UserKey{}, core.Identity{UserID: "alice", DisplayName: "Alice"}))
 	w := discard{h: http.Header{}}
 	h.ServeHTTP(w, req) // fill the cache
 	b.ReportAllocs()
@@ -60,14 +60,14 @@ func BenchmarkIssueEndpointAgoraRTC(b *testing.B) {
 }
 
 func benchIssue(b *testing.B, path, body string) {
-	api := conformance.NewAPI(b, quiet)
+	api := httpapitest.NewAPI(b, quiet)
 	mux := http.NewServeMux()
 	nethttp.Mount(mux, "/rtc", api)
 	h := hostAuth(mux)
 	rd := bytes.NewReader([]byte(body))
 	req := httptest.NewRequest("POST", path, nil)
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(conformance.HostUserHeader, "alice")
+	req.Header.Set(httpapitest.HostUserHeader, "alice")
 	w := discard{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {

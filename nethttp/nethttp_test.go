@@ -12,7 +12,7 @@ import (
 	"github.com/justinas/alice"
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
-	"github.com/rtctoken/rtctoken/internal/conformance"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -20,8 +20,8 @@ import (
 // in the request context, as a real app's session middleware would.
 func hostAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := conformance.HostIdentity(r.Header.Get); id != nil {
-			r = r.WithContext(context.WithValue(r.Context(), conformance.UserKey{}, *id))
+		if id := httpapitest.HostIdentity(r.Header.Get); id != nil {
+			r = r.WithContext(context.WithValue(r.Context(), httpapitest.UserKey{}, *id))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -81,24 +81,24 @@ func serve(t *testing.T, h http.Handler) string {
 }
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+	httpapitest.Run(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
 }
 
 // TestStripPrefixAndPatterns mounts the handler the two other documented
 // ways: behind http.StripPrefix on a Go 1.22 method pattern, and on a nested
 // prefix.
 func TestStripPrefixAndPatterns(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/rtc/", http.StripPrefix("/api/v1/rtc", nethttp.Handler(api)))
 	mux.HandleFunc("GET /api/v1/other", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("other")) })
 	base := serve(t, alice.New(hostAuth).Then(mux))
 	client := &http.Client{}
-	status, _, body := conformance.Do(t, client, base, conformance.Case{Method: "POST", Path: "/api/v1/rtc/tencent/usersig", Headers: map[string]string{conformance.HostUserHeader: "alice"}})
+	status, _, body := httpapitest.Do(t, client, base, httpapitest.Case{Method: "POST", Path: "/api/v1/rtc/tencent/usersig", Headers: map[string]string{httpapitest.HostUserHeader: "alice"}})
 	if status != 200 || !strings.Contains(string(body), `"provider":"tencent"`) {
 		t.Fatalf("%d %s", status, body)
 	}
-	status, _, body = conformance.Do(t, client, base, conformance.Case{Method: "GET", Path: "/api/v1/other"})
+	status, _, body = httpapitest.Do(t, client, base, httpapitest.Case{Method: "GET", Path: "/api/v1/other"})
 	if status != 200 || string(body) != "other" {
 		t.Fatalf("host route: %d %s", status, body)
 	}
@@ -107,7 +107,7 @@ func TestStripPrefixAndPatterns(t *testing.T) {
 // TestAliceChain shows Attach composes with other middleware in an alice
 // chain, in order.
 func TestAliceChain(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	var order []string
 	mark := func(name string) alice.Constructor {
 		return func(next http.Handler) http.Handler {
@@ -127,7 +127,7 @@ func TestAliceChain(t *testing.T) {
 	})
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/anything", nil)
-	req.Header.Set(conformance.HostUserHeader, "alice")
+	req.Header.Set(httpapitest.HostUserHeader, "alice")
 	h.ServeHTTP(rec, req)
 	if rec.Code != 200 || rec.Body.Len() == 0 {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
@@ -142,7 +142,7 @@ func TestAliceChain(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	api := conformance.NewAPI(t)
+	api := httpapitest.NewAPI(t)
 	mw, err := nethttp.CORS(httpapi.CORS{AllowedOrigins: []string{"https://app.example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -150,12 +150,12 @@ func TestCORS(t *testing.T) {
 	mux := http.NewServeMux()
 	nethttp.Mount(mux, "/rtc", api)
 	base := serve(t, mw(alice.New(hostAuth).Then(mux)))
-	conformance.CheckCORS(t, base)
+	httpapitest.CheckCORS(t, base)
 	if _, err := nethttp.CORS(httpapi.CORS{AllowedOrigins: []string{"*"}}); err == nil {
 		t.Fatal("wildcard origin accepted")
 	}
 }
 
 func TestBadInput(t *testing.T) {
-	conformance.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+	httpapitest.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
 }

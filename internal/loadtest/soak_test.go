@@ -11,7 +11,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
-	"github.com/rtctoken/rtctoken/internal/conformance"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 )
 
 // view is a minimal httpapi.Request for in-process calls.
@@ -24,7 +24,7 @@ func (v view) Context() context.Context     { return v.ctx }
 func (v view) Method() string               { return "POST" }
 func (v view) Cookie(string) (string, bool) { return "", false }
 func (v view) Value(k any) any {
-	if _, ok := k.(conformance.UserKey); ok {
+	if _, ok := k.(httpapitest.UserKey); ok {
 		return core.Identity{UserID: v.user}
 	}
 	return nil
@@ -52,7 +52,7 @@ func TestSoak(t *testing.T) {
 		t.Skip("set RTCTOKEN_SOAK=1 to run the 1,000,000-issuance soak")
 	}
 	const total, first = 1_000_000, 100_000
-	api := conformance.NewAPI(t, func(c *httpapi.Config) { c.Logger = slog.New(slog.DiscardHandler) })
+	api := httpapitest.NewAPI(t, func(c *httpapi.Config) { c.Logger = slog.New(slog.DiscardHandler) })
 	type call struct{ path, body string }
 	calls := []call{
 		{"/tencent/usersig", `{}`},
@@ -82,7 +82,7 @@ func TestSoak(t *testing.T) {
 			if _, err := api.Attach(v); err != nil {
 				t.Fatal(err)
 			}
-			issued += len(conformance.Presets)
+			issued += len(httpapitest.Presets)
 		}
 		if base == 0 && issued >= first {
 			base = heap()

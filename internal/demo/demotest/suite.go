@@ -23,8 +23,8 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/core/zego"
-	"github.com/rtctoken/rtctoken/internal/conformance"
 	"github.com/rtctoken/rtctoken/internal/demo"
 )
 
@@ -228,7 +228,7 @@ func Run(t *testing.T, start Start) {
 				resp *http.Response
 				b    []byte
 			)
-			grown := conformance.AllocatedBy(func() {
+			grown := httpapitest.AllocatedBy(func() {
 				switch {
 				case tc.Declared > 0:
 					resp, b = c.doDeclared(tc.Method, tc.Path, body, tc.Declared)
@@ -313,7 +313,7 @@ func checkPresets(user string) func(t *testing.T, env *demo.Env, resp *http.Resp
 			if !ok || c.Provider != name || c.Kind != kind {
 				t.Fatalf("preset %s: %+v, want %s/%s", name, c, name, kind)
 			}
-			conformance.VerifyCredential(t, env.API, c, user, "")
+			httpapitest.VerifyCredential(t, env.API, c, user, "")
 		}
 		if got.RTC.RenewAfter.IsZero() || !got.RTC.RenewAfter.After(time.Now()) {
 			t.Fatalf("bundle renew_after %v", got.RTC.RenewAfter)
@@ -337,7 +337,7 @@ func checkCredential(user, room string) func(t *testing.T, env *demo.Env, resp *
 		if err := json.Unmarshal(body, &c); err != nil {
 			t.Fatalf("body %s: %v", body, err)
 		}
-		conformance.VerifyCredential(t, env.API, c, user, room)
+		httpapitest.VerifyCredential(t, env.API, c, user, room)
 		if !c.RenewAfter.After(c.IssuedAt) || !c.RenewAfter.Before(c.ExpiresAt) {
 			t.Fatalf("renew_after %v not within %v..%v", c.RenewAfter, c.IssuedAt, c.ExpiresAt)
 		}
@@ -445,9 +445,9 @@ func Cases() []Case {
 		{Name: "decode body far over the limit", As: "alice", Method: "POST", Path: "/api/decode", Body: jsonOfSize(32 << 10), Declared: 256 << 10, Status: 413, Code: core.CodeBodyTooLarge},
 		// Compressed bodies are refused from their headers, on the host's
 		// own JSON routes as on the token endpoints, and never inflated.
-		{Name: "login compression bomb", Method: "POST", Path: "/login", Body: bombBody(), Encoding: conformance.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: conformance.MaxBombGrowth},
-		{Name: "token compression bomb", As: "alice", Method: "POST", Path: "/rtc/agora/rtc", Body: bombBody(), Encoding: conformance.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: conformance.MaxBombGrowth},
-		{Name: "decode compression bomb", As: "alice", Method: "POST", Path: "/api/decode", Body: bombBody(), Encoding: conformance.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: conformance.MaxBombGrowth},
+		{Name: "login compression bomb", Method: "POST", Path: "/login", Body: bombBody(), Encoding: httpapitest.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: httpapitest.MaxBombGrowth},
+		{Name: "token compression bomb", As: "alice", Method: "POST", Path: "/rtc/agora/rtc", Body: bombBody(), Encoding: httpapitest.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: httpapitest.MaxBombGrowth},
+		{Name: "decode compression bomb", As: "alice", Method: "POST", Path: "/api/decode", Body: bombBody(), Encoding: httpapitest.BombEncoding, Status: 415, Code: core.CodeUnsupportedMedia, MaxAlloc: httpapitest.MaxBombGrowth},
 		{Name: "login gzip", Method: "POST", Path: "/login", Body: `{"username":"alice","password":"alice-password"}`, Encoding: "gzip", Status: 415, Code: core.CodeUnsupportedMedia, Check: noCookie},
 		{Name: "login unparseable multipart", Method: "POST", Path: "/login", ContentType: "multipart/form-data; boundary=xyz", Body: "--xyz\r\nnot a part", Status: 415, Code: core.CodeUnsupportedMedia},
 		{Name: "login multipart without boundary", Method: "POST", Path: "/login", ContentType: "multipart/form-data", Body: "x", Status: 415, Code: core.CodeUnsupportedMedia},
@@ -458,7 +458,7 @@ func Cases() []Case {
 // jsonOfSize returns a JSON object of n bytes.
 // bombBody is the conformance suite's compression bomb as a request body.
 func bombBody() string {
-	b, err := conformance.BombBytes()
+	b, err := httpapitest.BombBytes()
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package conformance
+package httpapitest
 
 import (
 	"context"

@@ -2,7 +2,7 @@
 // must pass, over real HTTP on loopback, plus the fixture it runs on: a
 // service with all four providers on fixed test keys and a resolver chain
 // with one resolver of each kind.
-package conformance
+package httpapitest
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package conformance_test
+package httpapitest_test
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/core/zego"
-	"github.com/rtctoken/rtctoken/internal/conformance"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -45,14 +45,14 @@ func (brokenRand) Read([]byte) (int, error) { return 0, errors.New("entropy sour
 func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 	var logs testutil.SyncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	api := conformance.NewAPI(t, func(c *httpapi.Config) {
+	api := httpapitest.NewAPI(t, func(c *httpapi.Config) {
 		c.Logger = logger
 		c.Limiter = testLimiter{}
 		c.ClientIP = httpapi.RemoteIP()
 	})
-	broken := conformance.NewAPI(t, func(c *httpapi.Config) {
+	broken := httpapitest.NewAPI(t, func(c *httpapi.Config) {
 		c.Logger = logger
-		svc, err := core.NewService(conformance.Providers(t), core.WithRand(brokenRand{}))
+		svc, err := core.NewService(httpapitest.Providers(t), core.WithRand(brokenRand{}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,11 +61,11 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 	var bodies bytes.Buffer
 	var tokens []string
 	codes := map[core.Code]bool{}
-	run := func(h http.Handler, cases []conformance.Case) {
+	run := func(h http.Handler, cases []httpapitest.Case) {
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		for _, tc := range cases {
-			_, _, body := conformance.Do(t, srv.Client(), srv.URL, tc)
+			_, _, body := httpapitest.Do(t, srv.Client(), srv.URL, tc)
 			bodies.Write(body)
 			bodies.WriteByte('\n')
 			for _, part := range strings.Split(string(body), `"token":"`)[1:] {
@@ -82,15 +82,15 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 		nethttp.Mount(mux, "/rtc", api)
 		return hostAuth(mux)
 	}
-	cases := append(conformance.Cases(t), conformance.AbuseCases(t)...)
+	cases := append(httpapitest.Cases(t), httpapitest.AbuseCases(t)...)
 	for _, u := range []string{"limited", "down"} {
-		cases = append(cases, conformance.Case{Method: "POST", Path: "/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: u}})
+		cases = append(cases, httpapitest.Case{Method: "POST", Path: "/rtc/zego/token04", Headers: map[string]string{httpapitest.HostUserHeader: u}})
 	}
-	cases = append(cases, conformance.Case{Method: "GET", Path: "/rtc/nothing"})
+	cases = append(cases, httpapitest.Case{Method: "GET", Path: "/rtc/nothing"})
 	run(app(api), cases)
-	run(app(broken), []conformance.Case{
-		{Method: "POST", Path: "/rtc/zego/token04", Headers: map[string]string{conformance.HostUserHeader: "alice"}},
-		{Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"c"}`, Headers: map[string]string{conformance.HostUserHeader: "alice"}},
+	run(app(broken), []httpapitest.Case{
+		{Method: "POST", Path: "/rtc/zego/token04", Headers: map[string]string{httpapitest.HostUserHeader: "alice"}},
+		{Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"c"}`, Headers: map[string]string{httpapitest.HostUserHeader: "alice"}},
 	})
 
 	for _, c := range []core.Code{core.CodeInvalidRequest, core.CodeInvalidUser, core.CodeInvalidRoom, core.CodeInvalidRole, core.CodeInvalidTTL,
@@ -107,7 +107,7 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 	if !strings.Contains(logText, `"outcome":"issued"`) || !strings.Contains(logText, `"outcome":"refused"`) {
 		t.Fatalf("audit lines missing: %.300s", logText)
 	}
-	secrets := []string{conformance.TencentKey, conformance.AgoraCert, conformance.ZoomSecret, conformance.ZegoSecret, conformance.JWTKey}
+	secrets := []string{httpapitest.TencentKey, httpapitest.AgoraCert, httpapitest.ZoomSecret, httpapitest.ZegoSecret, httpapitest.JWTKey}
 	for _, s := range secrets {
 		if strings.Contains(bodies.String(), s) || strings.Contains(logText, s) {
 			t.Errorf("a configured secret appears in a response or a log line")
@@ -119,7 +119,7 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 		}
 		// Decrypted ZEGO contents must only ever be inside the ciphertext.
 		if strings.HasPrefix(tok, "04") {
-			plain, err := zego.DecodeToken04(strings.SplitN(tok, "#", 2)[0], []byte(conformance.ZegoSecret))
+			plain, err := zego.DecodeToken04(strings.SplitN(tok, "#", 2)[0], []byte(httpapitest.ZegoSecret))
 			if err != nil {
 				t.Fatalf("decode issued token: %v", err)
 			}
@@ -140,8 +140,8 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 // hostAuth stores the test host's identity in the request context.
 func hostAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := conformance.HostIdentity(r.Header.Get); id != nil {
-			r = r.WithContext(context.WithValue(r.Context(), conformance.UserKey{}, *id))
+		if id := httpapitest.HostIdentity(r.Header.Get); id != nil {
+			r = r.WithContext(context.WithValue(r.Context(), httpapitest.UserKey{}, *id))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -151,9 +151,9 @@ func hostAuth(next http.Handler) http.Handler {
 // fmt verb: no secret may appear, in its own bytes, in hex or as a list of
 // byte values.
 func TestProvidersPrintNoSecret(t *testing.T) {
-	secrets := []string{conformance.TencentKey, conformance.AgoraCert, conformance.ZoomSecret, conformance.ZegoSecret}
+	secrets := []string{httpapitest.TencentKey, httpapitest.AgoraCert, httpapitest.ZoomSecret, httpapitest.ZegoSecret}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%f", "%p", "%b", "%o", "%U"}
-	for _, p := range conformance.Providers(t) {
+	for _, p := range httpapitest.Providers(t) {
 		for _, verb := range verbs {
 			out := fmt.Sprintf(verb, p)
 			for _, s := range secrets {
