@@ -25,7 +25,8 @@ type Request struct {
 	// Kind is the credential kind within the provider (e.g. "rtc", "usersig").
 	Kind string `json:"kind,omitempty"`
 	// UserID is the vendor user id to issue for. Empty means the identity's
-	// own id; any other value must be allowed by the authorizer.
+	// own id; any other value is refused unless the
+	// Service's AllowUser grant allows it.
 	UserID string `json:"user_id,omitempty"`
 	// Room is the room, channel, session or meeting, for kinds that have one.
 	Room string `json:"room,omitempty"`
