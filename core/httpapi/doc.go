@@ -88,5 +88,6 @@
 // An adapter implements [Request] for its framework, calls [API.Serve] with
 // the path below the mount point and writes the [Response] back. [API.Attach]
 // and [API.Login] provide the configured presets for middleware and login
-// handlers.
+// handlers. Package httpapitest is the conformance suite an adapter passes,
+// in or outside this module; its example is a complete adapter for chi.
 package httpapi

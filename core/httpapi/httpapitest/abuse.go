@@ -106,7 +106,7 @@ func AbuseCases(t testing.TB) []Case {
 		{Name: "bearer with wrong key", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Headers: map[string]string{"Authorization": "Bearer " + foreignBearer(t)}, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "bearer alg none", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Headers: map[string]string{"Authorization": "Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiIsImV4cCI6OTk5OTk5OTk5OX0."}, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "basic auth", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Headers: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}, Status: 401, Code: core.CodeUnauthenticated},
-		{Name: "forged session cookie", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Cookie: &http.Cookie{Name: SessionCookie, Value: "deadbeef"}, Status: 401, Code: core.CodeUnauthenticated},
+		{Name: "forged session cookie", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Cookie: &http.Cookie{Name: sessionCookie, Value: "deadbeef"}, Status: 401, Code: core.CodeUnauthenticated},
 		// Spoofed users.
 		bad("spoofed user", rtc, `{"room":"a","user_id":"bob"}`, 400, core.CodeInvalidUser, "user_id"),
 		bad("spoofed user case", "/rtc/tencent/usersig", `{"user_id":"Alice"}`, 400, core.CodeInvalidUser, "user_id"),
@@ -118,7 +118,7 @@ func AbuseCases(t testing.TB) []Case {
 	return cases
 }
 
-func bearerFor(t testing.TB, user string) string { return BearerToken(t, user, time.Hour) }
+func bearerFor(t testing.TB, user string) string { return bearerToken(t, user, time.Hour) }
 
 func foreignBearer(t testing.TB) string {
 	t.Helper()

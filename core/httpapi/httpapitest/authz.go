@@ -12,11 +12,11 @@ import (
 )
 
 // authzCases are the table rows about the identity and elevation checks,
-// which hold whatever the authorizer: the fixture's Authorizer only refuses
+// which hold whatever the authorizer: the fixture's authorizer only refuses
 // mallory and narrows the free plan, and checks nothing else.
 func authzCases(t testing.TB) []Case {
 	uid := map[string]string{HostUserHeader: "12345"}
-	free := map[string]string{HostUserHeader: "frank", HostPlanHeader: "free"}
+	free := map[string]string{HostUserHeader: "frank", hostPlanHeader: "free"}
 	admin := map[string]string{HostUserHeader: "administrator"}
 	return []Case{
 		// The credential is for the caller.
@@ -35,7 +35,7 @@ func authzCases(t testing.TB) []Case {
 		{Name: "authz: tencent admin usersig", Method: "POST", Path: "/rtc/tencent/usersig", Headers: admin, Status: 403, Code: core.CodeForbidden, Field: "user_id"},
 		{Name: "authz: tencent admin in another case", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{HostUserHeader: "Administrator"}, Status: 403, Code: core.CodeForbidden, Field: "user_id"},
 		{Name: "authz: tencent admin privatemapkey", Method: "POST", Path: "/rtc/tencent/privatemapkey", Body: `{"room":"lobby"}`, Headers: admin, Status: 403, Code: core.CodeForbidden, Field: "user_id"},
-		{Name: "authz: tencent admin from a bearer", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer " + BearerToken(t, "administrator", time.Hour)}, Status: 403, Code: core.CodeForbidden, Field: "user_id"},
+		{Name: "authz: tencent admin from a bearer", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer " + bearerToken(t, "administrator", time.Hour)}, Status: 403, Code: core.CodeForbidden, Field: "user_id"},
 		{Name: "authz: tencent admin named in the body", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{"user_id":"administrator"}`, Headers: alice(), Status: 400, Code: core.CodeInvalidUser, Field: "user_id"},
 		{Name: "authz: tencent admin in a batch", Method: "POST", Path: "/rtc/batch", Body: `{"requests":[{"provider":"agora","kind":"rtm"},{"provider":"tencent","kind":"usersig"}]}`, Headers: admin, Status: 403, Code: core.CodeForbidden, Field: "requests[1].user_id"},
 		{Name: "authz: admin is not elevated elsewhere", Method: "POST", Path: "/rtc/agora/rtm", Headers: admin, Status: 200, WantUser: "administrator"},

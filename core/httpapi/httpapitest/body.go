@@ -14,9 +14,9 @@ import (
 	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
-// BombSize is how large the JSON inside the compression bomb is once fully
+// bombSize is how large the JSON inside the compression bomb is once fully
 // inflated.
-const BombSize = 64 << 20
+const bombSize = 64 << 20
 
 // BombEncoding is the Content-Encoding sent with the bomb, listing its
 // layers from the outside in, the order in which fiber's c.Body() undoes
@@ -27,12 +27,12 @@ const BombEncoding = "gzip, gzip, deflate"
 // contract answers one bomb.
 const MaxBombGrowth = 4 << 20
 
-var bomb = sync.OnceValues(func() ([]byte, error) {
+var bombOnce = sync.OnceValues(func() ([]byte, error) {
 	// A JSON object with a 64 MiB room, deflated, then gzipped twice:
 	// under a kilobyte on the wire.
 	var json bytes.Buffer
 	json.WriteString(`{"room":"`)
-	json.Write(bytes.Repeat([]byte{'a'}, BombSize-len(`{"room":""}`)))
+	json.Write(bytes.Repeat([]byte{'a'}, bombSize-len(`{"room":""}`)))
 	json.WriteString(`"}`)
 	layer := json.Bytes()
 	for _, wrap := range []func(io.Writer) (io.WriteCloser, error){
@@ -56,17 +56,18 @@ var bomb = sync.OnceValues(func() ([]byte, error) {
 	return layer, nil
 })
 
-// Bomb returns the nested compressed body: a few hundred bytes that
-// inflate to BombSize.
-func Bomb(t testing.TB) []byte {
+// Bomb returns the compression bomb the suite sends: under a kilobyte,
+// sent with Content-Encoding BombEncoding, that inflates to a 64 MiB JSON
+// object. The contract must refuse it unread (415); a host route that reads
+// its own body through httpapi.API.ReadBody must too.
+func Bomb() ([]byte, error) { return bombOnce() }
+
+func mustBomb(t testing.TB) []byte {
 	t.Helper()
-	b, err := bomb()
+	b, err := bombOnce()
 	must(t, err)
 	return b
 }
-
-// BombBytes is Bomb for table builders that have no testing.TB.
-func BombBytes() ([]byte, error) { return bomb() }
 
 func gzipped(t testing.TB, s string) []byte {
 	t.Helper()
@@ -86,13 +87,13 @@ func gzipped(t testing.TB, s string) []byte {
 // caller is signed in or not.
 func bodyCases(t testing.TB) []Case {
 	encoding := func(v string) [][2]string { return [][2]string{{"Content-Encoding", v}} }
-	victim := &http.Cookie{Name: SessionCookie, Value: ValidSession}
+	victim := &http.Cookie{Name: sessionCookie, Value: validSession}
 	const usersig = "/rtc/tencent/usersig"
 	return []Case{
 		// Content-Encoding.
-		{Name: "compression bomb anonymous", Method: "POST", Path: "/rtc/agora/rtc", RawBody: Bomb(t), HeaderLines: encoding(BombEncoding), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "compression bomb signed in", Method: "POST", Path: "/rtc/agora/rtc", RawBody: Bomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "compression bomb in a batch", Method: "POST", Path: "/rtc/batch", RawBody: Bomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "compression bomb anonymous", Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "compression bomb signed in", Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "compression bomb in a batch", Method: "POST", Path: "/rtc/batch", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
 		{Name: "gzip body", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: encoding("gzip"), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
 		{Name: "encoding on a second header line", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: [][2]string{{"Content-Encoding", "identity"}, {"Content-Encoding", "gzip"}}, Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
 		{Name: "encoding in upper case", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: encoding("GZIP"), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
@@ -124,10 +125,10 @@ func bodyChecks(t *testing.T, api *httpapi.API, client *http.Client, base string
 		headers map[string]string
 	}{{"anonymous", nil}, {"signed in", alice()}} {
 		t.Run("compression bomb memory "+tc.name, func(t *testing.T) {
-			c := Case{Method: "POST", Path: "/rtc/agora/rtc", RawBody: Bomb(t), HeaderLines: [][2]string{{"Content-Encoding", BombEncoding}}, Headers: tc.headers}
+			c := Case{Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: [][2]string{{"Content-Encoding", BombEncoding}}, Headers: tc.headers}
 			var status int
 			grown := AllocatedBy(func() { status, _, _ = Do(t, client, base, c) })
-			t.Logf("%d-byte bomb (%d MiB inflated): %d, process allocated %.1f KiB", len(c.RawBody), BombSize>>20, status, float64(grown)/1024)
+			t.Logf("%d-byte bomb (%d MiB inflated): %d, process allocated %.1f KiB", len(c.RawBody), bombSize>>20, status, float64(grown)/1024)
 			if status != http.StatusUnsupportedMediaType {
 				t.Fatalf("status %d, want 415", status)
 			}

@@ -46,7 +46,7 @@ type cacheApp struct {
 func newCacheApp(t *testing.T, start Start, presets ...httpapi.Preset) *cacheApp {
 	t.Helper()
 	app := &cacheApp{logs: &testutil.SyncBuffer{}, now: time.Now().Truncate(time.Second), client: &http.Client{Timeout: 10 * time.Second}}
-	authz := Authorizer()
+	authz := authorizer()
 	banning := core.AuthorizerFunc(func(ctx context.Context, id core.Identity, req *core.Request, k core.KindSpec) error {
 		if id.Attributes["banned"] == "true" {
 			return core.Errorf(core.CodeForbidden, "", "this user may not use real-time features")
@@ -89,7 +89,7 @@ type partialBundle struct {
 func (a *cacheApp) me(t *testing.T, user, plan, tenant, banned string) partialBundle {
 	t.Helper()
 	h := map[string]string{HostUserHeader: user}
-	for k, v := range map[string]string{HostPlanHeader: plan, HostTenantHeader: tenant, HostBannedHeader: banned} {
+	for k, v := range map[string]string{hostPlanHeader: plan, hostTenantHeader: tenant, hostBannedHeader: banned} {
 		if v != "" {
 			h[k] = v
 		}

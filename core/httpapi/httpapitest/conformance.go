@@ -15,7 +15,10 @@ import (
 )
 
 // Start builds the adapter's app around api and serves it over real HTTP on
-// 127.0.0.1, returning the base URL. The app must:
+// 127.0.0.1, returning the base URL; the server lives until t ends. The
+// suite calls it several times, each time with another API, and each call
+// builds a new app. The app must (see the package documentation for each
+// point):
 //   - run HostIdentity as its own auth middleware, storing the identity
 //     under UserKey{} the framework's way;
 //   - mount the contract under /rtc;
@@ -26,25 +29,31 @@ import (
 //     header and answers {"user":..., "rtc": <api.Login bundle>}.
 type Start func(t *testing.T, api *httpapi.API) (baseURL string)
 
-// Case is one row of the behaviour table.
+// Case is one row of the behaviour table: a request and what must come
+// back. Do sends the request part; Run and RunAbuse check the rest.
 type Case struct {
-	Name        string
-	Method      string
-	Path        string
-	Body        string
-	ContentType string // default application/json for a POST or a body; "-" for none
-	Headers     map[string]string
+	Name   string
+	Method string
+	Path   string // from the base URL, e.g. "/rtc/agora/rtc"
+	Body   string
+	// ContentType defaults to application/json for a POST or a body; "-"
+	// sends none.
+	ContentType string
+	Headers     map[string]string // set with Header.Set
 	// HeaderLines are sent after Headers with Add, so a name may repeat
 	// (two X-Forwarded-For lines, a header sent twice).
 	HeaderLines [][2]string
 	// RawBody, when set, is sent instead of Body (binary, e.g. gzip).
 	RawBody []byte
 	Cookie  *http.Cookie
-	Status  int
-	Code    core.Code // for errors
-	Field   string    // for errors
-	Allow   string    // expected Allow header
-	// For one credential: the user and room it must carry after Verify.
+	// Status is the expected status; for an error, Code and Field are the
+	// expected envelope's, and Allow the expected Allow header.
+	Status int
+	Code   core.Code
+	Field  string
+	Allow  string
+	// For one credential: the user, room and role it must carry (the user
+	// and room after the provider's Verify); "" checks nothing.
 	WantUser, WantRoom, WantRole string
 	// For a batch: how many credentials.
 	WantBatch int
@@ -80,22 +89,22 @@ func Cases(t testing.TB) []Case {
 		{Name: "providers", Method: "GET", Path: "/rtc/providers", Headers: alice(), Status: 200},
 
 		// An identity from each resolver.
-		{Name: "identity from bearer JWT", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer " + BearerToken(t, "bob", time.Hour)}, Status: 200, WantUser: "bob"},
-		{Name: "identity from trusted header", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{TrustedHeader: "dave"}, Status: 200, WantUser: "dave"},
-		{Name: "identity from cookie", Method: "POST", Path: "/rtc/tencent/usersig", Cookie: &http.Cookie{Name: SessionCookie, Value: ValidSession}, Status: 200, WantUser: "carol"},
-		{Name: "identity from func", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{FuncHeader: "erin"}, Status: 200, WantUser: "erin"},
+		{Name: "identity from bearer JWT", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer " + bearerToken(t, "bob", time.Hour)}, Status: 200, WantUser: "bob"},
+		{Name: "identity from trusted header", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{trustedHeader: "dave"}, Status: 200, WantUser: "dave"},
+		{Name: "identity from cookie", Method: "POST", Path: "/rtc/tencent/usersig", Cookie: &http.Cookie{Name: sessionCookie, Value: validSession}, Status: 200, WantUser: "carol"},
+		{Name: "identity from func", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{funcHeader: "erin"}, Status: 200, WantUser: "erin"},
 
 		// Authentication failures.
 		{Name: "no identity", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`, Status: 401, Code: core.CodeUnauthenticated},
-		{Name: "expired bearer", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer " + BearerToken(t, "bob", -time.Hour)}, Status: 401, Code: core.CodeUnauthenticated},
+		{Name: "expired bearer", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer " + bearerToken(t, "bob", -time.Hour)}, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "forged bearer", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJl"}, Status: 401, Code: core.CodeUnauthenticated},
-		{Name: "forged cookie does not fall through", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{FuncHeader: "erin"}, Cookie: &http.Cookie{Name: SessionCookie, Value: "forged"}, Status: 401, Code: core.CodeUnauthenticated},
+		{Name: "forged cookie does not fall through", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{funcHeader: "erin"}, Cookie: &http.Cookie{Name: sessionCookie, Value: "forged"}, Status: 401, Code: core.CodeUnauthenticated},
 
 		// The authorizer.
 		{Name: "user spoofed in body", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1","user_id":"bob"}`, Headers: alice(), Status: 400, Code: core.CodeInvalidUser, Field: "user_id"},
 		{Name: "own user in body", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1","user_id":"alice"}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "chan1"},
 		{Name: "authorizer denies", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{HostUserHeader: "mallory"}, Status: 403, Code: core.CodeForbidden},
-		{Name: "authorizer narrows role", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1","role":"publisher","ttl":7200}`, Headers: map[string]string{HostUserHeader: "frank", HostPlanHeader: "free"}, Status: 200, WantUser: "frank", WantRoom: "chan1", WantRole: "subscriber"},
+		{Name: "authorizer narrows role", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1","role":"publisher","ttl":7200}`, Headers: map[string]string{HostUserHeader: "frank", hostPlanHeader: "free"}, Status: 200, WantUser: "frank", WantRoom: "chan1", WantRole: "subscriber"},
 		{Name: "elevated role denied", Method: "POST", Path: "/rtc/zoom/video", Body: `{"room":"s1","role":"host"}`, Headers: alice(), Status: 403, Code: core.CodeForbidden, Field: "role"},
 		{Name: "server-only kind hidden", Method: "POST", Path: "/rtc/agora/chat_app", Headers: alice(), Status: 404, Code: core.CodeUnknownKind, Field: "kind"},
 
@@ -332,7 +341,7 @@ func attach(t *testing.T, api *httpapi.API, client *http.Client, base string) {
 		t.Fatalf("anonymous /me: %d %s", status, body)
 	}
 	// Invalid credential: refused by the middleware.
-	status, _, body = Do(t, client, base, Case{Method: "GET", Path: "/me", Cookie: &http.Cookie{Name: SessionCookie, Value: "forged"}})
+	status, _, body = Do(t, client, base, Case{Method: "GET", Path: "/me", Cookie: &http.Cookie{Name: sessionCookie, Value: "forged"}})
 	if status != 401 || !strings.Contains(string(body), `"unauthenticated"`) {
 		t.Fatalf("forged /me: %d %s", status, body)
 	}
@@ -361,8 +370,10 @@ func login(t *testing.T, api *httpapi.API, client *http.Client, base string) {
 	}
 }
 
-// CheckCORS asserts the preflight and simple-request behaviour shared by
-// the adapters: the allowed origin gets its headers, another gets none.
+// CheckCORS asserts the preflight behaviour shared by the adapters' CORS
+// middleware, on an app at base whose CORS option allows the origin
+// https://app.example.com: that origin's preflight of a POST to the contract
+// gets its Access-Control headers, another origin's gets none.
 func CheckCORS(t *testing.T, base string) {
 	t.Helper()
 	client := &http.Client{}

@@ -15,19 +15,19 @@ import (
 
 // headerCases are the table rows about headers that appear more than once,
 // proxies and client addresses. Every request of the table comes from
-// 127.0.0.1, inside the default trust of TrustedHeader (loopback).
+// 127.0.0.1, inside the default trust of resolve.TrustedHeader (loopback).
 func headerCases(t testing.TB) []Case {
 	return []Case{
 		// A proxy that appends its own line to the client's forged one:
 		// the client's comes first.
 		{Name: "trusted header twice", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`,
-			HeaderLines: [][2]string{{TrustedHeader, "mallory"}, {TrustedHeader, "dave"}}, Status: 401, Code: core.CodeUnauthenticated},
+			HeaderLines: [][2]string{{trustedHeader, "mallory"}, {trustedHeader, "dave"}}, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "trusted header twice, first empty", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`,
-			HeaderLines: [][2]string{{TrustedHeader, ""}, {TrustedHeader, "dave"}}, Status: 401, Code: core.CodeUnauthenticated},
+			HeaderLines: [][2]string{{trustedHeader, ""}, {trustedHeader, "dave"}}, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "bearer token twice", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`,
-			HeaderLines: [][2]string{{"Authorization", "Bearer " + BearerToken(t, "mallory", time.Hour)}, {"Authorization", "Bearer " + BearerToken(t, "bob", time.Hour)}}, Status: 401, Code: core.CodeUnauthenticated},
+			HeaderLines: [][2]string{{"Authorization", "Bearer " + bearerToken(t, "mallory", time.Hour)}, {"Authorization", "Bearer " + bearerToken(t, "bob", time.Hour)}}, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "trusted header once among other lines", Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`,
-			HeaderLines: [][2]string{{"X-Forwarded-For", "192.0.2.1"}, {TrustedHeader, "dave"}, {"X-Forwarded-For", "198.51.100.2"}}, Status: 200, WantUser: "dave"},
+			HeaderLines: [][2]string{{"X-Forwarded-For", "192.0.2.1"}, {trustedHeader, "dave"}, {"X-Forwarded-For", "198.51.100.2"}}, Status: 200, WantUser: "dave"},
 	}
 }
 
@@ -37,17 +37,17 @@ func headerChecks(t *testing.T, start Start, client *http.Client) {
 	t.Run("trusted header from a peer that is not a proxy", func(t *testing.T) {
 		// The proxies are a network the test client is not in.
 		api := NewAPI(t, func(c *httpapi.Config) {
-			c.Resolver = resolve.TrustedHeader([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, TrustedHeader)
+			c.Resolver = resolve.TrustedHeader([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, trustedHeader)
 		})
 		base := start(t, api)
-		tc := Case{Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`, Headers: map[string]string{TrustedHeader: "dave"}}
+		tc := Case{Method: "POST", Path: "/rtc/tencent/usersig", Body: `{}`, Headers: map[string]string{trustedHeader: "dave"}}
 		if status, _, body := Do(t, client, base, tc); status != http.StatusUnauthorized {
 			t.Fatalf("status %d: %s", status, body)
 		}
 		// The peer as each adapter reports it is what is checked: from
 		// loopback, loopback proxies are believed.
 		api = NewAPI(t, func(c *httpapi.Config) {
-			c.Resolver = resolve.TrustedHeader([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, TrustedHeader)
+			c.Resolver = resolve.TrustedHeader([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, trustedHeader)
 		})
 		base = start(t, api)
 		if status, _, body := Do(t, client, base, tc); status != http.StatusOK {

@@ -1,7 +1,3 @@
-// Package conformance holds the one behaviour table that every web adapter
-// must pass, over real HTTP on loopback, plus the fixture it runs on: a
-// service with all four providers on fixed test keys and a resolver chain
-// with one resolver of each kind.
 package httpapitest
 
 import (
@@ -20,43 +16,57 @@ import (
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
 
-// Test keys. They are only ever used by tests.
+// The fixture's secrets: the vendor keys of the four providers and the
+// HMAC key of the bearer JWTs. They are test-only constants, published so
+// that a test can search responses and logs for them; never configure them
+// in a real deployment.
 const (
-	TencentAppID   = 1400000001
-	TencentKey     = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
-	AgoraAppID     = "970ca35de60c44645bbae8a215061b33"
-	AgoraCert      = "5cfd2fd1755d40ecb72977518be15d3b"
-	ZoomKey        = "zoomTestSdkKey0001"
-	ZoomSecret     = "zoomTestSdkSecret0001zoomTestSdkSecret01"
-	ZegoAppID      = 1234567890
-	ZegoSecret     = "fa94dd0f974cf2e293728a526b028271"
-	JWTKey         = "conformance-jwt-hmac-key-0123456789abcdef"
-	SessionCookie  = "sid"
-	ValidSession   = "session-carol"
-	TrustedHeader  = "X-Proxy-User"
-	FuncHeader     = "X-Func-User"
-	HostUserHeader = "X-Host-User"
-	HostPlanHeader = "X-Host-Plan"
-	// HostTenantHeader and HostBannedHeader set the identity attributes
-	// "tenant" and "banned" in HostIdentity.
-	HostTenantHeader = "X-Host-Tenant"
-	HostBannedHeader = "X-Host-Banned"
+	TencentKey = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
+	AgoraCert  = "5cfd2fd1755d40ecb72977518be15d3b"
+	ZoomSecret = "zoomTestSdkSecret0001zoomTestSdkSecret01"
+	ZegoSecret = "fa94dd0f974cf2e293728a526b028271"
+	JWTKey     = "conformance-jwt-hmac-key-0123456789abcdef"
+)
+
+// HostUserHeader names the signed-in user for HostIdentity, the stand-in
+// for the host's own session: a request carrying it is authenticated before
+// the contract sees it.
+const HostUserHeader = "X-Host-User"
+
+// The fixture's other test-only values.
+const (
+	tencentAppID  = 1400000001
+	agoraAppID    = "970ca35de60c44645bbae8a215061b33"
+	zoomKey       = "zoomTestSdkKey0001"
+	zegoAppID     = 1234567890
+	sessionCookie = "sid"
+	validSession  = "session-carol"
+	trustedHeader = "X-Proxy-User"
+	funcHeader    = "X-Func-User"
+	// hostPlanHeader, hostTenantHeader and hostBannedHeader set the
+	// identity attributes "plan", "tenant" and "banned" in HostIdentity.
+	hostPlanHeader   = "X-Host-Plan"
+	hostTenantHeader = "X-Host-Tenant"
+	hostBannedHeader = "X-Host-Banned"
 )
 
 // UserKey is the request-scoped key under which the test host's own auth
-// middleware stores the signed-in user (a core.Identity).
+// middleware stores the signed-in user (a core.Identity value, not a
+// pointer): a context key in net/http, a router key or local elsewhere. The
+// fixture's first resolver reads it back through the request view's Value.
 type UserKey struct{}
 
-// Providers returns the four providers on the test keys.
+// Providers returns the four providers (tencent, agora, zoom, zego) on the
+// test-only keys.
 func Providers(t testing.TB) []core.Provider {
 	t.Helper()
-	tc, err := tencent.New(tencent.Config{SDKAppID: TencentAppID, Key: core.NewSecret(TencentKey)})
+	tc, err := tencent.New(tencent.Config{SDKAppID: tencentAppID, Key: core.NewSecret(TencentKey)})
 	must(t, err)
-	ag, err := agora.New(agora.Config{AppID: AgoraAppID, AppCertificate: core.NewSecret(AgoraCert)})
+	ag, err := agora.New(agora.Config{AppID: agoraAppID, AppCertificate: core.NewSecret(AgoraCert)})
 	must(t, err)
-	zm, err := zoom.New(zoom.Config{SDKKey: ZoomKey, SDKSecret: core.NewSecret(ZoomSecret)})
+	zm, err := zoom.New(zoom.Config{SDKKey: zoomKey, SDKSecret: core.NewSecret(ZoomSecret)})
 	must(t, err)
-	zg, err := zego.New(zego.Config{AppID: ZegoAppID, ServerSecret: core.NewSecret(ZegoSecret)})
+	zg, err := zego.New(zego.Config{AppID: zegoAppID, ServerSecret: core.NewSecret(ZegoSecret)})
 	must(t, err)
 	return []core.Provider{tc, ag, zm, zg}
 }
@@ -68,11 +78,11 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// Authorizer is the test host's policy, written the obvious way: the user
+// authorizer is the test host's policy, written the obvious way: the user
 // "mallory" is refused, and users on the free plan are narrowed to the
 // subscriber role and at most ten minutes. It checks nothing about the user
 // id, roles or options: the Service holds those lines by itself.
-func Authorizer() core.Authorizer {
+func authorizer() core.Authorizer {
 	return core.AuthorizerFunc(func(_ context.Context, id core.Identity, req *core.Request, k core.KindSpec) error {
 		if id.UserID == "mallory" {
 			return core.Errorf(core.CodeForbidden, "", "this user may not use real-time features")
@@ -89,30 +99,30 @@ func Authorizer() core.Authorizer {
 	})
 }
 
-// Resolver is a chain with one resolver of each kind: the host's
+// resolver is a chain with one resolver of each kind: the host's
 // request-scoped value, a bearer JWT, a trusted proxy header, a session
 // cookie and a plain function.
-func Resolver(t testing.TB) resolve.Resolver {
+func resolver(t testing.TB) resolve.Resolver {
 	t.Helper()
 	bearer, err := resolve.BearerJWT(resolve.JWTConfig{Key: []byte(JWTKey), Issuer: "conformance", NameClaim: "name"})
 	must(t, err)
-	cookie := resolve.Cookie(SessionCookie, func(_ context.Context, v string) (core.Identity, error) {
-		if v != ValidSession {
+	cookie := resolve.Cookie(sessionCookie, func(_ context.Context, v string) (core.Identity, error) {
+		if v != validSession {
 			return core.Identity{}, errors.New("unknown session")
 		}
 		return core.Identity{UserID: "carol", DisplayName: "Carol"}, nil
 	})
 	fn := resolve.Func(func(r resolve.Request) (core.Identity, error) {
-		if u := r.Header(FuncHeader); u != "" {
+		if u := r.Header(funcHeader); u != "" {
 			return core.Identity{UserID: u}, nil
 		}
 		return core.Identity{}, resolve.ErrNoIdentity
 	})
-	return resolve.Chain(resolve.FromValue(UserKey{}), bearer, resolve.TrustedHeader(nil, TrustedHeader), cookie, fn)
+	return resolve.Chain(resolve.FromValue(UserKey{}), bearer, resolve.TrustedHeader(nil, trustedHeader), cookie, fn)
 }
 
-// BearerToken returns a bearer JWT for user signed with the test key.
-func BearerToken(t testing.TB, user string, ttl time.Duration) string {
+// bearerToken returns a bearer JWT for user signed with the test key.
+func bearerToken(t testing.TB, user string, ttl time.Duration) string {
 	t.Helper()
 	return signHS256WithTTL(t, JWTKey, user, ttl)
 }
@@ -138,12 +148,14 @@ var Presets = []httpapi.Preset{
 	{Name: "rtm", Request: core.Request{Provider: "agora", Kind: "rtm"}},
 }
 
-// NewAPI returns the fixture API with the given extra configuration applied.
+// NewAPI returns the fixture API: Providers, the host authorizer, the
+// resolver chain and Presets, with each tweak applied to the configuration
+// before httpapi.New.
 func NewAPI(t testing.TB, tweak ...func(*httpapi.Config)) *httpapi.API {
 	t.Helper()
-	svc, err := core.NewService(Providers(t), core.WithAuthorizer(Authorizer()))
+	svc, err := core.NewService(Providers(t), core.WithAuthorizer(authorizer()))
 	must(t, err)
-	cfg := httpapi.Config{Service: svc, Resolver: Resolver(t), Presets: Presets}
+	cfg := httpapi.Config{Service: svc, Resolver: resolver(t), Presets: Presets}
 	for _, f := range tweak {
 		f(&cfg)
 	}
@@ -155,12 +167,14 @@ func NewAPI(t testing.TB, tweak ...func(*httpapi.Config)) *httpapi.API {
 // hostAttributes are the identity attributes HostIdentity reads from
 // headers.
 var hostAttributes = []struct{ name, header string }{
-	{"plan", HostPlanHeader}, {"tenant", HostTenantHeader}, {"banned", HostBannedHeader},
+	{"plan", hostPlanHeader}, {"tenant", hostTenantHeader}, {"banned", hostBannedHeader},
 }
 
 // HostIdentity is what the test host's own auth middleware does: it turns
-// its headers into an identity (nil when absent). Each adapter's test
-// installs it the framework's way (context value, gin key, fiber local).
+// its headers into an identity, nil when HostUserHeader is absent. header
+// returns the first value of a request header. Each adapter's test installs
+// it the framework's way (context value, gin key, fiber local) under
+// UserKey{}.
 func HostIdentity(header func(string) string) *core.Identity {
 	u := header(HostUserHeader)
 	if u == "" {

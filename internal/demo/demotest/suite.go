@@ -458,7 +458,7 @@ func Cases() []Case {
 // jsonOfSize returns a JSON object of n bytes.
 // bombBody is the conformance suite's compression bomb as a request body.
 func bombBody() string {
-	b, err := httpapitest.BombBytes()
+	b, err := httpapitest.Bomb()
 	if err != nil {
 		panic(err)
 	}
