@@ -68,26 +68,27 @@ func View(c *fiber.Ctx) httpapi.Request { return request{c} }
 // app.Group("/rtc"). Every method is routed to the contract so that a wrong
 // one gets 405 with Allow.
 func Mount(r fiber.Router, api *httpapi.API) {
-	serve := func(path func(*fiber.Ctx) string) fiber.Handler {
-		return func(c *fiber.Ctx) error {
-			// The raw body, never c.Body(): that one inflates any
-			// Content-Encoding, without a bound, before the contract can
-			// refuse it. A streamed body is left for the contract to read
-			// up to its limit.
-			var body io.Reader
-			if req := c.Request(); req.IsBodyStream() {
-				body = req.BodyStream()
-			} else if b := req.Body(); len(b) > 0 {
-				body = bytes.NewReader(b)
-			}
-			return WriteResponse(c, api.Serve(request{c}, path(c), body))
-		}
+	r.All("/providers", func(c *fiber.Ctx) error { return WriteResponse(c, api.ServeProviders(request{c})) })
+	r.All("/batch", func(c *fiber.Ctx) error { return WriteResponse(c, api.ServeBatch(request{c}, rawBody(c))) })
+	r.All("/:provider/:kind", func(c *fiber.Ctx) error {
+		provider, kind := strings.Clone(c.Params("provider")), strings.Clone(c.Params("kind"))
+		return WriteResponse(c, api.ServeIssue(request{c}, provider, kind, rawBody(c)))
+	})
+}
+
+// rawBody is the body as received, nil when empty. Never c.Body(): that one
+// inflates any Content-Encoding, without a bound, before the contract can
+// refuse it. A streamed body is left for the contract to read up to its
+// limit.
+func rawBody(c *fiber.Ctx) io.Reader {
+	req := c.Request()
+	if req.IsBodyStream() {
+		return req.BodyStream()
 	}
-	r.All("/providers", serve(func(*fiber.Ctx) string { return "/providers" }))
-	r.All("/batch", serve(func(*fiber.Ctx) string { return "/batch" }))
-	r.All("/:provider/:kind", serve(func(c *fiber.Ctx) string {
-		return "/" + strings.Clone(c.Params("provider")) + "/" + strings.Clone(c.Params("kind"))
-	}))
+	if b := req.Body(); len(b) > 0 {
+		return bytes.NewReader(b)
+	}
+	return nil
 }
 
 type localKey struct{}

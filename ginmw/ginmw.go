@@ -14,8 +14,8 @@ package ginmw
 
 import (
 	"context"
+	"io"
 	"slices"
-	"strings"
 
 	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
@@ -56,22 +56,20 @@ func View(c *gin.Context) httpapi.Request { return request{c} }
 // engine.Group("/rtc"). Every method is routed to the contract so that a
 // wrong one gets 405 with Allow.
 func Mount(r gin.IRouter, api *httpapi.API) {
-	serve := func(path func(*gin.Context) string) gin.HandlerFunc {
-		return func(c *gin.Context) {
-			// The body as received: the contract refuses an encoded
-			// one, so nothing here may inflate it.
-			var body = c.Request.Body
-			if c.Request.ContentLength == 0 {
-				body = nil
-			}
-			WriteResponse(c, api.Serve(request{c}, path(c), body))
-		}
+	r.Any("/providers", func(c *gin.Context) { WriteResponse(c, api.ServeProviders(request{c})) })
+	r.Any("/batch", func(c *gin.Context) { WriteResponse(c, api.ServeBatch(request{c}, rawBody(c))) })
+	r.Any("/:provider/:kind", func(c *gin.Context) {
+		WriteResponse(c, api.ServeIssue(request{c}, c.Param("provider"), c.Param("kind"), rawBody(c)))
+	})
+}
+
+// rawBody is the body as received, nil when empty: the contract refuses an
+// encoded one, so nothing here may inflate it.
+func rawBody(c *gin.Context) io.Reader {
+	if c.Request.ContentLength == 0 {
+		return nil
 	}
-	r.Any("/providers", serve(func(*gin.Context) string { return "/providers" }))
-	r.Any("/batch", serve(func(*gin.Context) string { return "/batch" }))
-	r.Any("/:provider/:kind", serve(func(c *gin.Context) string {
-		return "/" + c.Param("provider") + "/" + strings.TrimPrefix(c.Param("kind"), "/")
-	}))
+	return c.Request.Body
 }
 
 type ctxKey struct{}

@@ -165,7 +165,32 @@ func (a *API) Service() *core.Service { return a.svc }
 // Serve handles one request to the contract. path is the request path below
 // the mount point ("/providers", "/agora/rtc", "/batch"); body is the raw
 // request body as received (nil for none): an adapter must not decompress
-// it. It never panics on client input.
+// it. It never panics on client input. Routing adapters that match the
+// paths themselves call ServeProviders, ServeIssue and ServeBatch instead.
+func (a *API) Serve(r Request, path string, body io.Reader) Response {
+	route, provider, kind := parsePath(path)
+	switch route {
+	case routeProviders:
+		return a.ServeProviders(r)
+	case routeIssue:
+		return a.ServeIssue(r, provider, kind, body)
+	case routeBatch:
+		return a.ServeBatch(r, body)
+	}
+	return a.errorResponse(r.Context(), core.Errorf(core.CodeNotFound, "", "no such endpoint"))
+}
+
+// ServeProviders answers GET (or HEAD) {prefix}/providers: the configured
+// providers and the kinds they serve.
+func (a *API) ServeProviders(r Request) Response {
+	if m := r.Method(); m != http.MethodGet && m != http.MethodHead {
+		return methodNotAllowed("GET, HEAD")
+	}
+	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: a.provJSON}
+}
+
+// ServeIssue answers POST {prefix}/{provider}/{kind}: one credential for
+// the caller. body is the raw request body (nil for none).
 //
 // A POST is checked in this order, and the first failure answers:
 // method; Content-Encoding and Content-Type (headers only, before anything
@@ -174,45 +199,19 @@ func (a *API) Service() *core.Service { return a.svc }
 // JSON form; the provider and kind; the rate limit; then the service's
 // rules for the kind and the authorizer. Everything before the rate limit
 // is refused without spending any budget; see the package documentation.
-func (a *API) Serve(r Request, path string, body io.Reader) Response {
-	route, provider, kind := parsePath(path)
-	switch route {
-	case routeProviders:
-		if m := r.Method(); m != http.MethodGet && m != http.MethodHead {
-			return methodNotAllowed("GET, HEAD")
-		}
-		return Response{Status: http.StatusOK, Header: jsonHeader(), Body: a.provJSON}
-	case routeIssue, routeBatch:
-		if r.Method() != http.MethodPost {
-			return methodNotAllowed("POST")
-		}
-	default:
-		return a.errorResponse(r.Context(), core.Errorf(core.CodeNotFound, "", "no such endpoint"))
+func (a *API) ServeIssue(r Request, provider, kind string, body io.Reader) Response {
+	if r.Method() != http.MethodPost {
+		return methodNotAllowed("POST")
 	}
 	start := time.Now()
 	ctx := r.Context()
-	req := core.Request{Provider: provider, Kind: kind}
-	if route == routeBatch {
-		req.Provider = "batch"
-	}
-	var id core.Identity
-	err := checkEntity(r)
-	if err == nil {
-		id, err = a.identify(r)
-	}
-	var raw []byte
-	if err == nil {
-		raw, err = a.readBody(body)
-	}
+	id, raw, err := a.admit(r, body)
 	if err != nil {
-		a.audit(ctx, req, id, nil, err, start)
+		a.audit(ctx, core.Request{Provider: provider, Kind: kind}, id, nil, err, start)
 		return a.errorResponse(ctx, err)
 	}
-	if route == routeBatch {
-		return a.serveBatch(r, id, raw, start)
-	}
 	var cred *core.Credential
-	req, err = decodeIssue(raw)
+	req, err := decodeIssue(raw)
 	req.Provider, req.Kind = provider, kind
 	if err == nil {
 		err = a.servable(req)
@@ -232,6 +231,36 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 		return a.errorResponse(ctx, err)
 	}
 	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: out}
+}
+
+// ServeBatch answers POST {prefix}/batch: several credentials, all or
+// nothing, checked in the order ServeIssue documents. body is the raw
+// request body (nil for none).
+func (a *API) ServeBatch(r Request, body io.Reader) Response {
+	if r.Method() != http.MethodPost {
+		return methodNotAllowed("POST")
+	}
+	start := time.Now()
+	id, raw, err := a.admit(r, body)
+	if err != nil {
+		a.audit(r.Context(), core.Request{Provider: "batch"}, id, nil, err, start)
+		return a.errorResponse(r.Context(), err)
+	}
+	return a.serveBatch(r, id, raw, start)
+}
+
+// admit applies the checks every POST passes before its body is decoded:
+// the entity headers, the caller's identity and the body's size.
+func (a *API) admit(r Request, body io.Reader) (core.Identity, []byte, error) {
+	if err := checkEntity(r); err != nil {
+		return core.Identity{}, nil, err
+	}
+	id, err := a.identify(r)
+	if err != nil {
+		return id, nil, err
+	}
+	raw, err := a.readBody(body)
+	return id, raw, err
 }
 
 // serveBatch issues the credentials of a batch body. Every item's provider
