@@ -14,6 +14,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 	"github.com/rtctoken/rtctoken/core/tencent"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
@@ -74,8 +75,8 @@ type tokenFormat struct {
 
 // formats are tried in order; Tencent, which has no prefix, comes last.
 var formats = []tokenFormat{
-	{match: prefixed(agora.Version), decode: decodeAgora, verify: verifyAgora},
-	{match: prefixed(agora.LegacyVersion), decode: decodeAgora006, verify: verifyAgora006},
+	{match: prefixed(accesstoken.Version), decode: decodeAgora, verify: verifyAgora},
+	{match: prefixed(accesstoken.LegacyVersion), decode: decodeAgora006, verify: verifyAgora006},
 	{match: func(t string) bool {
 		return strings.HasPrefix(t, zego.Version) && strings.Contains(t, zego.KitSeparator)
 	},
@@ -156,78 +157,47 @@ func decodeAgora(tok string) (*decoded, error) {
 		return nil, err
 	}
 	d := &decoded{
-		Format: "Agora AccessToken2 (007)", Provider: agora.Name, AppID: t.AppID,
-		IssuedAt: unix(int64(t.IssueTs)), Claims: t.Claims(), raw: t,
+		Format: "Agora AccessToken2 (007)", Provider: agora.Name, Kind: t.Kind, AppID: t.AppID,
+		UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt, Claims: t.Content.Claims(),
 	}
-	kind, svc, priv := agoraKind(t)
-	d.Kind = kind
-	switch kind {
+	switch t.Kind {
 	case agora.KindRTC:
-		d.UserID, d.Room, d.anyUser = svc.UID, svc.Channel, svc.UID == ""
-		if _, ok := t.Service(agora.ServiceRTM); ok {
+		d.anyUser = t.UserID == ""
+		if _, ok := t.Content.Service(accesstoken.ServiceRTM); ok {
 			d.Notes = append(d.Notes, "carries an RTM login for the same user")
 		}
 	case agora.KindRTM, agora.KindChat:
-		d.UserID, d.noRoom = svc.UserID, true
+		d.noRoom = true
 	case agora.KindChatApp:
 		d.noUser, d.noRoom = true, true
 	default:
 		d.Notes = append(d.Notes, "holds no rtc, rtm or chat service; only the token's own expire is checked")
 	}
 	// The deadline is the earlier of the token's expire and that of the
-	// kind's key privilege; 0 means no limit of its own.
-	deadline := uint32(0)
-	for _, e := range []uint32{t.Expire, priv} {
-		if e != 0 && (deadline == 0 || e < deadline) {
-			deadline = e
+	// kind's key privilege.
+	for _, e := range []time.Time{t.ExpiresAt, t.PrivilegeExpiresAt} {
+		if !e.IsZero() && (d.ExpiresAt.IsZero() || e.Before(d.ExpiresAt)) {
+			d.ExpiresAt = e
 		}
 	}
-	if deadline != 0 {
-		d.ExpiresAt = unix(int64(t.IssueTs) + int64(deadline))
-	} else {
+	if d.ExpiresAt.IsZero() {
 		d.Notes = append(d.Notes, "has no expiry of its own")
 	}
 	return d, nil
 }
 
-// agoraKind tells the rtctoken kind of a token from its services, with
-// the service and the expire of the kind's key privilege.
-func agoraKind(t *agora.Decoded) (string, *agora.Service, uint32) {
-	kinds := []struct {
-		kind string
-		typ  agora.ServiceType
-		priv uint16
-		user bool // the Chat user token names a user, the app token none
-	}{
-		{agora.KindRTC, agora.ServiceRTC, agora.PrivilegeJoinChannel, false},
-		{agora.KindChat, agora.ServiceChat, agora.PrivilegeChatUser, true},
-		{agora.KindChatApp, agora.ServiceChat, agora.PrivilegeChatApp, false},
-		{agora.KindRTM, agora.ServiceRTM, agora.PrivilegeLogin, false},
-	}
-	for _, k := range kinds {
-		for i := range t.Services {
-			s := &t.Services[i]
-			if s.Type != k.typ || (k.user && s.UserID == "") {
-				continue
-			}
-			if exp, ok := s.Privilege(k.priv); ok {
-				return k.kind, s, exp
-			}
-		}
-	}
-	return "", nil, 0
-}
-
-func verifyAgora(_ string, d *decoded, secrets []core.Secret, _ want) (int, error) {
-	t := d.raw.(*agora.Decoded)
-	return firstMatch(secrets, func(s core.Secret) error { return t.VerifySignature(s.Reveal()) })
+func verifyAgora(tok string, _ *decoded, secrets []core.Secret, _ want) (int, error) {
+	return firstMatch(secrets, func(s core.Secret) error {
+		_, err := agora.Verify(tok, core.Keys{Primary: s}, core.Expect{})
+		return err
+	})
 }
 
 // loginRTM is the 006 privilege id of an RTM login.
 const loginRTM = 1000
 
 func decodeAgora006(tok string) (*decoded, error) {
-	t, err := agora.ParseLegacy006(tok)
+	t, err := accesstoken.ParseLegacy006(tok)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +216,7 @@ func decodeAgora006(tok string) (*decoded, error) {
 		if p.ID == loginRTM {
 			d.Kind = agora.KindRTM
 		}
-		if (p.ID == agora.PrivilegeJoinChannel || p.ID == loginRTM) && p.Expire != 0 && (deadline == 0 || int64(p.Expire) < deadline) {
+		if (p.ID == accesstoken.PrivilegeJoinChannel || p.ID == loginRTM) && p.Expire != 0 && (deadline == 0 || int64(p.Expire) < deadline) {
 			deadline = int64(p.Expire)
 		}
 	}
@@ -254,14 +224,14 @@ func decodeAgora006(tok string) (*decoded, error) {
 		d.ExpiresAt = unix(deadline)
 	}
 	d.Claims = map[string]any{
-		"version": agora.LegacyVersion, "app_id": t.AppID, "salt": int64(t.Salt), "ts": int64(t.Ts),
+		"version": accesstoken.LegacyVersion, "app_id": t.AppID, "salt": int64(t.Salt), "ts": int64(t.Ts),
 		"crc_channel_name": int64(t.CRCChannel), "crc_uid": int64(t.CRCUID), "privileges": privs,
 	}
 	return d, nil
 }
 
 func verifyAgora006(_ string, d *decoded, secrets []core.Secret, w want) (int, error) {
-	t := d.raw.(*agora.Legacy006)
+	t := d.raw.(*accesstoken.Legacy006)
 	if w.room == "" || w.user == "" {
 		return -1, skipError{"a 006 token signs its channel and uid: give --room and --user"}
 	}

@@ -56,24 +56,18 @@
 //     "appId", "token".
 //
 // Privilege and token expiries are seconds after the issue time, as the
-// format stores them. [Provider.Verify] accepts a token signed with the
-// primary or the secondary certificate, checks the app id, that the token
-// holds the kind's service and privilege (RTC join, RTM login, Chat user,
-// Chat app), and that neither the token nor that privilege has expired
-// (expired when now > issue_ts + expire; 0 means no limit of its own).
+// format stores them. [Verify] (and [Provider.Verify], which uses it)
+// accepts a token signed with the primary or the secondary certificate,
+// checks the app id, that the token holds the kind's service and privilege
+// (RTC join, RTM login, Chat user, Chat app), and that neither the token
+// nor that privilege has expired (expired when now > issue_ts + expire; 0
+// means no limit of its own). [Parse] decodes a token without a
+// certificate, for inspection.
 //
-// # Low-level API
+// # The format package
 //
-// [AccessToken2] and [Service] model the format, including the services
-// this package does not issue (Streaming, FPA, FCDN, APaaS, RTM2 with its
-// permissions; unknown types are kept as raw bytes). [Builder] mirrors the
-// vendor's builders with explicit time and randomness. [Parse], [Verify],
-// [ParseLegacy006] and [VerifyLegacy006] decode and check tokens; every
-// error wraps core.ErrMalformed, core.ErrSignature, core.ErrMismatch or
-// core.ErrExpired, and decoding allocates in proportion to the token's
-// length.
-//
-// Tokens are byte-for-byte those of Agora's Go generator: compress/zlib at
-// the default level. The writer (about 800 KB of state) is pooled and
-// reused through Reset instead of being created for every token.
+// Package [github.com/rtctoken/rtctoken/core/agora/accesstoken] holds the
+// byte-exact AccessToken2 format, every service type included, the
+// vendor-mirroring builders, and the legacy "006" token, which cannot be
+// verified without its channel and uid and so has no place in [Verify].
 package agora

@@ -1,12 +1,15 @@
 package agora
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 )
 
 // Name is the default provider name.
@@ -26,10 +29,11 @@ const (
 	KindChatApp = "chat_app"
 )
 
-// RTC roles.
+// RTC roles. A publisher gets the join and the three publish privileges, a
+// subscriber (the default) the join privilege only.
 const (
-	RolePublisherName  = "publisher"
-	RoleSubscriberName = "subscriber"
+	RolePublisher  = "publisher"
+	RoleSubscriber = "subscriber"
 )
 
 // TTL limits shared by every kind: Agora tokens are valid for at most 24
@@ -41,8 +45,12 @@ const (
 	DefaultTTL = time.Hour
 )
 
-// Config configures a Provider.
+// Config configures a Provider. Only AppID and AppCertificate are
+// required.
 type Config struct {
+	// Name is the provider name (default Name, "agora"): set it to serve
+	// several Agora projects from one core.Service.
+	Name string
 	// AppID is the App ID from the Agora console: 32 hex characters.
 	AppID string
 	// AppCertificate is the primary App Certificate (32 hex characters).
@@ -51,25 +59,10 @@ type Config struct {
 	// SecondaryCertificate is optional (32 hex characters): Verify also
 	// accepts tokens signed with it, for certificate rotation.
 	SecondaryCertificate core.Secret
-}
-
-// Option configures a Provider.
-type Option interface{ apply(*Provider) error }
-
-type optionFunc func(*Provider) error
-
-func (f optionFunc) apply(p *Provider) error { return f(p) }
-
-// WithName sets the provider name (default "agora"), for a host that
-// configures several Agora projects in one service.
-func WithName(name string) Option {
-	return optionFunc(func(p *Provider) error {
-		if name == "" {
-			return fmt.Errorf("%w: agora: empty provider name", core.ErrConfig)
-		}
-		p.name = name
-		return nil
-	})
+	// Kinds lists the kinds the provider serves (default: all of KindRTC,
+	// KindRTM, KindChat and KindChatApp). A kind not listed is neither
+	// issued, verified nor listed by Provider.Kinds.
+	Kinds []string
 }
 
 // Provider issues and verifies Agora AccessToken2 credentials. It
@@ -77,35 +70,43 @@ func WithName(name string) Option {
 type Provider struct {
 	name     string
 	appID    string
-	appIDAny any           // appID, boxed once for the Join maps
-	certs    []core.Secret // primary first
+	appIDAny any // appID, boxed once for the Join maps
+	keys     core.Keys
+	kinds    map[string]bool // the enabled kinds
 }
 
 var _ core.Provider = (*Provider)(nil)
 
-// New returns a Provider for one Agora project. Errors wrap core.ErrConfig
-// and never contain a certificate.
-func New(cfg Config, opts ...Option) (*Provider, error) {
+// allKinds lists every kind, in the order Provider.Kinds reports them.
+var allKinds = []string{KindRTC, KindRTM, KindChat, KindChatApp}
+
+// New returns a Provider for one Agora project. Every error is a
+// *core.ConfigError naming the Config field at fault; none contains a
+// certificate.
+func New(cfg Config) (*Provider, error) {
+	bad := func(field, msg string) error {
+		return &core.ConfigError{Provider: Name, Field: field, Message: msg}
+	}
 	if !isHex32(cfg.AppID) {
-		return nil, fmt.Errorf("%w: agora: the app id must be 32 hexadecimal characters", core.ErrConfig)
+		return nil, bad("AppID", "the app id must be 32 hexadecimal characters")
 	}
 	if !isHex32(cfg.AppCertificate.Reveal()) {
-		return nil, fmt.Errorf("%w: agora: the app certificate must be 32 hexadecimal characters", core.ErrConfig)
+		return nil, bad("AppCertificate", "the app certificate must be 32 hexadecimal characters")
 	}
-	p := &Provider{name: Name, appID: cfg.AppID, appIDAny: cfg.AppID, certs: []core.Secret{cfg.AppCertificate}}
-	if !cfg.SecondaryCertificate.IsZero() {
-		if !isHex32(cfg.SecondaryCertificate.Reveal()) {
-			return nil, fmt.Errorf("%w: agora: the secondary certificate must be 32 hexadecimal characters", core.ErrConfig)
-		}
-		p.certs = append(p.certs, cfg.SecondaryCertificate)
+	if s := cfg.SecondaryCertificate; !s.IsZero() && !isHex32(s.Reveal()) {
+		return nil, bad("SecondaryCertificate", "the secondary certificate must be 32 hexadecimal characters")
 	}
-	for _, o := range opts {
-		if o == nil {
-			continue
+	p := &Provider{name: cmp.Or(cfg.Name, Name), appID: cfg.AppID, appIDAny: cfg.AppID,
+		keys: core.Keys{Primary: cfg.AppCertificate, Secondary: cfg.SecondaryCertificate}, kinds: map[string]bool{}}
+	kinds := cfg.Kinds
+	if len(kinds) == 0 {
+		kinds = allKinds
+	}
+	for _, k := range kinds {
+		if !slices.Contains(allKinds, k) {
+			return nil, bad("Kinds", fmt.Sprintf("agora has no kind %q", k))
 		}
-		if err := o.apply(p); err != nil {
-			return nil, err
-		}
+		p.kinds[k] = true
 	}
 	return p, nil
 }
@@ -117,16 +118,22 @@ func (p *Provider) Name() string { return p.name }
 func (p *Provider) AppID() string { return p.appID }
 
 // Kinds implements core.Provider: rtc (room required; roles publisher and
-// subscriber, default subscriber; option any_uid is elevated), rtm and chat (no room, no role), and the
-// server-only chat_app. Every kind allows MinTTL..MaxTTL, default
-// DefaultTTL.
+// subscriber, default subscriber; option any_uid is elevated), rtm and
+// chat (no room, no role), and the server-only chat_app, leaving out the
+// kinds Config.Kinds does not list. Every kind allows MinTTL..MaxTTL,
+// default DefaultTTL.
 func (p *Provider) Kinds() []core.KindSpec {
+	all := p.allKinds()
+	return slices.DeleteFunc(all, func(k core.KindSpec) bool { return !p.kinds[k.Kind] })
+}
+
+func (p *Provider) allKinds() []core.KindSpec {
 	spec := func(kind string) core.KindSpec {
 		return core.KindSpec{Kind: kind, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL}
 	}
 	rtc := spec(KindRTC)
-	rtc.Roles = []core.Role{{Name: RolePublisherName}, {Name: RoleSubscriberName}}
-	rtc.DefaultRole = RoleSubscriberName
+	rtc.Roles = []core.Role{{Name: RolePublisher}, {Name: RoleSubscriber}}
+	rtc.DefaultRole = RoleSubscriber
 	rtc.NeedsRoom = true
 	// A uid-0 token lets its holder join as any uid: core.Service.Issue
 	// treats it like an elevated role.
@@ -139,16 +146,14 @@ func (p *Provider) Kinds() []core.KindSpec {
 // Issue implements core.Provider. See the package documentation for the
 // kinds, their options and their Join parameters.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
-	switch g.Kind {
-	case KindRTC, KindRTM, KindChat, KindChatApp:
-	default:
+	if !p.kinds[g.Kind] {
 		return nil, core.Errorf(core.CodeUnknownKind, "kind", "agora has no kind %q", g.Kind)
 	}
 	ttl, err := grantTTL(g.TTL)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := IssueTs(g.Now)
+	ts, err := accesstoken.IssueTs(g.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +162,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 		IssuedAt:  time.Unix(int64(ts), 0).UTC(),
 		ExpiresAt: time.Unix(int64(ts)+int64(ttl), 0).UTC(),
 	}
-	var svcs [2]Service
+	var svcs [2]accesstoken.Service
 	n := 1
 	switch g.Kind {
 	case KindRTC:
@@ -165,9 +170,9 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 		if err != nil {
 			return nil, err
 		}
-		svcs[0] = RTCService(g.Room, r.uid, r.role, r.privs)
+		svcs[0] = accesstoken.RTCService(g.Room, r.uid, r.role, r.privs)
 		if r.rtm {
-			svcs[1] = RTMService(g.UserID, ttl)
+			svcs[1] = accesstoken.RTMService(g.UserID, ttl)
 			n = 2
 		}
 	default:
@@ -179,14 +184,14 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 			if err := checkRTMUser(g.UserID); err != nil {
 				return nil, err
 			}
-			svcs[0] = RTMService(g.UserID, ttl)
+			svcs[0] = accesstoken.RTMService(g.UserID, ttl)
 		case KindChat:
 			if err := checkChatUser(g.UserID); err != nil {
 				return nil, err
 			}
-			svcs[0] = ChatUserService(g.UserID, ttl)
+			svcs[0] = accesstoken.ChatUserService(g.UserID, ttl)
 		default:
-			svcs[0] = ChatAppService(ttl)
+			svcs[0] = accesstoken.ChatAppService(ttl)
 		}
 		c.Join = map[string]any{joinAppID: p.appIDAny}
 		if g.Kind != KindChatApp {
@@ -194,14 +199,8 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 			c.Join[joinUserID] = g.UserID
 		}
 	}
-	s := getScratch()
-	defer putScratch(s)
-	salt, err := s.newSalt(g.Rand)
-	if err != nil {
-		return nil, err
-	}
-	t := AccessToken2{AppID: p.appID, IssueTs: ts, Expire: ttl, Salt: salt, Services: svcs[:n]}
-	if c.Token, err = t.build(s, p.certs[0].Reveal()); err != nil {
+	b := accesstoken.Builder{AppID: p.appID, Certificate: p.keys.Primary.Reveal(), Now: g.Now, Rand: g.Rand}
+	if c.Token, err = b.Build(ttl, svcs[:n]...); err != nil {
 		return nil, err
 	}
 	c.Join[joinToken] = c.Token
@@ -274,8 +273,8 @@ type RTCOptions struct {
 // rtcPlan is what an rtc grant asks for.
 type rtcPlan struct {
 	uid   string // the RTC service's uid string
-	role  Role
-	privs RTCPrivileges
+	role  accesstoken.Role
+	privs accesstoken.RTCPrivileges
 	rtm   bool
 }
 
@@ -293,13 +292,13 @@ func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, e
 	if err := checkChannel(g.Room); err != nil {
 		return rtcPlan{}, err
 	}
-	role := RoleSubscriber
+	role := accesstoken.RoleSubscriber
 	switch g.Role {
-	case RolePublisherName:
-		role = RolePublisher
-	case RoleSubscriberName, "":
+	case RolePublisher:
+		role = accesstoken.RolePublisher
+	case RoleSubscriber, "":
 	default:
-		return rtcPlan{}, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RolePublisherName, RoleSubscriberName)
+		return rtcPlan{}, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RolePublisher, RoleSubscriber)
 	}
 	privs, err := o.privileges(ttl, role)
 	if err != nil {
@@ -336,11 +335,11 @@ func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, e
 	return rtcPlan{uid: tokenUID, role: role, privs: privs, rtm: o.RTM}, nil
 }
 
-func roleName(r Role) string {
-	if r == RolePublisher {
-		return RolePublisherName
+func roleName(r accesstoken.Role) string {
+	if r == accesstoken.RolePublisher {
+		return RolePublisher
 	}
-	return RoleSubscriberName
+	return RoleSubscriber
 }
 
 func (o *RTCOptions) idType(user string) (string, error) {
@@ -365,12 +364,12 @@ func (o *RTCOptions) idType(user string) (string, error) {
 }
 
 // privileges resolves the per-privilege TTLs.
-func (o *RTCOptions) privileges(ttl uint32, role Role) (p RTCPrivileges, err error) {
+func (o *RTCOptions) privileges(ttl uint32, role accesstoken.Role) (p accesstoken.RTCPrivileges, err error) {
 	def, err := optTTL("options.privilege_ttl", o.PrivilegeTTL, ttl, ttl, true)
 	if err != nil {
 		return p, err
 	}
-	pub := role == RolePublisher
+	pub := role == accesstoken.RolePublisher
 	if p.Join, err = optTTL("options.join_ttl", o.JoinTTL, def, ttl, true); err != nil {
 		return p, err
 	}
@@ -399,135 +398,20 @@ func optTTL(field string, v *int64, def, max uint32, allowed bool) (uint32, erro
 	return uint32(*v), nil
 }
 
-// Verify implements core.Provider: it checks the signature with the
-// primary, then the secondary certificate, the app id, that the token
-// holds the service (and privilege) of the kind, and expiry at now: the
-// token's expire and the kind's privilege (join, login, user or app), each
-// expired when now > issue_ts + value (0: no limit of its own). UserID is
-// the RTC uid string ("" for an any_uid token), the RTM or Chat user id, or
-// "" for chat_app; Room is the RTC channel; Claims are [Decoded.Claims].
+// Verify implements core.Provider with the package's [Verify]: the
+// primary, then the secondary certificate, the app id, the kind's service
+// and privilege, and expiry at now. UserID is the RTC uid string ("" for
+// an any_uid token), the RTM or Chat user id, or "" for chat_app; Room is
+// the RTC channel; Claims are [accesstoken.Decoded.Claims].
 func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
-	d, err := Parse(token)
-	if err != nil {
-		if len(token) > 3 && token[:3] == LegacyVersion {
-			return nil, errMalformed("legacy 006 tokens cannot be verified without their channel and uid (use VerifyLegacy006)")
-		}
-		return nil, err
+	if !p.kinds[kind] {
+		return nil, fmt.Errorf("%w: agora: unknown kind %q", core.ErrMismatch, kind)
 	}
-	for _, c := range p.certs {
-		if err = d.VerifySignature(c.Reveal()); err == nil {
-			break
-		}
-	}
+	t, err := Verify(token, p.keys, core.Expect{Kind: kind, AppID: p.appID, At: now})
 	if err != nil {
 		return nil, err
 	}
-	if d.AppID != p.appID {
-		return nil, fmt.Errorf("%w: agora: the token is for another app id", core.ErrMismatch)
-	}
-	svc, priv, err := kindService(d, kind)
-	if err != nil {
-		return nil, err
-	}
-	if expired(d.IssueTs, d.Expire, now) || expired(d.IssueTs, priv, now) {
-		return nil, fmt.Errorf("%w: agora: the token or its %s privilege expired", core.ErrExpired, kind)
-	}
-	v := &core.Verified{
-		Provider: p.name, Kind: kind, AppID: d.AppID,
-		IssuedAt: time.Unix(int64(d.IssueTs), 0).UTC(),
-		Claims:   d.Claims(),
-	}
-	v.ExpiresAt, _ = d.ExpiresAt()
-	switch kind {
-	case KindRTC:
-		v.UserID, v.Room = svc.UID, svc.Channel
-	case KindRTM, KindChat:
-		v.UserID = svc.UserID
-	}
-	return v, nil
-}
-
-// kindService finds the service a kind implies and the expire of its key
-// privilege, or fails with core.ErrMismatch.
-func kindService(d *Decoded, kind string) (*Service, uint32, error) {
-	var typ ServiceType
-	var priv uint16
-	switch kind {
-	case KindRTC:
-		typ, priv = ServiceRTC, PrivilegeJoinChannel
-	case KindRTM:
-		typ, priv = ServiceRTM, PrivilegeLogin
-	case KindChat:
-		typ, priv = ServiceChat, PrivilegeChatUser
-	case KindChatApp:
-		typ, priv = ServiceChat, PrivilegeChatApp
-	default:
-		return nil, 0, fmt.Errorf("%w: agora: unknown kind %q", core.ErrMismatch, kind)
-	}
-	for i := range d.Services {
-		s := &d.Services[i]
-		if s.Type != typ || (kind == KindChat && s.UserID == "") {
-			continue
-		}
-		if exp, ok := s.Privilege(priv); ok {
-			return s, exp, nil
-		}
-	}
-	return nil, 0, fmt.Errorf("%w: agora: the token holds no %s service", core.ErrMismatch, kind)
-}
-
-// Claims renders the token as a JSON-friendly map: version, app_id,
-// issue_ts, expire, expires_at (unix seconds, nil for no limit), salt and
-// services, each with type, name, its fields (channel_name, uid, user_id,
-// account, room_uuid, user_uuid, role, rtm2_permissions, raw_hex) and
-// privileges (id, name, expire, expires_at). Numbers are int64.
-func (d *Decoded) Claims() map[string]any {
-	svcs := make([]any, 0, len(d.Services))
-	for _, s := range d.Services {
-		privs := make([]any, 0, len(s.Privileges))
-		for _, p := range s.Privileges {
-			privs = append(privs, map[string]any{
-				"id": int64(p.ID), "name": PrivilegeName(s.Type, p.ID), "expire": int64(p.Expire),
-				"expires_at": deadline(d.IssueTs, p.Expire),
-			})
-		}
-		m := map[string]any{"type": int64(s.Type), "name": s.Type.String(), "privileges": privs}
-		switch s.Type {
-		case ServiceRTC:
-			m["channel_name"], m["uid"] = s.Channel, s.UID
-		case ServiceRTM, ServiceChat:
-			m["user_id"] = s.UserID
-		case ServiceStreaming, ServiceFCDN:
-			m["channel_name"], m["account"] = s.Channel, s.Account
-		case ServiceAPaaS:
-			m["room_uuid"], m["user_uuid"], m["role"] = s.Room, s.UserID, int64(s.Role)
-		case ServiceRTM2:
-			perms := make([]any, 0, len(s.Permissions))
-			for _, p := range s.Permissions {
-				perms = append(perms, map[string]any{
-					"resource_type": int64(p.ResourceType), "permission_type": int64(p.PermissionType),
-					"resources": append([]string{}, p.Resources...),
-				})
-			}
-			m["user_id"], m["rtm2_permissions"] = s.UserID, perms
-		}
-		if !s.Type.Known() {
-			m["raw_hex"] = fmt.Sprintf("%x", s.Raw)
-		}
-		svcs = append(svcs, m)
-	}
-	return map[string]any{
-		"version": Version, "app_id": d.AppID, "issue_ts": int64(d.IssueTs), "expire": int64(d.Expire),
-		"expires_at": deadline(d.IssueTs, d.Expire), "salt": int64(d.Salt), "services": svcs,
-	}
-}
-
-// deadline returns issue+expire as unix seconds, or nil when expire is 0.
-func deadline(issue, expire uint32) any {
-	if expire == 0 {
-		return nil
-	}
-	return int64(issue) + int64(expire)
+	return t.verified(p.name), nil
 }
 
 // parseUID parses a canonical decimal uid in 1..4294967295.

@@ -2,7 +2,6 @@ package agora_test
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -12,33 +11,12 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 )
 
-const (
-	testApp    = "970CA35de60c44645bbae8a215061b33"
-	testCert   = "5CFd2fd1755d40ecb72977518be15d3b"
-	testCert2  = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-	testIssued = 1700000000
-	testSalt   = 12345678
-)
-
-var testNow = time.Unix(testIssued, 0)
-
-// repeatSalt is an endless randomness source that always yields salt.
-type repeatSalt uint32
-
-func (r repeatSalt) Read(p []byte) (int, error) {
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], uint32(r)-1)
-	for i := range p {
-		p[i] = b[i%4]
-	}
-	return len(p), nil
-}
-
-func newProvider(t testing.TB, secondary string, opts ...agora.Option) *agora.Provider {
+func newProvider(t testing.TB, secondary string) *agora.Provider {
 	t.Helper()
-	p, err := agora.New(agora.Config{AppID: testApp, AppCertificate: core.NewSecret(testCert), SecondaryCertificate: core.NewSecret(secondary)}, opts...)
+	p, err := agora.New(agora.Config{AppID: testApp, AppCertificate: core.NewSecret(testCert), SecondaryCertificate: core.NewSecret(secondary)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,29 +37,34 @@ func newService(t testing.TB, p core.Provider) *core.Service {
 
 func TestNewConfig(t *testing.T) {
 	secret := "5CFd2fd1755d40ecb72977518be15d3b"
-	bad := []agora.Config{
-		{AppID: "", AppCertificate: core.NewSecret(secret)},
-		{AppID: testApp[:31], AppCertificate: core.NewSecret(secret)},
-		{AppID: testApp[:31] + "g", AppCertificate: core.NewSecret(secret)},
-		{AppID: testApp},
-		{AppID: testApp, AppCertificate: core.NewSecret(secret + "0")},
-		{AppID: testApp, AppCertificate: core.NewSecret(secret), SecondaryCertificate: core.NewSecret(secret[:31] + "z")},
+	bad := []struct {
+		cfg   agora.Config
+		field string
+	}{
+		{agora.Config{AppID: "", AppCertificate: core.NewSecret(secret)}, "AppID"},
+		{agora.Config{AppID: testApp[:31], AppCertificate: core.NewSecret(secret)}, "AppID"},
+		{agora.Config{AppID: testApp[:31] + "g", AppCertificate: core.NewSecret(secret)}, "AppID"},
+		{agora.Config{AppID: testApp}, "AppCertificate"},
+		{agora.Config{AppID: testApp, AppCertificate: core.NewSecret(secret + "0")}, "AppCertificate"},
+		{agora.Config{AppID: testApp, AppCertificate: core.NewSecret(secret), SecondaryCertificate: core.NewSecret(secret[:31] + "z")}, "SecondaryCertificate"},
+		{agora.Config{AppID: testApp, AppCertificate: core.NewSecret(secret), Kinds: []string{"rtc", "video"}}, "Kinds"},
 	}
-	for i, cfg := range bad {
-		_, err := agora.New(cfg)
-		if !errors.Is(err, core.ErrConfig) {
-			t.Errorf("config %d: %v, want ErrConfig", i, err)
+	for i, c := range bad {
+		_, err := agora.New(c.cfg)
+		var ce *core.ConfigError
+		if !errors.Is(err, core.ErrConfig) || !errors.As(err, &ce) || ce.Field != c.field || ce.Provider != "agora" {
+			t.Errorf("config %d: %v, want a ConfigError for %s", i, err, c.field)
 		}
 		if err != nil && strings.Contains(err.Error(), secret[:31]) {
 			t.Errorf("config %d: error shows the certificate", i)
 		}
 	}
-	if _, err := agora.New(agora.Config{AppID: testApp, AppCertificate: core.NewSecret(testCert)}, agora.WithName("")); !errors.Is(err, core.ErrConfig) {
-		t.Errorf("empty name: %v", err)
+	p, err := agora.New(agora.Config{Name: "agora-eu", AppID: testApp, AppCertificate: core.NewSecret(testCert)})
+	if err != nil || p.Name() != "agora-eu" || p.AppID() != testApp {
+		t.Errorf("name %q app %q: %v", p.Name(), p.AppID(), err)
 	}
-	p := newProvider(t, "", agora.WithName("agora-eu"), nil)
-	if p.Name() != "agora-eu" || p.AppID() != testApp {
-		t.Errorf("name %q app %q", p.Name(), p.AppID())
+	if p := newProvider(t, ""); p.Name() != agora.Name {
+		t.Errorf("default name %q", p.Name())
 	}
 }
 
@@ -128,7 +111,7 @@ func issue(t testing.TB, s *core.Service, user string, req core.Request) (*core.
 func TestIssueThroughService(t *testing.T) {
 	p := newProvider(t, "")
 	s := newService(t, p)
-	b := agora.Builder{AppID: testApp, Certificate: testCert, Now: testNow, Rand: repeatSalt(testSalt)}
+	b := accesstoken.Builder{AppID: testApp, Certificate: testCert, Now: testNow, Rand: repeatSalt(testSalt)}
 	cases := []struct {
 		name   string
 		user   string
@@ -140,28 +123,30 @@ func TestIssueThroughService(t *testing.T) {
 	}{
 		{"rtc uid publisher", "2882341273", core.Request{Kind: "rtc", Room: "7d72365eb983485397e3e3f9d460bdda", Role: "publisher", Options: json.RawMessage(`{"id_type":"uid"}`)},
 			func() (string, error) {
-				return b.RTCWithUID("7d72365eb983485397e3e3f9d460bdda", 2882341273, agora.RolePublisher, 3600, 3600)
+				return b.RTCWithUID("7d72365eb983485397e3e3f9d460bdda", 2882341273, accesstoken.RolePublisher, 3600, 3600)
 			},
 			map[string]any{"appId": testApp, "channel": "7d72365eb983485397e3e3f9d460bdda", "uid": uint32(2882341273)}, "2882341273", "publisher"},
 		{"rtc account subscriber (default role)", "alice", core.Request{Kind: "rtc", Room: "room 1", TTL: 10 * time.Minute},
-			func() (string, error) { return b.RTCWithAccount("room 1", "alice", agora.RoleSubscriber, 600, 600) },
+			func() (string, error) {
+				return b.RTCWithAccount("room 1", "alice", accesstoken.RoleSubscriber, 600, 600)
+			},
 			map[string]any{"appId": testApp, "channel": "room 1", "userAccount": "alice"}, "alice", "subscriber"},
 		{"rtc numeric account", "1001", core.Request{Kind: "rtc", Room: "r", Options: json.RawMessage(`{"id_type":"account"}`)},
-			func() (string, error) { return b.RTCWithAccount("r", "1001", agora.RoleSubscriber, 3600, 3600) },
+			func() (string, error) { return b.RTCWithAccount("r", "1001", accesstoken.RoleSubscriber, 3600, 3600) },
 			map[string]any{"appId": testApp, "channel": "r", "userAccount": "1001"}, "1001", "subscriber"},
 		{"rtc any uid", "42", core.Request{Kind: "rtc", Room: "r", Role: "publisher", Options: json.RawMessage(`{"id_type":"uid","any_uid":true}`)},
-			func() (string, error) { return b.RTCWithUID("r", 0, agora.RolePublisher, 3600, 3600) },
+			func() (string, error) { return b.RTCWithUID("r", 0, accesstoken.RolePublisher, 3600, 3600) },
 			map[string]any{"appId": testApp, "channel": "r", "uid": uint32(42)}, "42", "publisher"},
 		{"rtc per-privilege", "bob", core.Request{Kind: "rtc", Room: "r", Role: "publisher", TTL: 2 * time.Hour,
 			Options: json.RawMessage(`{"privilege_ttl":3600,"publish_video_ttl":900,"publish_data_ttl":60}`)},
 			func() (string, error) {
-				return b.RTCWithAccountAndPrivileges("r", "bob", 7200, agora.RTCPrivileges{Join: 3600, PublishAudio: 3600, PublishVideo: 900, PublishData: 60})
+				return b.RTCWithAccountAndPrivileges("r", "bob", 7200, accesstoken.RTCPrivileges{Join: 3600, PublishAudio: 3600, PublishVideo: 900, PublishData: 60})
 			},
 			map[string]any{"appId": testApp, "channel": "r", "userAccount": "bob"}, "bob", "publisher"},
 		{"rtc with rtm", "test_user", core.Request{Kind: "rtc", Room: "7d72365eb983485397e3e3f9d460bdda", Role: "publisher", TTL: 600,
 			Options: json.RawMessage(`{"rtm":true,"privilege_ttl":300}`)},
 			func() (string, error) {
-				return b.RTCWithRTM("7d72365eb983485397e3e3f9d460bdda", "test_user", agora.RolePublisher, 600, 300)
+				return b.RTCWithRTM("7d72365eb983485397e3e3f9d460bdda", "test_user", accesstoken.RolePublisher, 600, 300)
 			},
 			map[string]any{"appId": testApp, "channel": "7d72365eb983485397e3e3f9d460bdda", "userAccount": "test_user", "rtmUserId": "test_user"}, "test_user", "publisher"},
 		{"rtm", "test_user", core.Request{Kind: "rtm"},

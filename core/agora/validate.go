@@ -4,14 +4,14 @@ import "github.com/rtctoken/rtctoken/core"
 
 // Vendor limits on names, from the Agora documentation.
 const (
-	// MaxChannelLen: a channel name is shorter than 64 bytes.
-	MaxChannelLen = 63
-	// MaxAccountLen: an RTC user account is at most 255 bytes.
-	MaxAccountLen = 255
-	// MaxRTMUserLen: an RTM user id is at most 64 bytes.
-	MaxRTMUserLen = 64
-	// MaxChatUserLen: a Chat user id is at most 64 bytes.
-	MaxChatUserLen = 64
+	// maxChannelLen: a channel name is shorter than 64 bytes.
+	maxChannelLen = 63
+	// maxAccountLen: an RTC user account is at most 255 bytes.
+	maxAccountLen = 255
+	// maxRTMUserLen: an RTM user id is at most 64 bytes.
+	maxRTMUserLen = 64
+	// maxChatUserLen: a Chat user id is at most 64 bytes.
+	maxChatUserLen = 64
 )
 
 // nameChars is Agora's documented character set for channel names, user
@@ -21,6 +21,12 @@ var nameChars = charset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 // chatChars is Agora Chat's user id character set.
 var chatChars = charset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+
+// hexChars are the digits of an app id or certificate, either case.
+var hexChars = charset("0123456789abcdefABCDEF")
+
+// isHex32 reports whether s has the shape of an app id or certificate.
+func isHex32(s string) bool { return len(s) == 32 && only(s, &hexChars) }
 
 func charset(s string) (t [256]bool) {
 	for i := 0; i < len(s); i++ {
@@ -48,29 +54,29 @@ func allDigits(s string) bool {
 }
 
 func checkChannel(s string) error {
-	if s == "" || len(s) > MaxChannelLen || !only(s, &nameChars) {
-		return core.Errorf(core.CodeInvalidRoom, "room", "an Agora channel name is 1 to %d bytes of letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{|}~,", MaxChannelLen)
+	if s == "" || len(s) > maxChannelLen || !only(s, &nameChars) {
+		return core.Errorf(core.CodeInvalidRoom, "room", "an Agora channel name is 1 to %d bytes of letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{|}~,", maxChannelLen)
 	}
 	return nil
 }
 
 func checkAccount(s string) error {
-	if s == "" || len(s) > MaxAccountLen || !only(s, &nameChars) {
-		return core.Errorf(core.CodeInvalidUser, "user_id", "an Agora user account is 1 to %d bytes of letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{|}~,", MaxAccountLen)
+	if s == "" || len(s) > maxAccountLen || !only(s, &nameChars) {
+		return core.Errorf(core.CodeInvalidUser, "user_id", "an Agora user account is 1 to %d bytes of letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{|}~,", maxAccountLen)
 	}
 	return nil
 }
 
 func checkRTMUser(s string) error {
-	if s == "" || len(s) > MaxRTMUserLen || !only(s, &nameChars) || s[0] == ' ' || s[len(s)-1] == ' ' || s == "null" {
-		return core.Errorf(core.CodeInvalidUser, "user_id", "an Agora RTM user id is 1 to %d bytes of letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{|}~, without leading or trailing spaces, and not \"null\"", MaxRTMUserLen)
+	if s == "" || len(s) > maxRTMUserLen || !only(s, &nameChars) || s[0] == ' ' || s[len(s)-1] == ' ' || s == "null" {
+		return core.Errorf(core.CodeInvalidUser, "user_id", "an Agora RTM user id is 1 to %d bytes of letters, digits, space and !#$%%&()+-:;<=.>?@[]^_{|}~, without leading or trailing spaces, and not \"null\"", maxRTMUserLen)
 	}
 	return nil
 }
 
 func checkChatUser(s string) error {
-	if s == "" || len(s) > MaxChatUserLen || !only(s, &chatChars) {
-		return core.Errorf(core.CodeInvalidUser, "user_id", "an Agora Chat user id is 1 to %d bytes of letters, digits, '_', '-' and '.'", MaxChatUserLen)
+	if s == "" || len(s) > maxChatUserLen || !only(s, &chatChars) {
+		return core.Errorf(core.CodeInvalidUser, "user_id", "an Agora Chat user id is 1 to %d bytes of letters, digits, '_', '-' and '.'", maxChatUserLen)
 	}
 	return nil
 }

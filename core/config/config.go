@@ -114,7 +114,6 @@ type Option interface{ apply(*options) }
 
 type options struct {
 	tencent []tencent.Option
-	agora   []agora.Option
 	zoom    []zoom.Option
 	zego    []zego.Option
 }
@@ -126,11 +125,6 @@ func (f optionFunc) apply(o *options) { f(o) }
 // WithTencent passes options to tencent.New.
 func WithTencent(opts ...tencent.Option) Option {
 	return optionFunc(func(o *options) { o.tencent = append(o.tencent, opts...) })
-}
-
-// WithAgora passes options to agora.New.
-func WithAgora(opts ...agora.Option) Option {
-	return optionFunc(func(o *options) { o.agora = append(o.agora, opts...) })
 }
 
 // WithZoom passes options to zoom.New.
@@ -187,7 +181,7 @@ func (c *Config) builders(o *options) []builder {
 	if c.Agora != nil {
 		bs = append(bs, newBuilder("agora", *c.Agora, []string{agoraAppID, agoraAppCertificate},
 			agoraCertificateSecondary, func(c *agora.Config) *core.Secret { return &c.SecondaryCertificate },
-			agora.New, o.agora))
+			func(c agora.Config, _ ...struct{}) (*agora.Provider, error) { return agora.New(c) }, nil))
 	}
 	if c.Tencent != nil {
 		bs = append(bs, newBuilder("tencent", *c.Tencent, []string{tencentSDKAppID, tencentKey},

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
-	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/config"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
@@ -316,7 +315,8 @@ func TestProvidersOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := c.Providers(config.WithAgora(agora.WithName("agora-eu")), config.WithZego(zego.WithName("zego-eu")), nil)
+	c.Agora.Name = "agora-eu"
+	ps, err := c.Providers(config.WithZego(zego.WithName("zego-eu")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package agora
+package accesstoken
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package agora
+package accesstoken
 
 import (
 	"bytes"
@@ -388,4 +388,58 @@ func (d *Decoded) hasRTC(channel, uid *string) bool {
 // deadline.
 func expired(issue, expire uint32, now time.Time) bool {
 	return expire != 0 && now.Unix() > int64(issue)+int64(expire)
+}
+
+// Claims renders the token as a JSON-friendly map: version, app_id,
+// issue_ts, expire, expires_at (unix seconds, nil for no limit), salt and
+// services, each with type, name, its fields (channel_name, uid, user_id,
+// account, room_uuid, user_uuid, role, rtm2_permissions, raw_hex) and
+// privileges (id, name, expire, expires_at). Numbers are int64.
+func (d *Decoded) Claims() map[string]any {
+	svcs := make([]any, 0, len(d.Services))
+	for _, s := range d.Services {
+		privs := make([]any, 0, len(s.Privileges))
+		for _, p := range s.Privileges {
+			privs = append(privs, map[string]any{
+				"id": int64(p.ID), "name": PrivilegeName(s.Type, p.ID), "expire": int64(p.Expire),
+				"expires_at": deadline(d.IssueTs, p.Expire),
+			})
+		}
+		m := map[string]any{"type": int64(s.Type), "name": s.Type.String(), "privileges": privs}
+		switch s.Type {
+		case ServiceRTC:
+			m["channel_name"], m["uid"] = s.Channel, s.UID
+		case ServiceRTM, ServiceChat:
+			m["user_id"] = s.UserID
+		case ServiceStreaming, ServiceFCDN:
+			m["channel_name"], m["account"] = s.Channel, s.Account
+		case ServiceAPaaS:
+			m["room_uuid"], m["user_uuid"], m["role"] = s.Room, s.UserID, int64(s.Role)
+		case ServiceRTM2:
+			perms := make([]any, 0, len(s.Permissions))
+			for _, p := range s.Permissions {
+				perms = append(perms, map[string]any{
+					"resource_type": int64(p.ResourceType), "permission_type": int64(p.PermissionType),
+					"resources": append([]string{}, p.Resources...),
+				})
+			}
+			m["user_id"], m["rtm2_permissions"] = s.UserID, perms
+		}
+		if !s.Type.Known() {
+			m["raw_hex"] = fmt.Sprintf("%x", s.Raw)
+		}
+		svcs = append(svcs, m)
+	}
+	return map[string]any{
+		"version": Version, "app_id": d.AppID, "issue_ts": int64(d.IssueTs), "expire": int64(d.Expire),
+		"expires_at": deadline(d.IssueTs, d.Expire), "salt": int64(d.Salt), "services": svcs,
+	}
+}
+
+// deadline returns issue+expire as unix seconds, or nil when expire is 0.
+func deadline(issue, expire uint32) any {
+	if expire == 0 {
+		return nil
+	}
+	return int64(issue) + int64(expire)
 }

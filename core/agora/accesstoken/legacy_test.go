@@ -1,4 +1,4 @@
-package agora_test
+package accesstoken_test
 
 import (
 	"encoding/base64"
@@ -6,13 +6,13 @@ import (
 	"hash/crc32"
 	"testing"
 
-	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
 // repack006 writes t back as a 006 token with the given CRC32 fields,
 // keeping its signature and signed message.
-func repack006(t *agora.Legacy006, crcChannel, crcUID uint32) string {
+func repack006(t *accesstoken.Legacy006, crcChannel, crcUID uint32) string {
 	var b []byte
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(t.Signature)))
 	b = append(b, t.Signature...)
@@ -20,7 +20,7 @@ func repack006(t *agora.Legacy006, crcChannel, crcUID uint32) string {
 	b = binary.LittleEndian.AppendUint32(b, crcUID)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(t.Message)))
 	b = append(b, t.Message...)
-	return agora.LegacyVersion + t.AppID + base64.StdEncoding.EncodeToString(b)
+	return accesstoken.LegacyVersion + t.AppID + base64.StdEncoding.EncodeToString(b)
 }
 
 // TestLegacy006DoesNotBindChannelAndUID shows the vendor flaw the
@@ -49,7 +49,7 @@ func TestLegacy006DoesNotBindChannelAndUID(t *testing.T) {
 			continue
 		}
 		tested++
-		tok, err := agora.ParseLegacy006(c.Expected["go_tokenbuilder_v1.0.0"])
+		tok, err := accesstoken.ParseLegacy006(c.Expected["go_tokenbuilder_v1.0.0"])
 		if err != nil {
 			t.Fatalf("%s: %v", c.ID, err)
 		}
@@ -62,8 +62,8 @@ func TestLegacy006DoesNotBindChannelAndUID(t *testing.T) {
 			{joined, ""}, // uid 0: any uid may join
 		} {
 			moved := repack006(tok, crc32.ChecksumIEEE([]byte(split.channel)), crc32.ChecksumIEEE([]byte(split.uid)))
-			p := agora.VerifyParams{AppID: in.AppID, Certificates: []string{in.Cert}, Channel: &split.channel, UID: &split.uid}
-			if _, err := agora.VerifyLegacy006(moved, p); err != nil {
+			p := accesstoken.VerifyParams{AppID: in.AppID, Certificates: []string{in.Cert}, Channel: &split.channel, UID: &split.uid}
+			if _, err := accesstoken.VerifyLegacy006(moved, p); err != nil {
 				t.Fatalf("%s: the token moved to channel %q uid %q no longer verifies (%v): the flaw is gone, update the documentation", c.ID, split.channel, split.uid, err)
 			}
 		}

@@ -1,8 +1,7 @@
-package agora_test
+package accesstoken_test
 
 import (
 	"bytes"
-	"compress/zlib"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/binary"
@@ -17,7 +16,8 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
-	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
+	"github.com/rtctoken/rtctoken/core/agora/internal/agoratest"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
@@ -120,7 +120,7 @@ func loadVectors(t testing.TB) vectorFile {
 	return v
 }
 
-// saltReader yields the bytes that make agora.NewSalt return salt.
+// saltReader yields the bytes that make accesstoken.NewSalt return salt.
 func saltReader(salt uint32) io.Reader {
 	return bytes.NewReader(binary.LittleEndian.AppendUint32(nil, salt-1))
 }
@@ -129,25 +129,25 @@ func saltReader(salt uint32) io.Reader {
 func buildCase(t *testing.T, c builderCase) string {
 	t.Helper()
 	in := c.Inputs
-	b := agora.Builder{AppID: in.AppID, Certificate: in.Cert, Now: time.Unix(int64(c.IssueTs), 0), Rand: saltReader(c.Salt)}
-	privs := agora.RTCPrivileges{Join: in.Join, PublishAudio: in.Audio, PublishVideo: in.Video, PublishData: in.Data}
+	b := accesstoken.Builder{AppID: in.AppID, Certificate: in.Cert, Now: time.Unix(int64(c.IssueTs), 0), Rand: saltReader(c.Salt)}
+	privs := accesstoken.RTCPrivileges{Join: in.Join, PublishAudio: in.Audio, PublishVideo: in.Video, PublishData: in.Data}
 	var tok string
 	var err error
 	switch c.Builder {
 	case "rtc.BuildTokenWithUid":
-		tok, err = b.RTCWithUID(in.Channel, *in.UID, agora.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
+		tok, err = b.RTCWithUID(in.Channel, *in.UID, accesstoken.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
 	case "rtc.BuildTokenWithUserAccount":
-		tok, err = b.RTCWithAccount(in.Channel, in.Account, agora.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
+		tok, err = b.RTCWithAccount(in.Channel, in.Account, accesstoken.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
 	case "rtc.BuildTokenWithUidAndPrivilege":
 		tok, err = b.RTCWithUIDAndPrivileges(in.Channel, *in.UID, in.TokenExpire, privs)
 	case "rtc.BuildTokenWithUserAccountAndPrivilege":
 		tok, err = b.RTCWithAccountAndPrivileges(in.Channel, in.Account, in.TokenExpire, privs)
 	case "rtc.BuildTokenWithRtm":
-		tok, err = b.RTCWithRTM(in.Channel, in.Account, agora.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
+		tok, err = b.RTCWithRTM(in.Channel, in.Account, accesstoken.Role(in.Role), in.TokenExpire, in.PrivilegeExpire)
 	case "rtc.BuildTokenWithRtm2":
 		tok, err = b.Build(in.RTCTokenExpire,
-			agora.RTCService(in.Channel, in.RTCAccount, agora.Role(in.RTCRole), privs),
-			agora.RTMService(in.RTMUserID, in.RTMTokenExpire))
+			accesstoken.RTCService(in.Channel, in.RTCAccount, accesstoken.Role(in.RTCRole), privs),
+			accesstoken.RTMService(in.RTMUserID, in.RTMTokenExpire))
 	case "rtm.BuildToken":
 		tok, err = b.RTM(in.UserID, in.Expire)
 	case "chat.BuildChatUserToken":
@@ -155,14 +155,14 @@ func buildCase(t *testing.T, c builderCase) string {
 	case "chat.BuildChatAppToken":
 		tok, err = b.ChatApp(in.Expire)
 	case "fpa.BuildToken":
-		tok, err = b.Build(86400, agora.Service{Type: agora.ServiceFPA, Privileges: []agora.Privilege{{ID: agora.PrivilegeLogin}}})
+		tok, err = b.Build(86400, accesstoken.Service{Type: accesstoken.ServiceFPA, Privileges: []accesstoken.Privilege{{ID: accesstoken.PrivilegeLogin}}})
 	case "apaas.BuildRoomUserToken":
 		sum := md5.Sum([]byte(in.UserUUID))
 		tok, err = b.Build(in.Expire,
-			agora.Service{Type: agora.ServiceAPaaS, Room: in.RoomUUID, UserID: in.UserUUID, Role: int16(in.Role),
-				Privileges: []agora.Privilege{{ID: agora.PrivilegeAPaaSRoomUser, Expire: in.Expire}}},
-			agora.RTMService(in.UserUUID, in.Expire),
-			agora.ChatUserService(hex.EncodeToString(sum[:]), in.Expire))
+			accesstoken.Service{Type: accesstoken.ServiceAPaaS, Room: in.RoomUUID, UserID: in.UserUUID, Role: int16(in.Role),
+				Privileges: []accesstoken.Privilege{{ID: accesstoken.PrivilegeAPaaSRoomUser, Expire: in.Expire}}},
+			accesstoken.RTMService(in.UserUUID, in.Expire),
+			accesstoken.ChatUserService(hex.EncodeToString(sum[:]), in.Expire))
 	default:
 		t.Fatalf("unknown builder %q", c.Builder)
 	}
@@ -172,27 +172,9 @@ func buildCase(t *testing.T, c builderCase) string {
 	return tok
 }
 
-// inflate returns the content of a 007 token without the package's help.
-func inflate(t testing.TB, tok string) []byte {
-	t.Helper()
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(tok, "007"))
-	if err != nil {
-		t.Fatalf("base64: %v", err)
-	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("zlib: %v", err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("inflate: %v", err)
-	}
-	return b
-}
-
 // view renders a decoded token like the vectors' "decoded" objects (the
 // official Go parser's view): unknown services are left out.
-func view(d *agora.Decoded) any {
+func view(d *accesstoken.Decoded) any {
 	svcs := []any{}
 	for _, s := range d.Services {
 		if !s.Type.Known() {
@@ -200,19 +182,19 @@ func view(d *agora.Decoded) any {
 		}
 		privs := []any{}
 		for _, p := range s.Privileges {
-			privs = append(privs, map[string]any{"id": p.ID, "name": agora.PrivilegeName(s.Type, p.ID), "expire": p.Expire})
+			privs = append(privs, map[string]any{"id": p.ID, "name": accesstoken.PrivilegeName(s.Type, p.ID), "expire": p.Expire})
 		}
 		m := map[string]any{"type": s.Type, "name": s.Type.String(), "privileges": privs}
 		switch s.Type {
-		case agora.ServiceRTC:
+		case accesstoken.ServiceRTC:
 			m["channel_name"], m["uid"] = s.Channel, s.UID
-		case agora.ServiceRTM, agora.ServiceChat:
+		case accesstoken.ServiceRTM, accesstoken.ServiceChat:
 			m["user_id"] = s.UserID
-		case agora.ServiceStreaming, agora.ServiceFCDN:
+		case accesstoken.ServiceStreaming, accesstoken.ServiceFCDN:
 			m["channel_name"], m["account"] = s.Channel, s.Account
-		case agora.ServiceAPaaS:
+		case accesstoken.ServiceAPaaS:
 			m["room_uuid"], m["user_uuid"], m["role"] = s.Room, s.UserID, s.Role
-		case agora.ServiceRTM2:
+		case accesstoken.ServiceRTM2:
 			perms := []any{}
 			for _, p := range s.Permissions {
 				perms = append(perms, map[string]any{"resource_type": p.ResourceType, "permission_type": p.PermissionType, "resources": p.Resources})
@@ -238,7 +220,7 @@ func normalize(v any) any {
 	return out
 }
 
-func assertView(t *testing.T, d *agora.Decoded, want any) {
+func assertView(t *testing.T, d *accesstoken.Decoded, want any) {
 	t.Helper()
 	if got := view(d); !reflect.DeepEqual(got, normalize(want)) {
 		gj, _ := json.Marshal(got)
@@ -252,7 +234,7 @@ func TestBuilderVectors(t *testing.T) {
 	for _, c := range v.Cases {
 		t.Run(c.ID, func(t *testing.T) {
 			tok := buildCase(t, c)
-			if got := hex.EncodeToString(inflate(t, tok)); got != c.Payload {
+			if got := hex.EncodeToString(agoratest.Inflate(t, tok)); got != c.Payload {
 				t.Errorf("payload\n got %s\nwant %s", got, c.Payload)
 			}
 			if want := c.Expected["go"].Token; tok != want {
@@ -262,7 +244,7 @@ func TestBuilderVectors(t *testing.T) {
 				t.Errorf("go-tokenbuilder token differs")
 			}
 			// Pack gives the same content without compression.
-			d, err := agora.Parse(tok)
+			d, err := accesstoken.Parse(tok)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -278,7 +260,7 @@ func TestBuilderVectors(t *testing.T) {
 				t.Errorf("VerifySignature: %v", err)
 			}
 			for gen, e := range c.Expected {
-				d, err := agora.Verify(e.Token, agora.VerifyParams{AppID: c.Inputs.AppID, Certificates: []string{c.Inputs.Cert}})
+				d, err := accesstoken.Verify(e.Token, accesstoken.VerifyParams{AppID: c.Inputs.AppID, Certificates: []string{c.Inputs.Cert}})
 				payload, decoded := c.Payload, c.Decoded
 				if e.Payload != "" {
 					payload, decoded = e.Payload, e.Decoded
@@ -287,7 +269,7 @@ func TestBuilderVectors(t *testing.T) {
 					t.Errorf("%s: Verify: %v", gen, err)
 					continue
 				}
-				if got := hex.EncodeToString(inflate(t, e.Token)); got != payload {
+				if got := hex.EncodeToString(agoratest.Inflate(t, e.Token)); got != payload {
 					t.Errorf("%s: inflated payload differs", gen)
 				}
 				assertView(t, d, decoded)
@@ -301,11 +283,11 @@ func TestAPIVectors(t *testing.T) {
 	for _, c := range v.APICases {
 		t.Run(c.ID, func(t *testing.T) {
 			tok := c.Expected.Go.Token
-			d, err := agora.Verify(tok, agora.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}})
+			d, err := accesstoken.Verify(tok, accesstoken.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}})
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if got := hex.EncodeToString(inflate(t, tok)); got != c.Payload {
+			if got := hex.EncodeToString(agoratest.Inflate(t, tok)); got != c.Payload {
 				t.Errorf("payload differs")
 			}
 			assertView(t, d, c.Decoded)
@@ -326,7 +308,7 @@ func TestAPIVectors(t *testing.T) {
 			// were added where it matters (repeated types stay stable).
 			src := d.AccessToken2
 			if c.ID == "api_repeated_rtc_services" {
-				src.Services = []agora.Service{d.Services[2], d.Services[0], d.Services[1]}
+				src.Services = []accesstoken.Service{d.Services[2], d.Services[0], d.Services[1]}
 			}
 			got, err := src.Build(c.Cert)
 			if err != nil {
@@ -345,9 +327,9 @@ func TestLegacy006Vectors(t *testing.T) {
 		t.Run(c.ID, func(t *testing.T) {
 			in := c.Inputs
 			for gen, tok := range c.Expected {
-				p := agora.VerifyParams{AppID: in.AppID, Certificates: []string{in.Cert}, Channel: &in.Channel, UID: &in.UID,
+				p := accesstoken.VerifyParams{AppID: in.AppID, Certificates: []string{in.Cert}, Channel: &in.Channel, UID: &in.UID,
 					Now: time.Unix(int64(in.Ts), 0)}
-				l, err := agora.VerifyLegacy006(tok, p)
+				l, err := accesstoken.VerifyLegacy006(tok, p)
 				if err != nil {
 					t.Fatalf("%s: %v", gen, err)
 				}
@@ -364,12 +346,12 @@ func TestLegacy006Vectors(t *testing.T) {
 					t.Errorf("%s: content differs", gen)
 				}
 				p.Now = time.Unix(int64(in.Ts)+1, 0)
-				if _, err := agora.VerifyLegacy006(tok, p); !errors.Is(err, core.ErrExpired) {
+				if _, err := accesstoken.VerifyLegacy006(tok, p); !errors.Is(err, core.ErrExpired) {
 					t.Errorf("%s: after ts: %v", gen, err)
 				}
 				other := in.Channel + "x"
 				p.Now, p.Channel = time.Time{}, &other
-				if _, err := agora.VerifyLegacy006(tok, p); !errors.Is(err, core.ErrSignature) {
+				if _, err := accesstoken.VerifyLegacy006(tok, p); !errors.Is(err, core.ErrSignature) {
 					t.Errorf("%s: other channel: %v", gen, err)
 				}
 			}
@@ -381,41 +363,25 @@ func itoa(n uint16) string { b, _ := json.Marshal(n); return string(b) }
 
 // verifyAny verifies a token of either version, like the independent
 // verifier does, and maps the error to its exit code.
-func verifyAny(tok string, p agora.VerifyParams) error {
-	if strings.HasPrefix(tok, agora.LegacyVersion) {
-		_, err := agora.VerifyLegacy006(tok, p)
+func verifyAny(tok string, p accesstoken.VerifyParams) error {
+	if strings.HasPrefix(tok, accesstoken.LegacyVersion) {
+		_, err := accesstoken.VerifyLegacy006(tok, p)
 		return err
 	}
-	_, err := agora.Verify(tok, p)
+	_, err := accesstoken.Verify(tok, p)
 	return err
-}
-
-func exitCode(err error) int {
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, core.ErrSignature):
-		return 1
-	case errors.Is(err, core.ErrMalformed):
-		return 2
-	case errors.Is(err, core.ErrMismatch):
-		return 3
-	case errors.Is(err, core.ErrExpired):
-		return 4
-	}
-	return -1
 }
 
 func TestNegativeVectors(t *testing.T) {
 	v := loadVectors(t)
 	for _, c := range v.Negative {
 		t.Run(c.ID, func(t *testing.T) {
-			p := agora.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}, Channel: c.Channel, UID: c.UID}
+			p := accesstoken.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}, Channel: c.Channel, UID: c.UID}
 			if c.Now != 0 {
 				p.Now = time.Unix(c.Now, 0)
 			}
 			err := verifyAny(c.Token, p)
-			if got := exitCode(err); got != c.ExpectExit {
+			if got := agoratest.ExitCode(err); got != c.ExpectExit {
 				t.Errorf("exit %d (%v), want %d", got, err, c.ExpectExit)
 			}
 			if err != nil && strings.Contains(err.Error(), c.Cert) {
@@ -453,7 +419,7 @@ func TestSharedVendorVectors(t *testing.T) {
 		t.Fatal("no vendor_test_vectors")
 	}
 	for _, c := range f.Vectors {
-		d, err := agora.Parse(c.Token)
+		d, err := accesstoken.Parse(c.Token)
 		if err != nil {
 			t.Errorf("%s: %v", c.Source, err)
 			continue
@@ -461,7 +427,7 @@ func TestSharedVendorVectors(t *testing.T) {
 		if err := d.VerifySignature(c.Cert); err != nil {
 			t.Errorf("%s: %v", c.Source, err)
 		}
-		if got := hex.EncodeToString(inflate(t, c.Token)); got != c.Payload {
+		if got := hex.EncodeToString(agoratest.Inflate(t, c.Token)); got != c.Payload {
 			t.Errorf("%s: payload differs", c.Source)
 		}
 		if got := view(d); !reflect.DeepEqual(got, normalize(c.Decoded)) {
