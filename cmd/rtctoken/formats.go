@@ -16,6 +16,7 @@ import (
 	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/tencent/usersig"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
@@ -89,7 +90,7 @@ var formats = []tokenFormat{
 // isZlib reports whether tok is a Tencent-base64 zlib stream, the outer
 // layer of a UserSig.
 func isZlib(tok string) bool {
-	_, err := tencent.Inflate(tok)
+	_, err := usersig.Inflate(tok)
 	return err == nil
 }
 
@@ -418,44 +419,30 @@ func verifyZoom(tok string, d *decoded, secrets []core.Secret, _ want) (int, err
 // ---- Tencent ----
 
 func decodeTencent(tok string) (*decoded, error) {
-	c, err := tencent.Decode(tok)
+	t, err := tencent.Parse(tok)
 	if err != nil {
 		return nil, err
 	}
 	d := &decoded{
-		Format: "Tencent UserSig (TLSSigAPIv2)", Provider: tencent.Name, Kind: tencent.KindUserSig,
-		AppID: strconv.FormatUint(c.SDKAppID, 10), UserID: c.UserID, noRoom: true,
-		IssuedAt: c.IssuedAt().UTC(), ExpiresAt: c.ExpiresAt().UTC(), Claims: c.Map(), raw: c,
+		Format: "Tencent UserSig (TLSSigAPIv2)", Provider: tencent.Name, Kind: t.Kind,
+		AppID: t.AppID, UserID: t.UserID, Room: t.Room, noRoom: t.PrivateMap == nil,
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Claims.Map(),
 	}
-	if c.HasUserbuf() {
-		m, err := c.PrivateMap()
-		if err != nil {
-			d.Kind = ""
-			d.Notes = append(d.Notes, "carries a userbuf that is not a PrivateMapKey's")
-			return d, nil
-		}
-		d.Format, d.Kind, d.Room, d.noRoom = "Tencent TRTC PrivateMapKey", tencent.KindPrivateMapKey, m.Room(), false
-		ub := map[string]any{
-			"cVer": int64(m.Version), "account": m.Account, "dwSdkAppid": int64(m.SDKAppID),
-			"dwAuthID": int64(m.RoomID), "dwExpTime": int64(m.ExpTime), "dwPrivilegeMap": int64(m.PrivilegeMap),
-			"dwAccountType": int64(m.AccountType),
-		}
-		if m.Version == tencent.MapStringRoom {
-			ub["roomStr"] = m.RoomStr
-		}
-		d.Claims["userbuf"] = ub
+	switch {
+	case t.PrivateMap != nil:
+		d.Format = "Tencent TRTC PrivateMapKey"
+		d.Claims["userbuf"] = t.PrivateMap.Fields()
+	case t.Claims.HasUserbuf():
+		d.Notes = append(d.Notes, "carries a userbuf that is not a PrivateMapKey's")
 	}
 	return d, nil
 }
 
-func verifyTencent(_ string, d *decoded, secrets []core.Secret, _ want) (int, error) {
-	c := d.raw.(*tencent.Claims)
-	i, err := firstMatch(secrets, c.VerifySignature)
-	if i < 0 || err != nil || d.Kind != tencent.KindPrivateMapKey {
-		return i, err
-	}
-	if m, _ := c.PrivateMap(); m.Account != c.UserID || uint64(m.SDKAppID) != c.SDKAppID&0xffffffff {
-		return i, fmt.Errorf("%w: the PrivateMapKey's userbuf names another user or SDKAppID than the token", core.ErrMismatch)
-	}
-	return i, nil
+// verifyTencent checks the signature and, for a PrivateMapKey, that its
+// userbuf names the token's user and SDKAppID.
+func verifyTencent(tok string, d *decoded, secrets []core.Secret, _ want) (int, error) {
+	return firstMatch(secrets, func(s core.Secret) error {
+		_, err := tencent.Verify(tok, core.Keys{Primary: s}, core.Expect{Kind: d.Kind})
+		return err
+	})
 }

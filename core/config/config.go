@@ -113,19 +113,13 @@ func (c *Config) Enabled() []string {
 type Option interface{ apply(*options) }
 
 type options struct {
-	tencent []tencent.Option
-	zoom    []zoom.Option
-	zego    []zego.Option
+	zoom []zoom.Option
+	zego []zego.Option
 }
 
 type optionFunc func(*options)
 
 func (f optionFunc) apply(o *options) { f(o) }
-
-// WithTencent passes options to tencent.New.
-func WithTencent(opts ...tencent.Option) Option {
-	return optionFunc(func(o *options) { o.tencent = append(o.tencent, opts...) })
-}
 
 // WithZoom passes options to zoom.New.
 func WithZoom(opts ...zoom.Option) Option {
@@ -186,7 +180,7 @@ func (c *Config) builders(o *options) []builder {
 	if c.Tencent != nil {
 		bs = append(bs, newBuilder("tencent", *c.Tencent, []string{tencentSDKAppID, tencentKey},
 			tencentKeySecondary, func(c *tencent.Config) *core.Secret { return &c.SecondaryKey },
-			tencent.New, o.tencent))
+			func(c tencent.Config, _ ...struct{}) (*tencent.Provider, error) { return tencent.New(c) }, nil))
 	}
 	if c.Zego != nil {
 		bs = append(bs, newBuilder("zego", *c.Zego, []string{zegoAppID, zegoServerSecret},

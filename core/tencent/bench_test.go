@@ -8,41 +8,6 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 )
 
-func benchSigner(b *testing.B, style Style) *Signer {
-	b.Helper()
-	s, err := NewSigner(provApp, core.NewSecret(provKey), style)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
-}
-
-// BenchmarkUserSig is the low-level issue path in each layout (v1.3
-// compresses with compress/zlib at level 6).
-func BenchmarkUserSig(b *testing.B) {
-	for _, style := range []Style{StyleGo14, StyleGo13} {
-		b.Run(style.String(), func(b *testing.B) {
-			s := benchSigner(b, style)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.UserSig("xiaojun", 86400, provNow); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkPrivateMapKey(b *testing.B) {
-	s := benchSigner(b, StyleGo14)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.PrivateMapKeyWithStringRoomID("xiaojun", 3600, provNow, "lobby-1", PrivSubscribe); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkProviderIssue is Provider.Issue per kind, including the
 // credential, its Join map and (privatemapkey) the options.
 func BenchmarkProviderIssue(b *testing.B) {

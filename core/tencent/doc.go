@@ -2,21 +2,15 @@
 // HMAC-SHA256) for Tencent Cloud Chat (IM) and TRTC, and TRTC
 // PrivateMapKeys (room permission tickets).
 //
-// A UserSig is the zlib-compressed JSON document {TLS.ver, TLS.identifier,
-// TLS.sdkappid, TLS.expire, TLS.time, [TLS.userbuf], TLS.sig} written in
-// Tencent's base64 variant ('*', '-', '_' for '+', '/', '='). TLS.sig is
-// the HMAC-SHA256, keyed with the console's secret key, of the lines
-// "TLS.identifier:…\nTLS.sdkappid:…\nTLS.time:…\nTLS.expire:…\n" plus
-// "TLS.userbuf:<base64>\n" when a userbuf is given. A PrivateMapKey is a
-// UserSig whose userbuf is a [PrivateMap]: the room and a privilege bit
-// map.
+// A UserSig is zlib-compressed JSON in a base64 variant, signed with
+// HMAC-SHA256 but not encrypted: [Parse] reads every field, the userbuf
+// of a PrivateMapKey (room and privilege map) included, without the key.
+// [Verify] checks a token against core.Keys and a core.Expect and accepts
+// the output of every official generator.
 //
 // [Provider] implements core.Provider with the kinds "usersig" and
-// "privatemapkey". [Signer] is the low-level generator: it reproduces the
-// official Go generator byte for byte, in its current layout
-// ([StyleGo14]) or that of v1.3 and earlier ([StyleGo13]), and takes the
-// issuance time as an argument. [Verify] and [Decode] accept the output
-// of every official generator.
+// "privatemapkey". The byte-exact format (the official Go generator's
+// layouts, the userbuf, the TLS.* claims) is the subpackage usersig.
 //
 //	p, err := tencent.New(tencent.Config{
 //		SDKAppID: 1400000000,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/tencent/usersig"
 )
 
 // The vendor's demo application and key.
@@ -26,39 +27,40 @@ func showJoin(join map[string]any, token string) {
 	fmt.Println(strings.Replace(string(b), token, token[:8]+"…", 1))
 }
 
-func ExampleSigner_UserSig() {
-	s, err := tencent.NewSigner(demoApp, core.NewSecret(demoKey), tencent.StyleGo14)
-	if err != nil {
-		panic(err)
-	}
-	tok, err := s.UserSig("xiaojun", 180*86400, fixedNow)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(tok)
-	// Output:
-	// eAEArABT-3siVExTLnZlciI6IjIuMCIsIlRMUy5pZGVudGlmaWVyIjoieGlhb2p1biIsIlRMUy5zZGthcHBpZCI6MTQwMDAwMDAwMCwiVExTLmV4cGlyZSI6MTU1NTIwMDAsIlRMUy50aW1lIjoxNzAwMDAwMDAwLCJUTFMuc2lnIjoiTHZBN2QvSXc3Z1NzbnNrdlZ6QkRQT0NDRGJ1TkN3NEdId1RDMGJpcCtCND0ifQoBAAD--9-DMfw_
-}
-
 func ExampleVerify() {
-	s, _ := tencent.NewSigner(demoApp, core.NewSecret(demoKey), tencent.StyleGo14)
-	tok, _ := s.PrivateMapKey("xiaojun", 300, fixedNow, 10000, tencent.PrivAll)
+	s, _ := usersig.NewSigner(demoApp, core.NewSecret(demoKey), usersig.StyleGo14)
+	tok, _ := s.PrivateMapKey("xiaojun", 300, fixedNow, 10000, usersig.PrivAll)
+	keys := core.Keys{Primary: core.NewSecret(demoKey)}
+	want := core.Expect{Kind: tencent.KindPrivateMapKey, AppID: "1400000000", UserID: "xiaojun", Room: "10000"}
 
-	c, err := tencent.Verify(tok, demoApp, "xiaojun", fixedNow.Add(time.Minute), core.NewSecret(demoKey))
+	want.At = fixedNow.Add(time.Minute)
+	t, err := tencent.Verify(tok, keys, want)
 	if err != nil {
 		panic(err)
 	}
-	m, err := c.PrivateMap()
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(c.UserID, c.ExpiresAt().UTC().Format(time.RFC3339), m.Room(), m.PrivilegeMap)
+	fmt.Println(t.UserID, t.Room, t.ExpiresAt.Format(time.RFC3339), t.PrivateMap.PrivilegeMap)
 
-	_, err = tencent.Verify(tok, demoApp, "xiaojun", fixedNow.Add(time.Hour), core.NewSecret(demoKey))
+	want.At = fixedNow.Add(time.Hour)
+	_, err = tencent.Verify(tok, keys, want)
 	fmt.Println(err)
 	// Output:
-	// xiaojun 2023-11-14T22:18:20Z 10000 255
+	// xiaojun 10000 2023-11-14T22:18:20Z 255
 	// rtctoken: token expired: tencent: expired at 2023-11-14T22:18:20Z
+}
+
+// Parse reads a UserSig without the key: it is compressed JSON, signed
+// but not encrypted.
+func ExampleParse() {
+	s, _ := usersig.NewSigner(demoApp, core.NewSecret(demoKey), usersig.StyleGo14)
+	tok, _ := s.PrivateMapKeyWithStringRoomID("xiaojun", 300, fixedNow, "lobby", usersig.PrivSubscribe)
+
+	t, err := tencent.Parse(tok)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(t.Kind, t.AppID, t.UserID, t.Room)
+	// Output:
+	// privatemapkey 1400000000 xiaojun lobby
 }
 
 func ExampleProvider_usersig() {

@@ -1,6 +1,7 @@
 package tencent
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/tencent/usersig"
 )
 
 // Name is the provider name used in requests and URLs.
@@ -28,10 +30,10 @@ const (
 // Roles of KindPrivateMapKey, each a privilege map.
 const (
 	// RoleSubscriber may enter the room and receive audio, video and the
-	// sub stream (privilege map 170, [PrivSubscribe]).
+	// sub stream (privilege map 170, usersig.PrivSubscribe).
 	RoleSubscriber = "subscriber"
 	// RolePublisher has every privilege, including creating the room and
-	// sending (privilege map 255, [PrivAll]).
+	// sending (privilege map 255, usersig.PrivAll).
 	RolePublisher = "publisher"
 )
 
@@ -40,10 +42,12 @@ const (
 // days, which is taken as the maximum here. A core.Service grants at most
 // core.DefaultMaxTTL (30 days) unless core.WithTTL raises it.
 const (
-	MinTTL                  = 60 * time.Second
-	MaxTTL                  = 180 * 24 * time.Hour
-	DefaultUserSigTTL       = 24 * time.Hour
-	DefaultPrivateMapKeyTTL = time.Hour
+	MinTTL = 60 * time.Second
+	MaxTTL = 180 * 24 * time.Hour
+	// DefaultTTL is the default lifetime of a UserSig.
+	DefaultTTL = 24 * time.Hour
+	// DefaultTTLPrivateMapKey is the default lifetime of a PrivateMapKey.
+	DefaultTTLPrivateMapKey = time.Hour
 )
 
 // Identifier limits.
@@ -61,8 +65,15 @@ const (
 	MaxRoomID = math.MaxUint32 - 1
 )
 
-// Config configures a Provider.
+// Config configures a Provider. Only SDKAppID and Key are required.
 type Config struct {
+	// Name is the provider name in requests and URLs. Empty means Name
+	// ("tencent").
+	Name string
+	// Kinds lists the kinds the provider serves, KindUserSig and/or
+	// KindPrivateMapKey. Empty means both. A kind left out is neither
+	// issued, verified nor listed by Kinds.
+	Kinds []string
 	// SDKAppID is the application id from the console. Required; at most
 	// 2^32-1, since the PrivateMapKey userbuf carries 32 bits.
 	SDKAppID uint64
@@ -81,6 +92,10 @@ type Config struct {
 	// account the application has, "administrator" included while it
 	// exists. Each must be a valid user id.
 	Admins []string
+	// Style is the byte layout of issued tokens. The zero value is
+	// usersig.StyleGo14, the current official Go generator. Every style
+	// verifies the same.
+	Style usersig.Style
 }
 
 // DefaultAdmins are the admin identifiers assumed when Config.Admins is
@@ -88,46 +103,30 @@ type Config struct {
 // with.
 var DefaultAdmins = []string{"administrator"}
 
-// Option configures a Provider.
-type Option interface{ apply(*settings) }
-
-type settings struct{ style Style }
-
-type optionFunc func(*settings)
-
-func (f optionFunc) apply(s *settings) { f(s) }
-
-// WithStyle selects the byte layout of issued tokens. The default is
-// StyleGo14, the current official Go generator.
-func WithStyle(s Style) Option { return optionFunc(func(o *settings) { o.style = s }) }
-
 // Provider issues and verifies Tencent UserSigs and TRTC PrivateMapKeys.
 // It implements core.Provider and is safe for concurrent use.
 type Provider struct {
+	name      string
 	kinds     []core.KindSpec
-	sdkAppID  uint64
 	appID     string
 	joinAppID any // the SDKAppID boxed once for Join maps
-	primary   *Signer
-	secondary *Signer // nil without a secondary key
+	signer    *usersig.Signer
+	keys      core.Keys
 }
 
 var _ core.Provider = (*Provider)(nil)
 
-// New returns a Provider. Configuration errors wrap core.ErrConfig and
-// never contain the keys.
-func New(cfg Config, opts ...Option) (*Provider, error) {
-	var set settings
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&set)
-		}
+// New returns a Provider. Every error is a *core.ConfigError naming the
+// Config field at fault; none contains a key.
+func New(cfg Config) (*Provider, error) {
+	fail := func(field, format string, args ...any) (*Provider, error) {
+		return nil, &core.ConfigError{Provider: Name, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	if cfg.SDKAppID == 0 || cfg.SDKAppID > math.MaxUint32 {
-		return nil, fmt.Errorf("%w: tencent: SDKAppID must be between 1 and %d", core.ErrConfig, uint64(math.MaxUint32))
+		return fail("SDKAppID", "must be between 1 and %d", uint64(math.MaxUint32))
 	}
 	if cfg.Key.IsZero() {
-		return nil, fmt.Errorf("%w: tencent: Key is required", core.ErrConfig)
+		return fail("Key", "is required")
 	}
 	admins := cfg.Admins
 	if len(admins) == 0 {
@@ -135,42 +134,50 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 	}
 	for i, a := range admins {
 		if CheckUserID(a) != nil {
-			return nil, fmt.Errorf("%w: tencent: Admins[%d] is not a valid user id (1 to %d letters, digits, '_' or '-')", core.ErrConfig, i, MaxUserIDLen)
+			return fail("Admins", "entry %d is not a valid user id (1 to %d letters, digits, '_' or '-')", i, MaxUserIDLen)
 		}
 	}
-	p := &Provider{sdkAppID: cfg.SDKAppID, appID: strconv.FormatUint(cfg.SDKAppID, 10), joinAppID: cfg.SDKAppID}
+	p := &Provider{name: cmp.Or(cfg.Name, Name), appID: strconv.FormatUint(cfg.SDKAppID, 10), joinAppID: cfg.SDKAppID,
+		keys: core.Keys{Primary: cfg.Key, Secondary: cfg.SecondaryKey}}
+	for i, k := range cfg.Kinds {
+		if !slices.ContainsFunc(kinds, func(s core.KindSpec) bool { return s.Kind == k }) || slices.Contains(cfg.Kinds[:i], k) {
+			return fail("Kinds", "must list distinct kinds among %s and %s", KindUserSig, KindPrivateMapKey)
+		}
+	}
 	for _, k := range kinds {
-		k.ElevatedUsers = slices.Clone(admins)
-		p.kinds = append(p.kinds, k)
+		if len(cfg.Kinds) == 0 || slices.Contains(cfg.Kinds, k.Kind) {
+			k.ElevatedUsers = slices.Clone(admins)
+			p.kinds = append(p.kinds, k)
+		}
 	}
 	var err error
-	if p.primary, err = NewSigner(cfg.SDKAppID, cfg.Key, set.style); err != nil {
-		return nil, err
-	}
-	if !cfg.SecondaryKey.IsZero() {
-		if p.secondary, err = NewSigner(cfg.SDKAppID, cfg.SecondaryKey, set.style); err != nil {
-			return nil, err
-		}
+	if p.signer, err = usersig.NewSigner(cfg.SDKAppID, cfg.Key, cfg.Style); err != nil {
+		return fail("Style", "is not a known layout")
 	}
 	return p, nil
 }
 
-// Name implements core.Provider.
-func (p *Provider) Name() string { return Name }
+// Name implements core.Provider: Config.Name, by default Name.
+func (p *Provider) Name() string { return p.name }
 
 // AppID implements core.Provider: the decimal SDKAppID.
 func (p *Provider) AppID() string { return p.appID }
 
+// enabled reports whether the provider serves kind.
+func (p *Provider) enabled(kind string) bool {
+	return slices.ContainsFunc(p.kinds, func(k core.KindSpec) bool { return k.Kind == kind })
+}
+
 var kinds = []core.KindSpec{
-	{Kind: KindUserSig, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultUserSigTTL},
+	{Kind: KindUserSig, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL},
 	{
-		Kind: KindPrivateMapKey, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultPrivateMapKeyTTL,
+		Kind: KindPrivateMapKey, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTLPrivateMapKey,
 		Roles:       []core.Role{{Name: RoleSubscriber}, {Name: RolePublisher}},
 		DefaultRole: RoleSubscriber, NeedsRoom: true,
 	},
 }
 
-// Kinds implements core.Provider. Both kinds list the configured admin
+// Kinds implements core.Provider: the enabled kinds. Each lists the configured admin
 // identifiers as ElevatedUsers.
 func (p *Provider) Kinds() []core.KindSpec {
 	out := make([]core.KindSpec, len(p.kinds))
@@ -201,13 +208,14 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	if err := CheckUserID(g.UserID); err != nil {
 		return nil, err
 	}
-	switch g.Kind {
-	case KindUserSig:
+	switch {
+	case !p.enabled(g.Kind):
+	case g.Kind == KindUserSig:
 		return p.issueUserSig(g)
-	case KindPrivateMapKey:
+	case g.Kind == KindPrivateMapKey:
 		return p.issuePrivateMapKey(g)
 	}
-	return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %s", Name, strconv.Quote(g.Kind))
+	return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %s", p.name, strconv.Quote(g.Kind))
 }
 
 func (p *Provider) issueUserSig(g core.Grant) (*core.Credential, error) {
@@ -222,11 +230,11 @@ func (p *Provider) issueUserSig(g core.Grant) (*core.Credential, error) {
 			return nil, err
 		}
 	}
-	expire, err := checkTTL(g.TTL, DefaultUserSigTTL)
+	expire, err := checkTTL(g.TTL, DefaultTTL)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := p.primary.UserSig(g.UserID, expire, g.Now)
+	tok, err := p.signer.UserSig(g.UserID, expire, g.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -239,9 +247,9 @@ func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
 	var bits uint32
 	switch g.Role {
 	case "", RoleSubscriber:
-		g.Role, bits = RoleSubscriber, PrivSubscribe
+		g.Role, bits = RoleSubscriber, usersig.PrivSubscribe
 	case RolePublisher:
-		bits = PrivAll
+		bits = usersig.PrivAll
 	default:
 		return nil, core.Errorf(core.CodeInvalidRole, "role", "role %s is not offered by %s (one of %s, %s)",
 			strconv.QuoteToASCII(g.Role), KindPrivateMapKey, RoleSubscriber, RolePublisher)
@@ -252,7 +260,7 @@ func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
 	}
 	if opt.PrivilegeMap != nil {
 		v := *opt.PrivilegeMap
-		if v < 0 || v > int64(PrivAll) {
+		if v < 0 || v > int64(usersig.PrivAll) {
 			return nil, core.Errorf(core.CodeInvalidOption, "options.privilege_map", "privilege_map must be between 0 and 255")
 		}
 		if uint32(v)&^bits != 0 {
@@ -264,15 +272,15 @@ func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
 	if err != nil {
 		return nil, err
 	}
-	expire, err := checkTTL(g.TTL, DefaultPrivateMapKeyTTL)
+	expire, err := checkTTL(g.TTL, DefaultTTLPrivateMapKey)
 	if err != nil {
 		return nil, err
 	}
 	var tok string
 	if numeric {
-		tok, err = p.primary.PrivateMapKey(g.UserID, expire, g.Now, roomID, bits)
+		tok, err = p.signer.PrivateMapKey(g.UserID, expire, g.Now, roomID, bits)
 	} else {
-		tok, err = p.primary.PrivateMapKeyWithStringRoomID(g.UserID, expire, g.Now, g.Room, bits)
+		tok, err = p.signer.PrivateMapKeyWithStringRoomID(g.UserID, expire, g.Now, g.Room, bits)
 	}
 	if err != nil {
 		return nil, err
@@ -290,84 +298,25 @@ func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
 func (p *Provider) credential(g core.Grant, tok string, expire int64) *core.Credential {
 	issued := g.Now.Unix()
 	return &core.Credential{
-		Provider: Name, Kind: g.Kind, Token: tok, AppID: p.appID, UserID: g.UserID, Room: g.Room, Role: g.Role,
+		Provider: p.name, Kind: g.Kind, Token: tok, AppID: p.appID, UserID: g.UserID, Room: g.Room, Role: g.Role,
 		IssuedAt: time.Unix(issued, 0).UTC(), ExpiresAt: time.Unix(issued+expire, 0).UTC(),
 	}
 }
 
-// Verify implements core.Provider. It checks the signature with the
-// primary, then the secondary key, the SDKAppID, the kind (a UserSig has
-// no userbuf; a PrivateMapKey has a PrivateMapKey userbuf for the same
-// user and application) and the expiry (now > TLS.time + TLS.expire).
-// Claims holds the TLS.* values and, for a PrivateMapKey, the decoded
-// userbuf under "userbuf" (cVer, account, dwSdkAppid, dwAuthID,
-// dwExpTime, dwPrivilegeMap, dwAccountType and, for a string room,
-// roomStr).
+// Verify implements core.Provider with the top-level [Verify]: the
+// signature with the primary, then the secondary key, the SDKAppID, the
+// kind and the expiry at now. Claims holds the TLS.* values and, for a
+// PrivateMapKey, the decoded userbuf under "userbuf" (see
+// usersig.PrivateMap.Fields).
 func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
-	if kind != KindUserSig && kind != KindPrivateMapKey {
+	if !p.enabled(kind) {
 		return nil, fmt.Errorf("%w: tencent: unknown kind %s", core.ErrMismatch, strconv.QuoteToASCII(kind))
 	}
-	c, err := Decode(token)
+	t, err := Verify(token, p.keys, core.Expect{Kind: kind, AppID: p.appID, At: now})
 	if err != nil {
 		return nil, err
 	}
-	if err = p.primary.verify(c); err != nil && p.secondary != nil {
-		err = p.secondary.verify(c)
-	}
-	if err != nil {
-		return nil, err
-	}
-	v := &core.Verified{
-		Provider: Name, Kind: kind, AppID: strconv.FormatUint(c.SDKAppID, 10), UserID: c.UserID,
-		IssuedAt: c.IssuedAt().UTC(), ExpiresAt: c.ExpiresAt().UTC(), Claims: c.Map(),
-	}
-	switch {
-	case kind == KindUserSig && c.Userbuf != nil:
-		return nil, fmt.Errorf("%w: tencent: the token carries a userbuf: not a %s", core.ErrMismatch, KindUserSig)
-	case kind == KindPrivateMapKey:
-		m, err := c.PrivateMap()
-		if err != nil {
-			return nil, err
-		}
-		if m.Account != c.UserID || uint64(m.SDKAppID) != c.SDKAppID&math.MaxUint32 {
-			return nil, fmt.Errorf("%w: tencent: userbuf account or SDKAppID differs from the token's", core.ErrMismatch)
-		}
-		v.Room = m.Room()
-		v.Claims["userbuf"] = m.fields()
-	}
-	if err := c.Check(p.sdkAppID, "", now); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// verify checks c's signature with the signer's key, reusing its pooled
-// HMAC state.
-func (s *Signer) verify(c *Claims) error {
-	sc := s.get()
-	defer s.put(sc)
-	return c.verifySig(sc.mac, sc)
-}
-
-// Room returns the room the userbuf grants: the decimal RoomID for the
-// numeric layout, RoomStr for the string layout.
-func (m PrivateMap) Room() string {
-	if m.Version == MapStringRoom {
-		return m.RoomStr
-	}
-	return strconv.FormatUint(uint64(m.RoomID), 10)
-}
-
-// fields returns m under the vendor's field names.
-func (m PrivateMap) fields() map[string]any {
-	f := map[string]any{
-		"cVer": m.Version, "account": m.Account, "dwSdkAppid": m.SDKAppID, "dwAuthID": m.RoomID,
-		"dwExpTime": m.ExpTime, "dwPrivilegeMap": m.PrivilegeMap, "dwAccountType": m.AccountType,
-	}
-	if m.Version == MapStringRoom {
-		f["roomStr"] = m.RoomStr
-	}
-	return f
+	return t.verified(p.name), nil
 }
 
 // checkTTL returns the TTL in whole seconds, ttl 0 meaning def.

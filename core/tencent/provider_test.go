@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/tencent/usersig"
 )
 
 const (
@@ -23,9 +24,9 @@ const (
 
 var provNow = time.Unix(1700000000, 0)
 
-func newProvider(t testing.TB, cfg Config, opts ...Option) *Provider {
+func newProvider(t testing.TB, cfg Config) *Provider {
 	t.Helper()
-	p, err := New(cfg, opts...)
+	p, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,23 +46,28 @@ func newService(t testing.TB, p core.Provider, opts ...core.Option) *core.Servic
 
 func TestNewConfig(t *testing.T) {
 	key := core.NewSecret(provKey)
-	for name, cfg := range map[string]Config{
-		"no app":       {Key: key},
-		"app too big":  {SDKAppID: 1 << 32, Key: key},
-		"no key":       {SDKAppID: provApp},
-		"only old key": {SDKAppID: provApp, SecondaryKey: key},
+	for _, c := range []struct {
+		name, field string
+		cfg         Config
+	}{
+		{"no app", "SDKAppID", Config{Key: key}},
+		{"app too big", "SDKAppID", Config{SDKAppID: 1 << 32, Key: key}},
+		{"no key", "Key", Config{SDKAppID: provApp}},
+		{"only old key", "Key", Config{SDKAppID: provApp, SecondaryKey: key}},
+		{"bad style", "Style", Config{SDKAppID: provApp, Key: key, Style: usersig.Style(9)}},
+		{"unknown kind", "Kinds", Config{SDKAppID: provApp, Key: key, Kinds: []string{KindUserSig, "rtc"}}},
+		{"kind twice", "Kinds", Config{SDKAppID: provApp, Key: key, Kinds: []string{KindUserSig, KindUserSig}}},
+		{"bad admin", "Admins", Config{SDKAppID: provApp, Key: key, Admins: []string{"ok", "bad/one"}}},
 	} {
-		_, err := New(cfg)
-		if !errors.Is(err, core.ErrConfig) {
-			t.Errorf("%s: %v, want ErrConfig", name, err)
+		_, err := New(c.cfg)
+		var ce *core.ConfigError
+		if !errors.Is(err, core.ErrConfig) || !errors.As(err, &ce) || ce.Field != c.field || ce.Provider != Name {
+			t.Errorf("%s: %v, want a ConfigError for %s", c.name, err, c.field)
 		} else if strings.Contains(err.Error(), provKey) {
-			t.Errorf("%s: error leaks the key", name)
+			t.Errorf("%s: error leaks the key", c.name)
 		}
 	}
-	if _, err := New(Config{SDKAppID: provApp, Key: key}, WithStyle(Style(9))); !errors.Is(err, core.ErrConfig) {
-		t.Errorf("bad style: %v", err)
-	}
-	p := newProvider(t, Config{SDKAppID: 4294967295, Key: key}, nil)
+	p := newProvider(t, Config{SDKAppID: 4294967295, Key: key})
 	if p.Name() != "tencent" || p.AppID() != "4294967295" {
 		t.Errorf("name %q app %q", p.Name(), p.AppID())
 	}
@@ -420,10 +426,10 @@ func TestVerifyProvider(t *testing.T) {
 	}
 
 	// A PrivateMapKey whose userbuf names another user or application.
-	s, _ := NewSigner(provApp, core.NewSecret(provOldKey), StyleGo14)
-	for name, m := range map[string]PrivateMap{
-		"other account": NumericRoomMap(provApp, "mallory", 1, provNow, 60, 255),
-		"other app":     NumericRoomMap(provApp+1, "alice", 1, provNow, 60, 255),
+	s, _ := usersig.NewSigner(provApp, core.NewSecret(provOldKey), usersig.StyleGo14)
+	for name, m := range map[string]usersig.PrivateMap{
+		"other account": usersig.NumericRoomMap(provApp, "mallory", 1, provNow, 60, 255),
+		"other app":     usersig.NumericRoomMap(provApp+1, "alice", 1, provNow, 60, 255),
 	} {
 		b, _ := m.MarshalBinary()
 		tok, _ := s.UserSigWithBuf("alice", 60, provNow, b)
@@ -451,18 +457,18 @@ func TestProviderRoundTrip(t *testing.T) {
 		return string(b)
 	}
 	for i := range 300 {
-		style := Style(rng.IntN(2))
+		style := usersig.Style(rng.IntN(2))
 		app := 1 + rng.Uint64N(1<<32-1)
-		p := newProvider(t, Config{SDKAppID: app, Key: core.NewSecret(pick(roomChars, 1+rng.IntN(64)))}, WithStyle(style))
+		p := newProvider(t, Config{SDKAppID: app, Key: core.NewSecret(pick(roomChars, 1+rng.IntN(64))), Style: style})
 		now := time.Unix(1e9+rng.Int64N(2e9), 0)
 		ttl := MinTTL + time.Duration(rng.Int64N(int64((MaxTTL-MinTTL)/time.Second)))*time.Second
 		g := core.Grant{Kind: "usersig", UserID: pick(userChars, 1+rng.IntN(32)), TTL: ttl, Now: now}
 		var bits uint32
 		if rng.IntN(2) == 0 {
 			g.Kind = "privatemapkey"
-			g.Role, bits = "subscriber", PrivSubscribe
+			g.Role, bits = "subscriber", usersig.PrivSubscribe
 			if rng.IntN(2) == 0 {
-				g.Role, bits = "publisher", PrivAll
+				g.Role, bits = "publisher", usersig.PrivAll
 			}
 			if rng.IntN(2) == 0 {
 				bits &= rng.Uint32N(256)

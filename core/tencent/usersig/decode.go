@@ -1,4 +1,4 @@
-package tencent
+package usersig
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"hash"
 	"io"
 	"sync"
 	"time"
@@ -77,76 +76,16 @@ func (c *Claims) Map() map[string]any {
 // VerifySignature checks TLS.sig against key. A mismatch wraps
 // core.ErrSignature.
 func (c *Claims) VerifySignature(key core.Secret) error {
-	return c.verifySig(hmac.New(sha256.New, []byte(key.Reveal())), nil)
-}
-
-// verifySig recomputes the HMAC with mac (reset here) over the signing
-// text, built in buf, and compares it in constant time.
-func (c *Claims) verifySig(mac hash.Hash, sc *scratch) error {
-	var text, ub64 []byte
-	var sum [sha256.Size]byte
-	if sc != nil {
-		text, ub64 = sc.text[:0], sc.ub64[:0]
-	}
+	var ub64 []byte
 	if c.Userbuf != nil {
-		ub64 = base64.StdEncoding.AppendEncode(ub64, c.Userbuf)
+		ub64 = base64.StdEncoding.AppendEncode(nil, c.Userbuf)
 	}
-	text = appendSigningText(text, c.UserID, c.SDKAppID, c.Time, c.Expire, ub64, c.Userbuf != nil)
-	if sc != nil {
-		sc.text, sc.ub64 = text, ub64
-	}
-	mac.Reset()
-	mac.Write(text)
-	if !hmac.Equal(mac.Sum(sum[:0]), c.Sig) {
+	mac := hmac.New(sha256.New, []byte(key.Reveal()))
+	mac.Write(appendSigningText(nil, c.UserID, c.SDKAppID, c.Time, c.Expire, ub64, c.Userbuf != nil))
+	if !hmac.Equal(mac.Sum(nil), c.Sig) {
 		return fmt.Errorf("%w: tencent: TLS.sig does not match", core.ErrSignature)
 	}
 	return nil
-}
-
-// Check compares the claims with what the caller expects: the SDKAppID,
-// the user (skipped when userID is empty), and the expiry, which the
-// vendor defines as now > TLS.time + TLS.expire. Errors wrap
-// core.ErrMismatch or core.ErrExpired.
-func (c *Claims) Check(sdkAppID uint64, userID string, now time.Time) error {
-	if c.SDKAppID != sdkAppID {
-		return fmt.Errorf("%w: tencent: token is for SDKAppID %d, not %d", core.ErrMismatch, c.SDKAppID, sdkAppID)
-	}
-	if userID != "" && c.UserID != userID {
-		return fmt.Errorf("%w: tencent: token is for another user", core.ErrMismatch)
-	}
-	if now.Unix() > c.Time+c.Expire {
-		return fmt.Errorf("%w: tencent: expired at %s", core.ErrExpired, c.ExpiresAt().UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
-// Verify decodes token, checks its signature with each key in turn (the
-// first that matches wins; give the primary key first), then its
-// SDKAppID, user (when userID is not empty) and expiry at now. It accepts
-// the output of every official generator (Go v1.4 and v1.3, Node, Python,
-// PHP, Java, C++). Errors wrap core.ErrMalformed, core.ErrSignature,
-// core.ErrMismatch or core.ErrExpired, checked in that order.
-func Verify(token string, sdkAppID uint64, userID string, now time.Time, keys ...core.Secret) (*Claims, error) {
-	c, err := Decode(token)
-	if err != nil {
-		return nil, err
-	}
-	err = fmt.Errorf("%w: tencent: no key to verify with", core.ErrSignature)
-	for _, k := range keys {
-		if k.IsZero() {
-			continue
-		}
-		if err = c.VerifySignature(k); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Check(sdkAppID, userID, now); err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // Decode decodes a UserSig without checking its signature. The token must

@@ -1,4 +1,4 @@
-package tencent
+package usersig
 
 import (
 	"bytes"
@@ -119,7 +119,7 @@ func (s *Signer) Style() Style { return s.style }
 // Every issuing method refuses what would make a token no verifier
 // accepts: a user id that is not valid UTF-8, a time not after 1970, and
 // a negative or overflowing expire (*core.Error values). Anything else the
-// vendor generator accepts is accepted; the [Provider] enforces Tencent's
+// vendor generator accepts is accepted; the tencent Provider enforces Tencent's
 // documented limits.
 func (s *Signer) UserSig(userID string, expire int64, now time.Time) (string, error) {
 	return s.issue(userID, expire, now.Unix(), nil, nil)

@@ -1,8 +1,9 @@
-package tencent
+package usersig
 
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
@@ -154,4 +155,27 @@ func ParsePrivateMap(b []byte) (PrivateMap, error) {
 		return m, fmt.Errorf("%w: tencent: %d trailing bytes after the userbuf", core.ErrMalformed, len(rest))
 	}
 	return m, nil
+}
+
+// Room returns the room the userbuf grants: the decimal RoomID for the
+// numeric layout, RoomStr for the string layout.
+func (m PrivateMap) Room() string {
+	if m.Version == MapStringRoom {
+		return m.RoomStr
+	}
+	return strconv.FormatUint(uint64(m.RoomID), 10)
+}
+
+// Fields returns m under the vendor's field names (cVer, account,
+// dwSdkAppid, dwAuthID, dwExpTime, dwPrivilegeMap, dwAccountType and, for
+// a string room, roomStr).
+func (m PrivateMap) Fields() map[string]any {
+	f := map[string]any{
+		"cVer": m.Version, "account": m.Account, "dwSdkAppid": m.SDKAppID, "dwAuthID": m.RoomID,
+		"dwExpTime": m.ExpTime, "dwPrivilegeMap": m.PrivilegeMap, "dwAccountType": m.AccountType,
+	}
+	if m.Version == MapStringRoom {
+		f["roomStr"] = m.RoomStr
+	}
+	return f
 }
