@@ -72,8 +72,11 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = fmt.Errorf("%w: %w", core.ErrSignature, accesstoken.ErrNoCertificate)
-	for _, k := range keys.List() {
+	err = errNoKey
+	for _, k := range [...]core.Secret{keys.Primary, keys.Secondary} {
+		if k.IsZero() {
+			continue
+		}
 		if err = d.VerifySignature(k.Reveal()); err == nil {
 			break
 		}
@@ -97,6 +100,9 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 	}
 	return t, nil
 }
+
+// errNoKey is the error of Verify without a certificate.
+var errNoKey = fmt.Errorf("%w: %w", core.ErrSignature, accesstoken.ErrNoCertificate)
 
 // after applies the vendor's rule to a deadline at whole seconds: expired
 // when at > deadline; a zero deadline never expires.
