@@ -7,42 +7,14 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
-	"github.com/rtctoken/rtctoken/internal/testutil"
+	"github.com/rtctoken/rtctoken/core/tencent/internal/vectors"
 )
-
-// vectors holds the tokens of the vector file: every generator's output
-// for each case, and the negatives with the exit code a verifier gives.
-type vectors struct {
-	Cases []struct {
-		Expected map[string]struct {
-			Token string `json:"token"`
-		} `json:"expected"`
-	} `json:"cases"`
-	Negative []struct {
-		ID         string `json:"id"`
-		Token      string `json:"token"`
-		Key        string `json:"key"`
-		SdkAppID   uint64 `json:"sdkappid"`
-		Now        *int64 `json:"now"`
-		ExpectExit int    `json:"expect_exit"`
-	} `json:"negative"`
-}
-
-func loadVectors(t testing.TB) vectors {
-	t.Helper()
-	var v vectors
-	testutil.LoadVectors(t, "tencent_usersig.json", &v)
-	if len(v.Cases) != 16 || len(v.Negative) != 11 {
-		t.Fatalf("vector file has %d cases and %d negatives, want 16 and 11", len(v.Cases), len(v.Negative))
-	}
-	return v
-}
 
 // TestVectorNegatives checks that Verify and Provider.Verify reject each
 // negative vector with the sentinel of its verifier exit code.
 func TestVectorNegatives(t *testing.T) {
 	sentinels := map[int]error{1: core.ErrSignature, 2: core.ErrMalformed, 3: core.ErrMismatch, 4: core.ErrExpired}
-	for _, n := range loadVectors(t).Negative {
+	for _, n := range vectors.Load(t).Negative {
 		t.Run(n.ID, func(t *testing.T) {
 			var now time.Time // no --now: the expiry is not in question
 			if n.Now != nil {
@@ -89,14 +61,8 @@ func checkSentinel(t *testing.T, what string, err, want error) {
 // FuzzProviderVerify: Provider.Verify never panics and every error wraps
 // exactly one verification sentinel.
 func FuzzProviderVerify(f *testing.F) {
-	v := loadVectors(f)
-	for _, c := range v.Cases {
-		for _, e := range c.Expected {
-			f.Add(e.Token)
-		}
-	}
-	for _, n := range v.Negative {
-		f.Add(n.Token)
+	for _, tok := range vectors.Tokens(f) {
+		f.Add(tok)
 	}
 	f.Add("")
 	f.Add("eJ")

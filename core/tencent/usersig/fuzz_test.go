@@ -9,18 +9,13 @@ import (
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/tencent/internal/vectors"
 )
 
 // addVectorTokens seeds f with every token of the vector file.
 func addVectorTokens(f *testing.F) {
-	v := loadVectors(f)
-	for _, c := range v.Cases {
-		for _, e := range c.Expected {
-			f.Add(e.Token)
-		}
-	}
-	for _, n := range v.Negative {
-		f.Add(n.Token)
+	for _, tok := range vectors.Tokens(f) {
+		f.Add(tok)
 	}
 	f.Add("")
 	f.Add("eJ")
@@ -64,7 +59,7 @@ func FuzzDecode(f *testing.F) {
 // FuzzParsePrivateMap: parsing never panics and whatever parses encodes
 // back to the same bytes.
 func FuzzParsePrivateMap(f *testing.F) {
-	for _, c := range loadVectors(f).Cases {
+	for _, c := range vectors.Load(f).Cases {
 		if c.UserbufHex != "" {
 			f.Add(mustHex(f, c.UserbufHex))
 		}
@@ -90,7 +85,7 @@ func FuzzParsePrivateMap(f *testing.F) {
 // accepts nothing encoding/json rejects, and the values it reads for the
 // TLS.* keys are encoding/json's.
 func FuzzParseJSON(f *testing.F) {
-	for _, c := range loadVectors(f).Cases {
+	for _, c := range vectors.Load(f).Cases {
 		for _, e := range c.Expected {
 			f.Add([]byte(e.JSON))
 		}

@@ -11,67 +11,14 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
-	"github.com/rtctoken/rtctoken/internal/testutil"
+	"github.com/rtctoken/rtctoken/core/tencent/internal/vectors"
 )
-
-type vecCase struct {
-	ID     string `json:"id"`
-	API    string `json:"api"`
-	Inputs struct {
-		SdkAppID     uint64  `json:"sdkappid"`
-		Key          string  `json:"key"`
-		UserID       string  `json:"userid"`
-		Expire       int64   `json:"expire"`
-		RoomID       *uint32 `json:"roomid"`
-		RoomStr      *string `json:"roomstr"`
-		PrivilegeMap uint32  `json:"privilege_map"`
-		UserbufHex   *string `json:"userbuf_hex"`
-	} `json:"inputs"`
-	Now          int64          `json:"now"`
-	SigningInput string         `json:"signing_input"`
-	HMACBase64   string         `json:"hmac_sha256_base64"`
-	UserbufHex   string         `json:"userbuf_hex"`
-	UserbufField map[string]any `json:"userbuf_fields"`
-	Decoded      map[string]any `json:"decoded"`
-	Expected     map[string]struct {
-		Token      string         `json:"token"`
-		JSON       string         `json:"json"`
-		ZlibHeader string         `json:"zlib_header"`
-		Decoded    map[string]any `json:"decoded"`
-		Signing    string         `json:"signing_input"`
-		Userbuf    map[string]any `json:"userbuf_fields"`
-	} `json:"expected"`
-}
-
-type vecNegative struct {
-	ID         string `json:"id"`
-	Token      string `json:"token"`
-	Key        string `json:"key"`
-	SdkAppID   uint64 `json:"sdkappid"`
-	Now        *int64 `json:"now"`
-	ExpectExit int    `json:"expect_exit"`
-}
-
-type vecFile struct {
-	Cases    []vecCase     `json:"cases"`
-	Negative []vecNegative `json:"negative"`
-}
-
-func loadVectors(t testing.TB) vecFile {
-	t.Helper()
-	var v vecFile
-	testutil.LoadVectors(t, "tencent_usersig.json", &v)
-	if len(v.Cases) != 16 || len(v.Negative) != 11 {
-		t.Fatalf("vector file has %d cases and %d negatives, want 16 and 11", len(v.Cases), len(v.Negative))
-	}
-	return v
-}
 
 // emptyUserbufBug is the case whose go_v1.4 token no verifier accepts.
 const emptyUserbufBug = "userbuf_empty"
 
 // generate runs the case's API on s.
-func (c *vecCase) generate(t *testing.T, s *Signer) string {
+func generate(t *testing.T, c *vectors.Case, s *Signer) string {
 	t.Helper()
 	in, now := c.Inputs, time.Unix(c.Now, 0)
 	var tok string
@@ -95,7 +42,7 @@ func (c *vecCase) generate(t *testing.T, s *Signer) string {
 }
 
 // goMap returns the userbuf the Go generators build for the case.
-func (c *vecCase) goMap() (PrivateMap, bool) {
+func goMap(c *vectors.Case) (PrivateMap, bool) {
 	in, now := c.Inputs, time.Unix(c.Now, 0)
 	switch c.API {
 	case "GenPrivateMapKey":
@@ -107,14 +54,14 @@ func (c *vecCase) goMap() (PrivateMap, bool) {
 }
 
 func TestVectorSigningInputAndUserbuf(t *testing.T) {
-	for _, c := range loadVectors(t).Cases {
+	for _, c := range vectors.Load(t).Cases {
 		t.Run(c.ID, func(t *testing.T) {
 			in := c.Inputs
 			go14 := c.Expected["go_v1.4"]
 			// The case-level values describe Node and Python; the go_v1.4
 			// entry overrides them where the Go generator differs.
 			var buf []byte
-			if m, ok := c.goMap(); ok {
+			if m, ok := goMap(&c); ok {
 				b, err := m.MarshalBinary()
 				if err != nil {
 					t.Fatal(err)
@@ -174,11 +121,11 @@ func mustHex(t testing.TB, s string) []byte {
 // TestVectorNodeStringRoomEmpty reproduces the Node generator's userbuf for
 // an empty string room: the string layout with an empty tail.
 func TestVectorNodeStringRoomEmpty(t *testing.T) {
-	for _, c := range loadVectors(t).Cases {
+	for _, c := range vectors.Load(t).Cases {
 		if c.ID != "privmap_string_room_empty" {
 			continue
 		}
-		m, _ := c.goMap()
+		m, _ := goMap(&c)
 		if m.Version != MapNumericRoom {
 			t.Fatalf("Go layout for an empty room has cVer %d, want 0", m.Version)
 		}
@@ -196,14 +143,14 @@ func TestVectorNodeStringRoomEmpty(t *testing.T) {
 }
 
 func TestVectorTokensByteIdentical(t *testing.T) {
-	for _, c := range loadVectors(t).Cases {
+	for _, c := range vectors.Load(t).Cases {
 		for gen, style := range map[string]Style{"go_v1.4": StyleGo14, "go_v1.3": StyleGo13} {
 			t.Run(c.ID+"/"+gen, func(t *testing.T) {
 				s, err := NewSigner(c.Inputs.SdkAppID, core.NewSecret(c.Inputs.Key), style)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := c.generate(t, s)
+				got := generate(t, &c, s)
 				want := c.Expected[gen].Token
 				if c.ID != emptyUserbufBug {
 					if got != want {
@@ -229,7 +176,7 @@ func TestVectorTokensByteIdentical(t *testing.T) {
 }
 
 func TestVectorDecodeAndVerifyEveryGenerator(t *testing.T) {
-	for _, c := range loadVectors(t).Cases {
+	for _, c := range vectors.Load(t).Cases {
 		for _, gen := range []string{"go_v1.4", "go_v1.3", "node", "python"} {
 			t.Run(c.ID+"/"+gen, func(t *testing.T) {
 				e, ok := c.Expected[gen]
