@@ -1,6 +1,6 @@
 // Package agora issues and verifies Agora AccessToken2 ("007") tokens for
-// RTC (video and voice calling), RTM (Signaling) and Agora Chat, and
-// verifies legacy "006" tokens.
+// RTC (video and voice calling), RTM (Signaling) and Agora Chat; its
+// format package accesstoken also verifies legacy "006" tokens.
 //
 // The [Provider] plugs into a core.Service:
 //

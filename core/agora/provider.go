@@ -144,7 +144,8 @@ func (p *Provider) allKinds() []core.KindSpec {
 }
 
 // Issue implements core.Provider. See the package documentation for the
-// kinds, their options and their Join parameters.
+// kinds, their options and their Join parameters; a kind Config.Kinds
+// leaves out is core.CodeUnknownKind.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
 	if !p.kinds[g.Kind] {
 		return nil, core.Errorf(core.CodeUnknownKind, "kind", "agora has no kind %q", g.Kind)
