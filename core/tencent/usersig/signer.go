@@ -72,7 +72,7 @@ type Signer struct {
 	pool     sync.Pool // *scratch, each with an HMAC keyed for this signer
 }
 
-// scratch holds the per-call buffers of the issue and verify paths.
+// scratch holds the per-call buffers of the issue path.
 type scratch struct {
 	mac  hash.Hash
 	sum  [sha256.Size]byte
