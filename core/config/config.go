@@ -113,18 +113,12 @@ func (c *Config) Enabled() []string {
 type Option interface{ apply(*options) }
 
 type options struct {
-	zoom []zoom.Option
 	zego []zego.Option
 }
 
 type optionFunc func(*options)
 
 func (f optionFunc) apply(o *options) { f(o) }
-
-// WithZoom passes options to zoom.New.
-func WithZoom(opts ...zoom.Option) Option {
-	return optionFunc(func(o *options) { o.zoom = append(o.zoom, opts...) })
-}
 
 // WithZego passes options to zego.New.
 func WithZego(opts ...zego.Option) Option {
@@ -190,7 +184,7 @@ func (c *Config) builders(o *options) []builder {
 	if c.Zoom != nil {
 		bs = append(bs, newBuilder("zoom", *c.Zoom, []string{zoomSDKKey, zoomSDKSecret},
 			zoomSecretSecondary, func(c *zoom.Config) *core.Secret { return &c.SecondarySecret },
-			zoom.New, o.zoom))
+			func(c zoom.Config, _ ...struct{}) (*zoom.Provider, error) { return zoom.New(c) }, nil))
 	}
 	return bs
 }

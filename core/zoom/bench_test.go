@@ -27,20 +27,6 @@ func benchProvider(b *testing.B) *zoom.Provider {
 	return p
 }
 
-// BenchmarkSignVideo is the low-level signer on the readme_example claims.
-func BenchmarkSignVideo(b *testing.B) {
-	c := zoom.VideoClaims{
-		AppKey: benchKey, RoleType: 1, Topic: "Cool Cars", IssuedAt: 1700000000, ExpiresAt: 1700007200,
-		UserIdentity: "user123", SessionKey: "session123",
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := zoom.SignVideo(benchSecret, c); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func benchIssue(b *testing.B, g core.Grant) {
 	p := benchProvider(b)
 	b.ReportAllocs()

@@ -50,6 +50,8 @@
 // (like every RFC 7515 library) produce different signatures; which one
 // Zoom accepts is not documented.
 //
-// Below the Provider, SignVideo, SignMeeting and Verify work on VideoClaims
-// and MeetingClaims directly.
+// Parse decodes a token without a key, for inspection; Verify checks it
+// with core.Keys against a core.Expect. The byte-exact format (the claim
+// types, Zoom's rules on them, the signer) is package
+// github.com/rtctoken/rtctoken/core/zoom/sdkjwt.
 package zoom

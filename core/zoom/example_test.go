@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -89,20 +90,25 @@ func ExampleProvider_meeting() {
 	// 123456789 0 2h0m0s
 }
 
-// The low-level signer: claims in, token out, with no clock involved.
-func ExampleSignVideo() {
-	tok, err := zoom.SignVideo("Z8xYqL3mN0pR5sT7vW9aB2cD4eF6gH1j", zoom.VideoClaims{
-		AppKey: "VIDEO_SDK_KEY_TEST", RoleType: 0, Topic: "s",
-		IssuedAt: 1700000000, ExpiresAt: 1700000000 + 7200,
+// Parse reads a token without a key, for inspection: nothing it returns is
+// authenticated. Verify checks the signature, Zoom's rules and what the
+// token must be for.
+func ExampleParse() {
+	const tok = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBfa2V5IjoiVklERU9fU0RLX0tFWV9URVNUIiwicm9sZV90eXBlIjoxLCJ0cGMiOiJDb29sIENhcnMiLCJ2ZXJzaW9uIjoxLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwNzIwMCwidXNlcl9pZGVudGl0eSI6InVzZXIxMjMiLCJzZXNzaW9uX2tleSI6InNlc3Npb24xMjMifQ.ksZ-8dWotIsc9RkwWb4kJx9wNL9CGaABX5Xhx6iPm9M"
+	t, err := zoom.Parse(tok)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(t.Kind, t.AppID, t.UserID, t.Room, t.ExpiresAt.Format(time.RFC3339))
+
+	_, err = zoom.Verify(tok, core.Keys{Primary: core.NewSecret("Z8xYqL3mN0pR5sT7vW9aB2cD4eF6gH1j")}, core.Expect{
+		Kind: zoom.KindVideo, AppID: "VIDEO_SDK_KEY_TEST", UserID: "user123", Room: "cool cars", At: time.Unix(1700000000, 0),
 	})
-	if err != nil {
-		panic(err)
-	}
-	t, err := zoom.Verify(tok, "VIDEO_SDK_KEY_TEST", time.Unix(1700000000, 0), "Z8xYqL3mN0pR5sT7vW9aB2cD4eF6gH1j")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(t.Kind, t.Video.Topic, t.Video.ExpiresAt-t.Video.IssuedAt)
+	fmt.Println(err)
+	_, err = zoom.Verify(tok, core.Keys{Primary: core.NewSecret("another secret")}, core.Expect{})
+	fmt.Println(errors.Is(err, core.ErrSignature))
 	// Output:
-	// video s 7200
+	// video VIDEO_SDK_KEY_TEST user123 Cool Cars 2023-11-15T00:13:20Z
+	// <nil>
+	// true
 }

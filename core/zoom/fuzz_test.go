@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/zoom"
+	"github.com/rtctoken/rtctoken/core/zoom/sdkjwt"
 )
 
 // fuzzKeys and fuzzSecrets are the vectors' key pairs.
@@ -51,16 +52,16 @@ func resignEqual(t *testing.T, tok *zoom.Token, secret string, now time.Time) {
 	case zoom.KindVideo:
 		v := *tok.Video
 		v.Version = 1
-		again, err = zoom.SignVideo(secret, v)
+		again, err = sdkjwt.SignVideo(secret, v)
 	case zoom.KindMeeting:
-		again, err = zoom.SignMeeting(secret, *tok.Meeting)
+		again, err = sdkjwt.SignMeeting(secret, *tok.Meeting)
 	default:
 		t.Fatalf("kind %q", tok.Kind)
 	}
 	if err != nil {
 		t.Fatalf("verified claims do not sign: %v", err)
 	}
-	back, err := zoom.Verify(again, tok.AppKey(), now, secret)
+	back, err := zoom.Verify(again, keys(secret), core.Expect{AppID: tok.AppID, At: now})
 	if err != nil {
 		t.Fatalf("re-signed token: %v", err)
 	}
@@ -84,19 +85,26 @@ func FuzzVerify(f *testing.F) {
 	f.Add("a.b.c", int64(1700000000))
 	f.Fuzz(func(t *testing.T, token string, now int64) {
 		at := time.Unix(now, 0)
+		parsed, perr := zoom.Parse(token)
+		if perr != nil {
+			oneSentinel(t, perr)
+		}
 		for _, key := range fuzzKeys {
-			tok, err := zoom.Verify(token, key, at, fuzzSecrets...)
-			if err != nil {
-				oneSentinel(t, err)
-				continue
-			}
-			if tok.AppKey() != key || (tok.Video == nil) == (tok.Meeting == nil) {
-				t.Fatalf("verified token %+v for key %s", tok, key)
-			}
-			for _, s := range fuzzSecrets {
-				if _, err := zoom.Verify(token, key, at, s); err == nil {
+			for i, s := range fuzzSecrets {
+				k := core.Keys{Primary: core.NewSecret(s), Secondary: core.NewSecret(fuzzSecrets[(i+1)%len(fuzzSecrets)])}
+				tok, err := zoom.Verify(token, k, core.Expect{AppID: key, At: at})
+				if err != nil {
+					oneSentinel(t, err)
+					if (errors.Is(err, core.ErrMismatch) || errors.Is(err, core.ErrExpired)) && perr != nil {
+						t.Fatalf("Parse refuses what Verify reads: %v, %v", perr, err)
+					}
+					continue
+				}
+				if tok.AppID != key || (tok.Video == nil) == (tok.Meeting == nil) || !reflect.DeepEqual(tok, parsed) {
+					t.Fatalf("verified token %+v for key %s; parsed %+v", tok, key, parsed)
+				}
+				if _, err := zoom.Verify(token, keys(s), core.Expect{AppID: key, At: at}); err == nil {
 					resignEqual(t, tok, s, at)
-					break
 				}
 			}
 		}
@@ -127,7 +135,7 @@ func FuzzVerifyPayload(f *testing.F) {
 		token := signRaw(stdHeader, payload, secret)
 		at := time.Unix(now, 0)
 		for _, key := range fuzzKeys {
-			tok, err := zoom.Verify(token, key, at, secret)
+			tok, err := zoom.Verify(token, keys(secret), core.Expect{AppID: key, At: at})
 			if err != nil {
 				oneSentinel(t, err)
 				if errors.Is(err, core.ErrSignature) {

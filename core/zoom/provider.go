@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zoom/sdkjwt"
 )
 
 // Name is the default provider name.
@@ -22,8 +23,17 @@ const (
 	RoleHost        = "host"        // role_type / role 1
 )
 
-// MaxIATSkew is the largest back-dating WithIATSkew accepts.
+// MaxIATSkew is the largest Config.IATSkew.
 const MaxIATSkew = 10 * time.Minute
+
+// Zoom's limits on exp-iat, as the official auth endpoint samples enforce
+// them, and the samples' default. With Config.IATSkew the Provider's MaxTTL
+// (exp-now) is MaxTTL - IATSkew.
+const (
+	MinTTL     = sdkjwt.MinLifetime // 1800 s
+	MaxTTL     = sdkjwt.MaxLifetime // 48 h
+	DefaultTTL = 2 * time.Hour
+)
 
 // Config configures a Provider with one Zoom SDK key pair.
 //
@@ -31,65 +41,37 @@ const MaxIATSkew = 10 * time.Minute
 // key pairs: a Video SDK key signs only Video SDK JWTs that Zoom accepts, a
 // Meeting SDK key (client id) only Meeting SDK JWTs. Set Kinds to the kind
 // your key pair is for. An application using both products configures two
-// providers, one per key pair, and gives one of them another name with
-// WithName (a Service refuses two providers with the same name).
+// providers, one per key pair, and gives one of them another Name (a
+// Service refuses two providers with the same name).
 type Config struct {
+	// Name is the provider name: lower-case letters, digits, '-' and '_',
+	// at most 64 bytes. Empty means Name ("zoom").
+	Name string
 	// SDKKey is the public SDK key (Video SDK key, or Meeting SDK client
-	// id). It is written into every token and checked by Verify.
+	// id). It is written into every token and checked by Verify. Required.
 	SDKKey string
 	// SDKSecret is the matching secret. Issuing signs with its UTF-8 bytes.
+	// Required.
 	SDKSecret core.Secret
 	// SecondarySecret, when set, is also accepted by Verify, for rotation:
 	// make the new secret primary and keep the old one here until every
-	// token it signed has expired (48 h at most).
+	// token it signed has expired (48 h at most). Default none.
 	SecondarySecret core.Secret
-	// Kinds lists the kinds offered: KindVideo, KindMeeting or both.
-	// Empty means both, in that order.
+	// Kinds lists the kinds offered: KindVideo, KindMeeting or both. Kinds
+	// left out are neither issued, verified nor listed. Empty means both,
+	// in that order.
 	Kinds []string
-}
-
-// Option configures a Provider.
-type Option interface{ apply(*settings) error }
-
-type optionFunc func(*settings) error
-
-func (f optionFunc) apply(s *settings) error { return f(s) }
-
-type settings struct {
-	name string
-	skew time.Duration
-}
-
-// WithIATSkew back-dates iat by d, so that a client whose clock runs up to
-// d fast does not see a token issued in its future. It is off by default.
-// d must be whole seconds in [0, MaxIATSkew].
-//
-// exp stays now+ttl: the lifetime a client gets is never shortened. Zoom
-// requires exp-iat to be within 1800 s..48 h, and exp-iat is now ttl+d, so
-// the largest TTL the kinds offer (KindSpec.MaxTTL) becomes 48 h - d; the
-// smallest stays 1800 s (exp-iat is then at least 1800 s + d). Credential
-// IssuedAt and Verified.IssuedAt report the back-dated iat of the token.
-func WithIATSkew(d time.Duration) Option {
-	return optionFunc(func(s *settings) error {
-		if d < 0 || d > MaxIATSkew || d%time.Second != 0 {
-			return fmt.Errorf("%w: zoom: iat skew %s: want whole seconds from 0 to %s", core.ErrConfig, d, MaxIATSkew)
-		}
-		s.skew = d
-		return nil
-	})
-}
-
-// WithName sets the provider name (default "zoom"): lower-case letters,
-// digits, '-' and '_'. Use it to configure a second key pair, such as
-// "zoom-meeting" next to a Video SDK "zoom".
-func WithName(name string) Option {
-	return optionFunc(func(s *settings) error {
-		if name == "" || len(name) > 64 || strings.TrimLeft(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
-			return fmt.Errorf("%w: zoom: provider name %q: want lower-case letters, digits, '-' and '_'", core.ErrConfig, name)
-		}
-		s.name = name
-		return nil
-	})
+	// IATSkew back-dates iat, so that a client whose clock runs up to
+	// IATSkew fast does not see a token issued in its future. Whole seconds
+	// from 0 (the default: no back-dating) to MaxIATSkew.
+	//
+	// exp stays now+ttl: the lifetime a client gets is never shortened.
+	// Zoom requires exp-iat to be within MinTTL..MaxTTL, and exp-iat is
+	// ttl+IATSkew, so the largest TTL the kinds offer (KindSpec.MaxTTL)
+	// becomes MaxTTL - IATSkew; the smallest stays MinTTL (exp-iat is then
+	// MinTTL + IATSkew). Credential.IssuedAt and Verified.IssuedAt report
+	// the back-dated iat of the token.
+	IATSkew time.Duration
 }
 
 // Provider issues and verifies Zoom Video SDK and Meeting SDK JWTs for one
@@ -97,8 +79,7 @@ func WithName(name string) Option {
 type Provider struct {
 	name           string
 	key            string
-	primary        *macKey
-	keys           []*macKey // primary, then secondary
+	keys           core.Keys
 	video, meeting bool
 	kindOrder      []string
 	skew           int64 // seconds
@@ -107,37 +88,35 @@ type Provider struct {
 
 var _ core.Provider = (*Provider)(nil)
 
-// New returns a Provider for cfg. Configuration errors wrap core.ErrConfig
-// and never contain the secrets.
-func New(cfg Config, opts ...Option) (*Provider, error) {
-	s := settings{name: Name}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.apply(&s); err != nil {
-			return nil, err
-		}
+// New returns a Provider for cfg. Every error is a *core.ConfigError
+// naming the Config field at fault; it wraps core.ErrConfig and never
+// contains the secrets.
+func New(cfg Config) (*Provider, error) {
+	name := cfg.Name
+	if name == "" {
+		name = Name
 	}
-	if err := checkConfigText(cfg.SDKKey, "SDK key", MaxSDKKeyLen); err != nil {
+	if len(name) > 64 || strings.TrimLeft(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		return nil, configError("Name", "want lower-case letters, digits, '-' and '_'")
+	}
+	if d := cfg.IATSkew; d < 0 || d > MaxIATSkew || d%time.Second != 0 {
+		return nil, configError("IATSkew", fmt.Sprintf("%s: want whole seconds from 0 to %s", d, MaxIATSkew))
+	}
+	if err := checkConfigText("SDKKey", cfg.SDKKey, sdkjwt.MaxSDKKeyLen); err != nil {
 		return nil, err
 	}
-	if cfg.SDKSecret.IsZero() {
-		return nil, fmt.Errorf("%w: zoom: SDK secret is empty", core.ErrConfig)
-	}
-	if err := checkConfigText(cfg.SDKSecret.Reveal(), "SDK secret", 1024); err != nil {
+	if err := checkConfigText("SDKSecret", cfg.SDKSecret.Reveal(), 1024); err != nil {
 		return nil, err
 	}
 	p := &Provider{
-		name: s.name, key: cfg.SDKKey, primary: newMACKey(cfg.SDKSecret.Reveal(), true),
-		skew: int64(s.skew / time.Second), maxTTL: MaxLifetime - s.skew,
+		name: name, key: cfg.SDKKey, keys: core.Keys{Primary: cfg.SDKSecret},
+		skew: int64(cfg.IATSkew / time.Second), maxTTL: MaxTTL - cfg.IATSkew,
 	}
-	p.keys = []*macKey{p.primary}
 	if !cfg.SecondarySecret.IsZero() {
-		if err := checkConfigText(cfg.SecondarySecret.Reveal(), "secondary SDK secret", 1024); err != nil {
+		if err := checkConfigText("SecondarySecret", cfg.SecondarySecret.Reveal(), 1024); err != nil {
 			return nil, err
 		}
-		p.keys = append(p.keys, newMACKey(cfg.SecondarySecret.Reveal(), true))
+		p.keys.Secondary = cfg.SecondarySecret
 	}
 	kinds := cfg.Kinds
 	if len(kinds) == 0 {
@@ -150,31 +129,36 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		case k == KindMeeting && !p.meeting:
 			p.meeting = true
 		default:
-			return nil, fmt.Errorf("%w: zoom: kind %q is unknown or listed twice (want %q and/or %q)", core.ErrConfig, k, KindVideo, KindMeeting)
+			return nil, configError("Kinds", fmt.Sprintf("kind %q is unknown or listed twice (want %q and/or %q)",
+				strings.ToValidUTF8(k, "?"), KindVideo, KindMeeting))
 		}
 		p.kindOrder = append(p.kindOrder, k)
 	}
 	return p, nil
 }
 
+func configError(field, msg string) error {
+	return &core.ConfigError{Provider: Name, Field: field, Message: msg}
+}
+
 // checkConfigText refuses empty, over-long or non-UTF-8 values and any
 // whitespace or control character (a pasted newline, say). The value
 // itself never appears in the error.
-func checkConfigText(v, what string, max int) error {
+func checkConfigText(field, v string, max int) error {
 	switch {
 	case v == "":
-		return fmt.Errorf("%w: zoom: %s is empty", core.ErrConfig, what)
+		return configError(field, "is empty")
 	case len(v) > max:
-		return fmt.Errorf("%w: zoom: %s is longer than %d bytes", core.ErrConfig, what, max)
+		return configError(field, fmt.Sprintf("is longer than %d bytes", max))
 	case !utf8.ValidString(v):
-		return fmt.Errorf("%w: zoom: %s is not valid UTF-8", core.ErrConfig, what)
+		return configError(field, "is not valid UTF-8")
 	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
-		return fmt.Errorf("%w: zoom: %s contains whitespace or a control character", core.ErrConfig, what)
+		return configError(field, "contains whitespace or a control character")
 	}
 	return nil
 }
 
-// Name returns the provider name, "zoom" unless set by WithName.
+// Name returns the provider name, Config.Name or "zoom".
 func (p *Provider) Name() string { return p.name }
 
 // AppID returns the SDK key.
@@ -189,12 +173,12 @@ func (p *Provider) AppID() string { return p.key }
 //     room issues a native SDK JWT without mn and role); same roles (role
 //     0/1) and TTLs.
 //
-// With WithIATSkew(d), MaxTTL is 48 h - d.
+// With Config.IATSkew d, MaxTTL is 48 h - d.
 func (p *Provider) Kinds() []core.KindSpec {
 	out := make([]core.KindSpec, 0, len(p.kindOrder))
 	for _, k := range p.kindOrder {
 		out = append(out, core.KindSpec{
-			Kind: k, MinTTL: MinLifetime, MaxTTL: p.maxTTL, DefaultTTL: DefaultLifetime,
+			Kind: k, MinTTL: MinTTL, MaxTTL: p.maxTTL, DefaultTTL: DefaultTTL,
 			Roles:       []core.Role{{Name: RoleParticipant}, {Name: RoleHost, Elevated: true}},
 			DefaultRole: RoleParticipant, NeedsRoom: k == KindVideo, RoomAllowed: true,
 		})
@@ -222,15 +206,15 @@ type meetingOptions struct {
 	VideoWebRTCMode *int64 `json:"video_webrtc_mode"`
 }
 
-func optFlag(v *int64) Flag {
+func optFlag(v *int64) sdkjwt.Flag {
 	if v == nil {
-		return Unset
+		return sdkjwt.Unset
 	}
-	return FlagOf(*v)
+	return sdkjwt.FlagOf(*v)
 }
 
 // Issue mints a Video SDK or Meeting SDK JWT for the grant. The token's iat
-// is g.Now (less the WithIATSkew back-dating) and its exp g.Now + g.TTL.
+// is g.Now (less Config.IATSkew) and its exp g.Now + g.TTL.
 //
 // Video Join: sessionName, signature, userName and, when set, sessionKey:
 // the arguments of client.join(topic, signature, userName). Meeting Join:
@@ -251,9 +235,9 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	if g.Now.IsZero() {
 		return nil, errors.New("zoom: the grant has no issuance time")
 	}
-	if g.TTL%time.Second != 0 || g.TTL < MinLifetime || g.TTL > p.maxTTL {
+	if g.TTL%time.Second != 0 || g.TTL < MinTTL || g.TTL > p.maxTTL {
 		return nil, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds from %d to %d",
-			int64(MinLifetime/time.Second), int64(p.maxTTL/time.Second))
+			int64(MinTTL/time.Second), int64(p.maxTTL/time.Second))
 	}
 	now := g.Now.Unix()
 	iat, exp := now-p.skew, now+int64(g.TTL/time.Second)
@@ -282,7 +266,7 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 }
 
 func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, exp int64) error {
-	v := VideoClaims{AppKey: p.key, RoleType: role, Topic: g.Room, IssuedAt: iat, ExpiresAt: exp, UserIdentity: g.UserID}
+	v := sdkjwt.VideoClaims{AppKey: p.key, RoleType: role, Topic: g.Room, IssuedAt: iat, ExpiresAt: exp, UserIdentity: g.UserID}
 	if len(g.Options) > 0 {
 		var o videoOptions
 		if err := core.DecodeOptions(g.Options, &o); err != nil {
@@ -301,7 +285,7 @@ func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, 
 		v.CloudRecordingOption, v.CloudRecordingElection = optFlag(o.CloudRecordingOption), optFlag(o.CloudRecordingElection)
 		v.VideoWebRTCMode, v.AudioWebRTCMode = optFlag(o.VideoWebRTCMode), optFlag(o.AudioWebRTCMode)
 	}
-	tok, err := signVideo(p.primary, &v)
+	tok, err := sdkjwt.SignVideo(p.keys.Primary.Reveal(), v)
 	if err != nil {
 		return err
 	}
@@ -314,13 +298,13 @@ func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, 
 }
 
 func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat, exp int64) error {
-	m := MeetingClaims{SDKKey: p.key, IssuedAt: iat, ExpiresAt: exp}
+	m := sdkjwt.MeetingClaims{SDKKey: p.key, IssuedAt: iat, ExpiresAt: exp}
 	switch {
 	case g.Room != "":
 		if !meetingNumber(g.Room) {
 			return core.Errorf(core.CodeInvalidRoom, "room", "a Zoom meeting number is 9 to 11 digits")
 		}
-		m.MeetingNumber, m.Role = MeetingNumber{Text: g.Room}, FlagOf(int64(role))
+		m.MeetingNumber, m.Role = sdkjwt.MeetingNumber{Text: g.Room}, sdkjwt.FlagOf(int64(role))
 	case role != 0:
 		return core.Errorf(core.CodeInvalidRoom, "room", "role %s needs a meeting number", RoleHost)
 	default:
@@ -333,7 +317,7 @@ func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat
 		}
 		m.VideoWebRTCMode = optFlag(o.VideoWebRTCMode)
 	}
-	tok, err := signMeeting(p.primary, &m)
+	tok, err := sdkjwt.SignMeeting(p.keys.Primary.Reveal(), m)
 	if err != nil {
 		return err
 	}
@@ -397,12 +381,13 @@ func plainText(s string) bool {
 	return true
 }
 
-// Verify checks a token of the given kind against the SDK key and the
-// primary, then the secondary secret, at time now. Errors wrap
-// core.ErrMalformed, ErrSignature, ErrMismatch (another SDK key, another
-// kind, a broken Zoom rule) or ErrExpired (now >= exp); see the package
-// function Verify. A kind the provider does not offer is an *core.Error
-// with code unknown_kind that also wraps core.ErrMismatch.
+// Verify checks a token of the given kind with the top-level Verify,
+// against the SDK key and the primary, then the secondary secret, at time
+// now (zero: no time check). Errors wrap core.ErrMalformed,
+// core.ErrSignature, core.ErrMismatch (another SDK key, another kind, a
+// broken Zoom rule) or core.ErrExpired (now >= exp). A kind the provider
+// does not offer is a *core.Error with code unknown_kind that also wraps
+// core.ErrMismatch.
 //
 // Verified: AppID is the SDK key, UserID user_identity (video; empty for
 // meeting), Room tpc or mn, IssuedAt iat, ExpiresAt exp, Claims every claim.
@@ -413,19 +398,9 @@ func (p *Provider) Verify(ctx context.Context, kind, token string, now time.Time
 	if !p.offers(kind) {
 		return nil, &core.Error{Code: core.CodeUnknownKind, Field: "kind", Message: "provider " + p.name + " has no such kind", Err: core.ErrMismatch}
 	}
-	t, err := verify(token, kind, p.key, now, p.keys)
+	t, err := Verify(token, p.keys, core.Expect{Kind: kind, AppID: p.key, At: now})
 	if err != nil {
 		return nil, err
 	}
-	iat, exp := t.times()
-	v := &core.Verified{
-		Provider: p.name, Kind: kind, AppID: t.AppKey(),
-		IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(exp, 0).UTC(), Claims: t.Claims,
-	}
-	if t.Video != nil {
-		v.UserID, v.Room = t.Video.UserIdentity, t.Video.Topic
-	} else {
-		v.Room = t.Meeting.MeetingNumber.Text
-	}
-	return v, nil
+	return t.verified(p.name), nil
 }

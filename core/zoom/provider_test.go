@@ -15,6 +15,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/zoom"
+	"github.com/rtctoken/rtctoken/core/zoom/sdkjwt"
 )
 
 const (
@@ -25,7 +26,7 @@ const (
 
 var testNow = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func newProvider(t testing.TB, cfg zoom.Config, opts ...zoom.Option) *zoom.Provider {
+func newProvider(t testing.TB, cfg zoom.Config) *zoom.Provider {
 	t.Helper()
 	if cfg.SDKKey == "" {
 		cfg.SDKKey = testKey
@@ -33,7 +34,7 @@ func newProvider(t testing.TB, cfg zoom.Config, opts ...zoom.Option) *zoom.Provi
 	if cfg.SDKSecret.IsZero() {
 		cfg.SDKSecret = core.NewSecret(testSecret)
 	}
-	p, err := zoom.New(cfg, opts...)
+	p, err := zoom.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestKinds(t *testing.T) {
 		t.Error("Kinds shares its roles")
 	}
 
-	only := newProvider(t, zoom.Config{Kinds: []string{"meeting"}}, zoom.WithIATSkew(30*time.Second), zoom.WithName("zoom-meeting"))
+	only := newProvider(t, zoom.Config{Kinds: []string{"meeting"}, IATSkew: 30 * time.Second, Name: "zoom-meeting"})
 	ks := only.Kinds()
 	if len(ks) != 1 || ks[0].Kind != "meeting" || ks[0].MaxTTL != 48*time.Hour-30*time.Second || only.Name() != "zoom-meeting" {
 		t.Errorf("meeting-only provider: %s %+v", only.Name(), ks)
@@ -101,39 +102,41 @@ func TestKinds(t *testing.T) {
 
 func TestNewConfigErrors(t *testing.T) {
 	sec := func(s string) core.Secret { return core.NewSecret(s) }
+	ok := zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}
+	with := func(mod func(*zoom.Config)) zoom.Config { c := ok; mod(&c); return c }
 	cases := []struct {
-		name string
-		cfg  zoom.Config
-		opts []zoom.Option
+		name, field string
+		cfg         zoom.Config
 	}{
-		{"empty key", zoom.Config{SDKSecret: sec(testSecret)}, nil},
-		{"key with newline", zoom.Config{SDKKey: "KEY\n", SDKSecret: sec(testSecret)}, nil},
-		{"key too long", zoom.Config{SDKKey: strings.Repeat("k", 257), SDKSecret: sec(testSecret)}, nil},
-		{"empty secret", zoom.Config{SDKKey: testKey}, nil},
-		{"secret with space", zoom.Config{SDKKey: testKey, SDKSecret: sec("hidden secret value")}, nil},
-		{"secret not utf8", zoom.Config{SDKKey: testKey, SDKSecret: sec("hidden\xff")}, nil},
-		{"secondary with newline", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret), SecondarySecret: sec("hiddenold\n")}, nil},
-		{"unknown kind", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret), Kinds: []string{"webinar"}}, nil},
-		{"kind twice", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret), Kinds: []string{"video", "video"}}, nil},
-		{"negative skew", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}, []zoom.Option{zoom.WithIATSkew(-time.Second)}},
-		{"skew too large", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}, []zoom.Option{zoom.WithIATSkew(11 * time.Minute)}},
-		{"fractional skew", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}, []zoom.Option{zoom.WithIATSkew(1500 * time.Millisecond)}},
-		{"bad name", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}, []zoom.Option{zoom.WithName("Zoom Video")}},
-		{"empty name", zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}, []zoom.Option{zoom.WithName("")}},
+		{"empty key", "SDKKey", zoom.Config{SDKSecret: sec(testSecret)}},
+		{"key with newline", "SDKKey", with(func(c *zoom.Config) { c.SDKKey = "KEY\n" })},
+		{"key too long", "SDKKey", with(func(c *zoom.Config) { c.SDKKey = strings.Repeat("k", 257) })},
+		{"empty secret", "SDKSecret", zoom.Config{SDKKey: testKey}},
+		{"secret with space", "SDKSecret", with(func(c *zoom.Config) { c.SDKSecret = sec("hidden secret value") })},
+		{"secret not utf8", "SDKSecret", with(func(c *zoom.Config) { c.SDKSecret = sec("hidden\xff") })},
+		{"secondary with newline", "SecondarySecret", with(func(c *zoom.Config) { c.SecondarySecret = sec("hiddenold\n") })},
+		{"unknown kind", "Kinds", with(func(c *zoom.Config) { c.Kinds = []string{"webinar"} })},
+		{"kind twice", "Kinds", with(func(c *zoom.Config) { c.Kinds = []string{"video", "video"} })},
+		{"negative skew", "IATSkew", with(func(c *zoom.Config) { c.IATSkew = -time.Second })},
+		{"skew too large", "IATSkew", with(func(c *zoom.Config) { c.IATSkew = 11 * time.Minute })},
+		{"fractional skew", "IATSkew", with(func(c *zoom.Config) { c.IATSkew = 1500 * time.Millisecond })},
+		{"bad name", "Name", with(func(c *zoom.Config) { c.Name = "Zoom Video" })},
+		{"long name", "Name", with(func(c *zoom.Config) { c.Name = strings.Repeat("z", 65) })},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := zoom.New(c.cfg, c.opts...)
-			if !errors.Is(err, core.ErrConfig) || p != nil {
-				t.Fatalf("got %v, %v; want core.ErrConfig", p, err)
+			p, err := zoom.New(c.cfg)
+			var ce *core.ConfigError
+			if !errors.Is(err, core.ErrConfig) || !errors.As(err, &ce) || ce.Field != c.field || ce.Provider != "zoom" || p != nil {
+				t.Fatalf("got %v, %v; want a core.ConfigError for %s", p, err, c.field)
 			}
 			if strings.Contains(err.Error(), "hidden") || strings.Contains(err.Error(), testSecret) {
 				t.Errorf("error leaks the secret: %v", err)
 			}
 		})
 	}
-	if _, err := zoom.New(zoom.Config{SDKKey: testKey, SDKSecret: sec(testSecret)}, nil, zoom.WithIATSkew(10*time.Minute)); err != nil {
-		t.Errorf("nil option and maximal skew: %v", err)
+	if _, err := zoom.New(with(func(c *zoom.Config) { c.IATSkew, c.Name = 10*time.Minute, "zoom-2_b" })); err != nil {
+		t.Errorf("maximal skew and a custom name: %v", err)
 	}
 }
 
@@ -266,7 +269,7 @@ func TestVerifyRotation(t *testing.T) {
 	if _, err := old.Verify(context.Background(), "video", newCred.Token, testNow); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("old provider on a new token: %v", err)
 	}
-	if _, err := zoom.Verify(oldCred.Token, testKey, testNow); !errors.Is(err, core.ErrSignature) {
+	if _, err := zoom.Verify(oldCred.Token, core.Keys{}, core.Expect{AppID: testKey, At: testNow}); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("no secrets: %v", err)
 	}
 }
@@ -304,7 +307,7 @@ func TestVerifyErrors(t *testing.T) {
 		{"padded signature", "video", good + "=", testNow, core.ErrMalformed},
 		{"short signature", "video", segs[0] + "." + segs[1] + "." + segs[2][:40], testNow, core.ErrMalformed},
 		{"non-canonical signature bits", "video", flipPadBit(good), testNow, core.ErrMalformed},
-		{"too long", "video", strings.Repeat("a", zoom.MaxTokenLen+1), testNow, core.ErrMalformed},
+		{"too long", "video", strings.Repeat("a", sdkjwt.MaxTokenLen+1), testNow, core.ErrMalformed},
 		{"alg none", "video", enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + segs[1] + ".", testNow, core.ErrMalformed},
 		{"alg none signed", "video", signRaw(`{"alg":"none"}`, video(""), testSecret), testNow, core.ErrMalformed},
 		{"alg HS512", "video", signRaw(`{"alg":"HS512","typ":"JWT"}`, video(""), testSecret), testNow, core.ErrMalformed},
@@ -386,7 +389,7 @@ func flipPadBit(tok string) string {
 
 func TestIssueValidation(t *testing.T) {
 	p := newProvider(t, zoom.Config{})
-	skewed := newProvider(t, zoom.Config{}, zoom.WithIATSkew(30*time.Second))
+	skewed := newProvider(t, zoom.Config{IATSkew: 30 * time.Second})
 	type grant = core.Grant
 	video := func(mod func(*grant)) grant {
 		g := grant{Kind: "video", UserID: "u1", Room: "room", Role: "participant", TTL: time.Hour, Now: testNow}
@@ -486,7 +489,7 @@ func TestIssueValidation(t *testing.T) {
 }
 
 func TestIATSkew(t *testing.T) {
-	p := newProvider(t, zoom.Config{}, zoom.WithIATSkew(30*time.Second))
+	p := newProvider(t, zoom.Config{IATSkew: 30 * time.Second})
 	max := 48*time.Hour - 30*time.Second
 	cred, err := p.Issue(context.Background(), core.Grant{Kind: "video", UserID: "u1", Room: "r", TTL: max, Now: testNow.Add(999 * time.Millisecond)})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/zoom"
+	"github.com/rtctoken/rtctoken/core/zoom/sdkjwt"
 )
 
 // pieces are what random texts are made of: JSON specials, control
@@ -41,23 +42,23 @@ func randText(r *rand.Rand, pieces []string, min, max int) string {
 	return b.String()
 }
 
-func randFlag(r *rand.Rand) zoom.Flag { return zoom.Flag(r.IntN(3)) }
+func randFlag(r *rand.Rand) sdkjwt.Flag { return sdkjwt.Flag(r.IntN(3)) }
 
-func randVideo(r *rand.Rand) zoom.VideoClaims {
+func randVideo(r *rand.Rand) sdkjwt.VideoClaims {
 	iat := 1_600_000_000 + r.Int64N(200_000_000)
-	c := zoom.VideoClaims{
-		AppKey: randText(r, plainPieces, 1, 40), RoleType: r.IntN(2), Topic: randText(r, allPieces, 1, zoom.MaxTopicLen),
+	c := sdkjwt.VideoClaims{
+		AppKey: randText(r, plainPieces, 1, 40), RoleType: r.IntN(2), Topic: randText(r, allPieces, 1, sdkjwt.MaxTopicLen),
 		Version: 1, IssuedAt: iat, ExpiresAt: iat + 1800 + r.Int64N(172800-1800+1),
 		CloudRecordingOption: randFlag(r), CloudRecordingElection: randFlag(r), VideoWebRTCMode: randFlag(r), AudioWebRTCMode: randFlag(r),
 	}
 	if r.IntN(2) == 0 {
-		c.UserIdentity = randText(r, allPieces, 1, zoom.MaxUserIdentityLen)
+		c.UserIdentity = randText(r, allPieces, 1, sdkjwt.MaxUserIdentityLen)
 	}
 	if r.IntN(2) == 0 {
-		c.SessionKey = randText(r, allPieces, 1, zoom.MaxSessionKeyLen)
+		c.SessionKey = randText(r, allPieces, 1, sdkjwt.MaxSessionKeyLen)
 	}
 	if r.IntN(2) == 0 {
-		c.TelemetryTrackingID = randText(r, allPieces, 1, zoom.MaxTelemetryIDLen)
+		c.TelemetryTrackingID = randText(r, allPieces, 1, sdkjwt.MaxTelemetryIDLen)
 	}
 	for _, i := range r.Perm(len(regions))[:r.IntN(len(regions)+1)] {
 		c.GeoRegions = append(c.GeoRegions, regions[i])
@@ -65,19 +66,19 @@ func randVideo(r *rand.Rand) zoom.VideoClaims {
 	return c
 }
 
-func randMeeting(r *rand.Rand) zoom.MeetingClaims {
+func randMeeting(r *rand.Rand) sdkjwt.MeetingClaims {
 	iat := 1_600_000_000 + r.Int64N(200_000_000)
-	c := zoom.MeetingClaims{
+	c := sdkjwt.MeetingClaims{
 		SDKKey: randText(r, plainPieces, 1, 40), IssuedAt: iat, ExpiresAt: iat + 1800 + r.Int64N(172800-1800+1),
 		VideoWebRTCMode: randFlag(r),
 	}
 	switch r.IntN(3) {
 	case 0: // native
 	case 1:
-		c.MeetingNumber, c.Role = zoom.MeetingNumber{Text: randText(r, allPieces, 1, zoom.MaxMeetingNumberLen)}, zoom.Flag(1+r.IntN(2))
+		c.MeetingNumber, c.Role = sdkjwt.MeetingNumber{Text: randText(r, allPieces, 1, sdkjwt.MaxMeetingNumberLen)}, sdkjwt.Flag(1+r.IntN(2))
 	case 2:
 		n := 1 + r.Int64N(1<<53-1)
-		c.MeetingNumber, c.Role = zoom.MeetingNumber{Text: strconv.FormatInt(n, 10), Numeric: true}, zoom.Flag(1+r.IntN(2))
+		c.MeetingNumber, c.Role = sdkjwt.MeetingNumber{Text: strconv.FormatInt(n, 10), Numeric: true}, sdkjwt.Flag(1+r.IntN(2))
 	}
 	return c
 }
@@ -87,11 +88,11 @@ func TestRoundTripClaims(t *testing.T) {
 	for i := 0; i < 500; i++ {
 		secret := randText(r, plainPieces, 1, 64)
 		v := randVideo(r)
-		tok, err := zoom.SignVideo(secret, v)
+		tok, err := sdkjwt.SignVideo(secret, v)
 		if err != nil {
 			t.Fatalf("video %d %+v: %v", i, v, err)
 		}
-		got, err := zoom.Verify(tok, v.AppKey, time.Unix(v.IssuedAt, 0), "wrong-secret", secret)
+		got, err := zoom.Verify(tok, core.Keys{Primary: core.NewSecret("wrong-secret"), Secondary: core.NewSecret(secret)}, core.Expect{AppID: v.AppKey, At: time.Unix(v.IssuedAt, 0)})
 		if err != nil {
 			t.Fatalf("video %d: %v", i, err)
 		}
@@ -103,11 +104,11 @@ func TestRoundTripClaims(t *testing.T) {
 		}
 
 		m := randMeeting(r)
-		tok, err = zoom.SignMeeting(secret, m)
+		tok, err = sdkjwt.SignMeeting(secret, m)
 		if err != nil {
 			t.Fatalf("meeting %d %+v: %v", i, m, err)
 		}
-		gotM, err := zoom.Verify(tok, m.SDKKey, time.Unix(m.ExpiresAt-1, 0), secret)
+		gotM, err := zoom.Verify(tok, keys(secret), core.Expect{AppID: m.SDKKey, At: time.Unix(m.ExpiresAt-1, 0)})
 		if err != nil {
 			t.Fatalf("meeting %d: %v", i, err)
 		}
@@ -124,14 +125,14 @@ func TestRoundTripClaims(t *testing.T) {
 
 func TestRoundTripProvider(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	p := newProvider(t, zoom.Config{}, zoom.WithIATSkew(time.Duration(r.IntN(60))*time.Second))
+	p := newProvider(t, zoom.Config{IATSkew: time.Duration(r.IntN(60)) * time.Second})
 	max := p.Kinds()[0].MaxTTL
 	for i := 0; i < 300; i++ {
 		now := time.Unix(1_600_000_000+r.Int64N(200_000_000), r.Int64N(1e9))
 		g := core.Grant{
-			Kind: zoom.KindVideo, UserID: randText(r, plainPieces, 1, zoom.MaxUserIdentityLen),
+			Kind: zoom.KindVideo, UserID: randText(r, plainPieces, 1, sdkjwt.MaxUserIdentityLen),
 			Role: []string{"", zoom.RoleParticipant, zoom.RoleHost}[r.IntN(3)],
-			TTL:  zoom.MinLifetime + time.Duration(r.Int64N(int64((max-zoom.MinLifetime)/time.Second)+1))*time.Second, Now: now,
+			TTL:  zoom.MinTTL + time.Duration(r.Int64N(int64((max-zoom.MinTTL)/time.Second)+1))*time.Second, Now: now,
 		}
 		opts := map[string]any{}
 		if r.IntN(2) == 0 {
@@ -145,9 +146,9 @@ func TestRoundTripProvider(t *testing.T) {
 				opts["video_webrtc_mode"] = r.IntN(2)
 			}
 		} else {
-			g.Room = randText(r, plainPieces, 1, zoom.MaxTopicLen)
+			g.Room = randText(r, plainPieces, 1, sdkjwt.MaxTopicLen)
 			if r.IntN(2) == 0 {
-				opts["session_key"] = randText(r, plainPieces, 1, zoom.MaxSessionKeyLen)
+				opts["session_key"] = randText(r, plainPieces, 1, sdkjwt.MaxSessionKeyLen)
 			}
 			if r.IntN(2) == 0 {
 				opts["geo_regions"] = []string{regions[r.IntN(len(regions))]}
@@ -193,29 +194,29 @@ func TestRoundTripProvider(t *testing.T) {
 // character escaped as \u00XX) and checks that Verify still reads it.
 func TestLongestToken(t *testing.T) {
 	esc := func(n int) string { return strings.Repeat("\x01", n) }
-	c := zoom.VideoClaims{
-		AppKey: strings.Repeat("\x01", zoom.MaxSDKKeyLen), RoleType: 1, Topic: esc(zoom.MaxTopicLen),
+	c := sdkjwt.VideoClaims{
+		AppKey: strings.Repeat("\x01", sdkjwt.MaxSDKKeyLen), RoleType: 1, Topic: esc(sdkjwt.MaxTopicLen),
 		IssuedAt: -1 << 62, ExpiresAt: -1<<62 + 172800,
-		UserIdentity: esc(zoom.MaxUserIdentityLen), SessionKey: esc(zoom.MaxSessionKeyLen), TelemetryTrackingID: esc(zoom.MaxTelemetryIDLen),
+		UserIdentity: esc(sdkjwt.MaxUserIdentityLen), SessionKey: esc(sdkjwt.MaxSessionKeyLen), TelemetryTrackingID: esc(sdkjwt.MaxTelemetryIDLen),
 		GeoRegions:           regions,
-		CloudRecordingOption: zoom.On, CloudRecordingElection: zoom.On, VideoWebRTCMode: zoom.On, AudioWebRTCMode: zoom.On,
+		CloudRecordingOption: sdkjwt.On, CloudRecordingElection: sdkjwt.On, VideoWebRTCMode: sdkjwt.On, AudioWebRTCMode: sdkjwt.On,
 	}
-	tok, err := zoom.SignVideo(testSecret, c)
+	tok, err := sdkjwt.SignVideo(testSecret, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tok) > zoom.MaxTokenLen || len(tok) > 6<<10 {
-		t.Errorf("longest token is %d bytes; MaxTokenLen %d", len(tok), zoom.MaxTokenLen)
+	if len(tok) > sdkjwt.MaxTokenLen || len(tok) > 6<<10 {
+		t.Errorf("longest token is %d bytes; MaxTokenLen %d", len(tok), sdkjwt.MaxTokenLen)
 	}
-	if _, err := zoom.Verify(tok, c.AppKey, time.Unix(-1<<62, 0), testSecret); err != nil {
+	if _, err := zoom.Verify(tok, keys(testSecret), core.Expect{AppID: c.AppKey, At: time.Unix(-1<<62, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	c.AppKey += "x"
-	if _, err := zoom.SignVideo(testSecret, c); !errors.Is(err, core.ErrConfig) {
+	if _, err := sdkjwt.SignVideo(testSecret, c); !errors.Is(err, core.ErrConfig) {
 		t.Errorf("over-long SDK key: %v", err)
 	}
 	c.AppKey, c.GeoRegions = "k", []string{"US", "JP", "US"}
-	if _, err := zoom.SignVideo(testSecret, c); core.CodeOf(err) != core.CodeInvalidOption {
+	if _, err := sdkjwt.SignVideo(testSecret, c); core.CodeOf(err) != core.CodeInvalidOption {
 		t.Errorf("repeated region: %v", err)
 	}
 }

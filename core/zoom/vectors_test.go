@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/zoom"
+	"github.com/rtctoken/rtctoken/core/zoom/sdkjwt"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
@@ -136,11 +137,11 @@ func bodyInt(b map[string]any, k string) (int64, bool) {
 	return 0, false
 }
 
-func bodyFlag(b map[string]any, k string) zoom.Flag {
+func bodyFlag(b map[string]any, k string) sdkjwt.Flag {
 	if v, ok := bodyInt(b, k); ok {
-		return zoom.FlagOf(v)
+		return sdkjwt.FlagOf(v)
 	}
-	return zoom.Unset
+	return sdkjwt.Unset
 }
 
 func bodyString(b map[string]any, k string) string {
@@ -178,10 +179,10 @@ func lifetime(c zoomCase) (int64, int64) {
 	return c.Inputs.IAT, c.Inputs.IAT + ttl
 }
 
-func videoClaims(c zoomCase) zoom.VideoClaims {
+func videoClaims(c zoomCase) sdkjwt.VideoClaims {
 	b := c.Inputs.RequestBody
 	iat, exp := lifetime(c)
-	v := zoom.VideoClaims{
+	v := sdkjwt.VideoClaims{
 		AppKey: c.Inputs.SDKKey, RoleType: -1, Topic: bodyString(b, "sessionName"),
 		IssuedAt: iat, ExpiresAt: exp,
 		UserIdentity: bodyString(b, "userIdentity"), SessionKey: bodyString(b, "sessionKey"),
@@ -192,7 +193,7 @@ func videoClaims(c zoomCase) zoom.VideoClaims {
 		VideoWebRTCMode:        bodyFlag(b, "videoWebRtcMode"),
 		AudioWebRTCMode:        bodyFlag(b, "audioWebRtcMode"),
 	}
-	if v.AudioWebRTCMode == zoom.Unset { // audioWebRtcMode ?? audioCompatibleMode
+	if v.AudioWebRTCMode == sdkjwt.Unset { // audioWebRtcMode ?? audioCompatibleMode
 		v.AudioWebRTCMode = bodyFlag(b, "audioCompatibleMode")
 	}
 	if r, ok := bodyInt(b, "role"); ok {
@@ -201,15 +202,15 @@ func videoClaims(c zoomCase) zoom.VideoClaims {
 	return v
 }
 
-func meetingClaims(c zoomCase) zoom.MeetingClaims {
+func meetingClaims(c zoomCase) sdkjwt.MeetingClaims {
 	b := c.Inputs.RequestBody
 	iat, exp := lifetime(c)
-	m := zoom.MeetingClaims{SDKKey: c.Inputs.SDKKey, IssuedAt: iat, ExpiresAt: exp, VideoWebRTCMode: bodyFlag(b, "videoWebRtcMode")}
+	m := sdkjwt.MeetingClaims{SDKKey: c.Inputs.SDKKey, IssuedAt: iat, ExpiresAt: exp, VideoWebRTCMode: bodyFlag(b, "videoWebRtcMode")}
 	switch v := b["meetingNumber"].(type) {
 	case string:
-		m.MeetingNumber = zoom.MeetingNumber{Text: v}
+		m.MeetingNumber = sdkjwt.MeetingNumber{Text: v}
 	case float64:
-		m.MeetingNumber = zoom.MeetingNumber{Text: strconv.FormatInt(int64(v), 10), Numeric: true}
+		m.MeetingNumber = sdkjwt.MeetingNumber{Text: strconv.FormatInt(int64(v), 10), Numeric: true}
 	}
 	m.Role = bodyFlag(b, "role")
 	return m
@@ -272,7 +273,8 @@ func checkVectorToken(t *testing.T, c zoomCase, tok string) {
 		t.Errorf("header is not %s", e.HeaderJSON)
 	}
 	now := time.Unix(c.Inputs.IAT, 0)
-	got, err := zoom.Verify(tok, c.Inputs.SDKKey, now, c.Inputs.SDKSecret)
+	expect := core.Expect{AppID: c.Inputs.SDKKey, At: now}
+	got, err := zoom.Verify(tok, keys(c.Inputs.SDKSecret), expect)
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -281,7 +283,7 @@ func checkVectorToken(t *testing.T, c zoomCase, tok string) {
 	}
 	// The vendor's own token verifies with the UTF-8 secret exactly when the
 	// vector says so; the jsrsasign quirk tokens are a signature mismatch.
-	_, err = zoom.Verify(e.Token, c.Inputs.SDKKey, now, c.Inputs.SDKSecret)
+	_, err = zoom.Verify(e.Token, keys(c.Inputs.SDKSecret), expect)
 	if e.VerifiesUTF8 && err != nil {
 		t.Errorf("vendor token: %v", err)
 	}
@@ -316,13 +318,13 @@ func runVectors(t *testing.T, file string, sign func(zoomCase) (string, error)) 
 
 func TestVectorsVideo(t *testing.T) {
 	runVectors(t, "zoom_videosdk.json", func(c zoomCase) (string, error) {
-		return zoom.SignVideo(c.Inputs.SDKSecret, videoClaims(c))
+		return sdkjwt.SignVideo(c.Inputs.SDKSecret, videoClaims(c))
 	})
 }
 
 func TestVectorsMeeting(t *testing.T) {
 	runVectors(t, "zoom_meetingsdk.json", func(c zoomCase) (string, error) {
-		return zoom.SignMeeting(c.Inputs.SDKSecret, meetingClaims(c))
+		return sdkjwt.SignMeeting(c.Inputs.SDKSecret, meetingClaims(c))
 	})
 }
 
@@ -454,3 +456,6 @@ func TestVectorsThroughProvider(t *testing.T) {
 		}
 	}
 }
+
+// keys holds one secret as the primary key.
+func keys(secret string) core.Keys { return core.Keys{Primary: core.NewSecret(secret)} }

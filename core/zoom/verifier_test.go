@@ -17,7 +17,7 @@ import (
 // core.Provider interface, past the independent verifier (RTCTOKEN_VERIFY).
 func TestIndependentVerifier(t *testing.T) {
 	testutil.Verifier(t)
-	var p core.Provider = newProvider(t, zoom.Config{}, zoom.WithIATSkew(30*time.Second))
+	var p core.Provider = newProvider(t, zoom.Config{IATSkew: 30 * time.Second})
 	cases := []struct {
 		name, verifierKind string
 		grant              core.Grant

@@ -1,4 +1,4 @@
-package zoom
+package sdkjwt
 
 import (
 	"bytes"

@@ -1,4 +1,10 @@
-package zoom
+// Package sdkjwt is the byte-exact Zoom SDK JWT format below package zoom:
+// the claims of Video SDK and Meeting SDK JWTs, Zoom's rules on them, the
+// signer that reproduces the official auth endpoint samples byte for byte,
+// and the JWS reader. Package zoom's Provider, Parse and Verify are built on
+// it; use this package to sign claims the Provider does not offer (a numeric
+// mn, say).
+package sdkjwt
 
 import (
 	"fmt"
@@ -13,11 +19,11 @@ import (
 // stated in the Video SDK and Meeting SDK auth docs. Lengths are counted in
 // UTF-16 code units (JavaScript's String.length: an emoji counts two).
 const (
-	// MinLifetime and MaxLifetime bound exp-iat: at least 1800 s, at most 48 h.
+	// MinLifetime and MaxLifetime bound exp-iat: at least 1800 s, at most
+	// 48 h. (A provider that back-dates iat issues a TTL, exp-now, that is
+	// shorter than exp-iat.)
 	MinLifetime = 1800 * time.Second
 	MaxLifetime = 48 * time.Hour
-	// DefaultLifetime is the samples' default exp-iat.
-	DefaultLifetime = 2 * time.Hour
 	// MaxSDKKeyLen bounds the SDK key (app_key, appKey), in bytes. Zoom's
 	// keys are about 20 to 30 characters.
 	MaxSDKKeyLen = 256
@@ -144,7 +150,10 @@ type MeetingClaims struct {
 // user_identity is "user_id", role_type and role are "role", exp-iat is
 // "ttl", everything else is "options.<claim>".
 
-func (c *VideoClaims) validate() error {
+// Validate checks the claims against Zoom's rules. Errors are *core.Error
+// values naming the request field each claim comes from (see above); an
+// empty or over-long SDK key is core.ErrConfig.
+func (c *VideoClaims) Validate() error {
 	if err := checkAppKey(c.AppKey); err != nil {
 		return err
 	}
@@ -193,7 +202,8 @@ func (c *VideoClaims) validate() error {
 	return checkFlag(c.AudioWebRTCMode, "audio_webrtc_mode")
 }
 
-func (c *MeetingClaims) validate() error {
+// Validate is VideoClaims.Validate for a Meeting SDK JWT.
+func (c *MeetingClaims) Validate() error {
 	if err := checkAppKey(c.SDKKey); err != nil {
 		return err
 	}
