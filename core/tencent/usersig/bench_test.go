@@ -1,6 +1,9 @@
 package usersig
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -48,4 +51,48 @@ func BenchmarkPrivateMapKey(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEncoding measures the hand-written v1.4 layers against the
+// standard library producing the same bytes (TestStoredZlibMatchesCompressZlib,
+// TestJSONMatchesEncodingJSON): the JSON document and the level-0 zlib
+// stream of one UserSig.
+func BenchmarkEncoding(b *testing.B) {
+	sig := make([]byte, 32)
+	doc := go14Doc{Version: Version, Identifier: "xiaojun", SdkAppID: benchApp, Expire: 86400, Time: benchNow.Unix(), Sig: sig}
+	js := appendJSON14(nil, doc.Identifier, doc.SdkAppID, doc.Time, doc.Expire, nil, sig)
+	b.Run("json/append", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			buf = appendJSON14(buf[:0], doc.Identifier, doc.SdkAppID, doc.Time, doc.Expire, nil, sig)
+		}
+	})
+	b.Run("json/encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf bytes.Buffer
+		for b.Loop() {
+			buf.Reset()
+			if err := json.NewEncoder(&buf).Encode(doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("zlib/append", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			buf = appendStoredZlib(buf[:0], js)
+		}
+	})
+	b.Run("zlib/compress-zlib", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf bytes.Buffer
+		for b.Loop() {
+			buf.Reset()
+			w, _ := zlib.NewWriterLevel(&buf, zlib.NoCompression)
+			w.Write(js)
+			w.Close()
+		}
+	})
 }

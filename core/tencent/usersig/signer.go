@@ -256,6 +256,9 @@ func appendSigningText(b []byte, userID string, sdkAppID uint64, now, expire int
 // appendJSON14 appends the v1.4 document: struct key order, omitempty on
 // every field (a zero expire, time or sdkappid and an empty identifier
 // are left out, yet signed), and the json.Encoder newline.
+// It is about 3x faster than json.Encoder on the same struct and does not
+// allocate (BenchmarkEncoding/json: 0.15-0.26 µs against 0.56-0.83 µs and
+// 1 alloc, on a 2-core machine).
 func appendJSON14(b []byte, userID string, sdkAppID uint64, now, expire int64, ub64, sig []byte) []byte {
 	b = append(b, `{"TLS.ver":"`+Version+`"`...)
 	if userID != "" {
@@ -327,6 +330,9 @@ func appendJSONString(b []byte, s string) []byte {
 // appendStoredZlib appends data as compress/zlib writes it at level 0: the
 // header 78 01, non-final stored blocks of at most 65535 bytes, an empty
 // final stored block (from Close) and the Adler-32 of data.
+// compress/zlib allocates a 730 KB compressor per writer for the same
+// bytes (BenchmarkEncoding/zlib: 0.2-0.5 µs and no alloc here, 0.7-2 ms
+// there).
 func appendStoredZlib(b, data []byte) []byte {
 	b = append(b, 0x78, 0x01)
 	for p := data; len(p) > 0; {
