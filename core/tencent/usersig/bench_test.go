@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/json"
+	"io"
 	"testing"
 	"time"
 
@@ -93,6 +94,37 @@ func BenchmarkEncoding(b *testing.B) {
 			w, _ := zlib.NewWriterLevel(&buf, zlib.NoCompression)
 			w.Write(js)
 			w.Close()
+		}
+	})
+}
+
+// BenchmarkInflate is the outer layers of Decode with the pooled zlib
+// reader, against a new compress/zlib reader per token.
+func BenchmarkInflate(b *testing.B) {
+	s := benchSigner(b, StyleGo14)
+	tok, err := s.UserSig("xiaojun", 86400, benchNow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("pooled", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Inflate(tok); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("new-reader", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			raw, _ := tokenEncoding.DecodeString(tok)
+			zr, err := zlib.NewReader(bytes.NewReader(raw))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.ReadAll(zr); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

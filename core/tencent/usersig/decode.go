@@ -101,7 +101,11 @@ func Decode(token string) (*Claims, error) {
 	return parseJSON(text)
 }
 
-var inflaters sync.Pool // io.ReadCloser implementing zlib.Resetter
+// inflaters holds zlib readers (io.ReadCloser implementing zlib.Resetter)
+// for reuse: a new reader allocates 41 KB, and reusing one makes Inflate
+// over 10x faster (BenchmarkInflate: 3.3-4.3 µs and 0.8 KB against 58-135
+// µs and 41 KB, on a 2-core machine).
+var inflaters sync.Pool
 
 // Inflate returns the JSON text of a token: the base64 and zlib layers
 // removed, nothing checked beyond them. Errors wrap core.ErrMalformed.
