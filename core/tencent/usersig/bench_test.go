@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"encoding/json"
 	"io"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,4 +128,24 @@ func BenchmarkInflate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScratchPool is UserSig with the signer's pooled scratch, against
+// a fresh one (buffers and keyed HMAC) per token.
+func BenchmarkScratchPool(b *testing.B) {
+	for _, pooled := range []bool{true, false} {
+		name := map[bool]string{true: "pooled", false: "fresh"}[pooled]
+		b.Run(name, func(b *testing.B) {
+			s := benchSigner(b, StyleGo14)
+			b.ReportAllocs()
+			for b.Loop() {
+				if !pooled {
+					s.pool = sync.Pool{New: s.pool.New}
+				}
+				if _, err := s.UserSig("xiaojun", 86400, benchNow); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

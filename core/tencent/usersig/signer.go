@@ -69,7 +69,11 @@ const maxStoredBlock = 65535
 type Signer struct {
 	sdkAppID uint64
 	style    Style
-	pool     sync.Pool // *scratch, each with an HMAC keyed for this signer
+	// pool holds *scratch values, each with an HMAC keyed for this
+	// signer. Reusing them makes UserSig about 5x faster
+	// (BenchmarkScratchPool: 0.95-1.4 µs and 1 alloc against 5.4-7.9 µs
+	// and 21 allocs, on a 2-core machine).
+	pool sync.Pool
 }
 
 // scratch holds the per-call buffers of the issue path.
