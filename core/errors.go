@@ -9,25 +9,21 @@ import (
 // HTTP contract and never change meaning.
 type Code string
 
-// Error codes returned by the service and the HTTP contract.
+// Error codes returned by the service (and so by the HTTP contract, which
+// adds its own in core/httpapi).
 const (
-	CodeInvalidRequest   Code = "invalid_request"    // malformed JSON, wrong types, unknown fields
-	CodeInvalidUser      Code = "invalid_user"       // user id missing, malformed or not the caller's
-	CodeInvalidRoom      Code = "invalid_room"       // room / channel / session name
-	CodeInvalidRole      Code = "invalid_role"       // role not offered by the kind
-	CodeInvalidTTL       Code = "invalid_ttl"        // ttl outside the policy
-	CodeInvalidOption    Code = "invalid_option"     // a provider option is malformed or out of range
-	CodeUnknownProvider  Code = "unknown_provider"   // provider not configured
-	CodeUnknownKind      Code = "unknown_kind"       // kind not offered by the provider
-	CodeUnauthenticated  Code = "unauthenticated"    // no identity could be resolved
-	CodeForbidden        Code = "forbidden"          // the authorizer refused
-	CodeRateLimited      Code = "rate_limited"       // a rate limit was hit
-	CodeUnavailable      Code = "unavailable"        // a dependency (e.g. a shared limiter) is down
-	CodeMethodNotAllowed Code = "method_not_allowed" // wrong HTTP method
-	CodeNotFound         Code = "not_found"          // no such route
-	CodeBodyTooLarge     Code = "body_too_large"     // request body over the limit
-	CodeUnsupportedMedia Code = "unsupported_media_type"
-	CodeInternal         Code = "internal" // anything else; details go to the log only
+	CodeInvalidRequest  Code = "invalid_request"  // malformed JSON, wrong types, unknown fields
+	CodeInvalidUser     Code = "invalid_user"     // user id missing, malformed or not the caller's
+	CodeInvalidRoom     Code = "invalid_room"     // room / channel / session name
+	CodeInvalidRole     Code = "invalid_role"     // role not offered by the kind
+	CodeInvalidTTL      Code = "invalid_ttl"      // ttl outside the policy
+	CodeInvalidOption   Code = "invalid_option"   // a provider option is malformed or out of range
+	CodeUnknownProvider Code = "unknown_provider" // provider not configured
+	CodeUnknownKind     Code = "unknown_kind"     // kind not offered by the provider
+	CodeUnauthenticated Code = "unauthenticated"  // no identity could be resolved
+	CodeForbidden       Code = "forbidden"        // the authorizer refused
+	CodeUnavailable     Code = "unavailable"      // a dependency (e.g. a shared limiter) is down
+	CodeInternal        Code = "internal"         // anything else; details go to the log only
 )
 
 // Error is the typed error of rtctoken. Code is stable, Field names the
@@ -118,7 +114,6 @@ var (
 	ErrUnknownKind     = &Error{Code: CodeUnknownKind}
 	ErrUnauthenticated = &Error{Code: CodeUnauthenticated}
 	ErrForbidden       = &Error{Code: CodeForbidden}
-	ErrRateLimited     = &Error{Code: CodeRateLimited}
 	ErrUnavailable     = &Error{Code: CodeUnavailable}
 )
 

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -226,7 +227,7 @@ func TestServeBearerJWT(t *testing.T) {
 	for range 4 {
 		resp, body = post(t, s.url+"/rtc/tencent/usersig", tok, `{}`)
 		if resp.StatusCode == http.StatusTooManyRequests {
-			limited = errorCode(t, body) == core.CodeRateLimited && resp.Header.Get("Retry-After") != ""
+			limited = errorCode(t, body) == httpapi.CodeRateLimited && resp.Header.Get("Retry-After") != ""
 			break
 		}
 	}
@@ -562,7 +563,7 @@ func TestParseRateLimit(t *testing.T) {
 	}
 	// "2/s,burst=2": two at once, the third refused.
 	lim, _ := parseRateLimit("2/s,burst=2")
-	key := core.LimitKey{Scope: "user", Subject: "u", Provider: "agora", Kind: "rtc"}
+	key := httpapi.LimitKey{Scope: "user", Subject: "u", Provider: "agora", Kind: "rtc"}
 	for i := range 3 {
 		err := lim.Allow(context.Background(), key)
 		if (i < 2) != (err == nil) {

@@ -70,7 +70,7 @@ type Config struct {
 	// (30 s); a negative value tries again on every request.
 	FailureTTL time.Duration
 	// Limiter, when set, is asked before every issuance.
-	Limiter core.Limiter
+	Limiter Limiter
 	// ClientIP tells the limiter the client address. Default: none, so
 	// only per-identity limits apply. See RemoteIP and ForwardedFor.
 	ClientIP func(r Request) string
@@ -93,7 +93,7 @@ type API struct {
 	log      *slog.Logger
 	maxBody  int64
 	cache    *cache
-	limiter  core.Limiter
+	limiter  Limiter
 	clientIP func(Request) string
 	ipv6Bits int
 	obs      Observer
@@ -177,7 +177,7 @@ func (a *API) Serve(r Request, path string, body io.Reader) Response {
 	case routeBatch:
 		return a.ServeBatch(r, body)
 	}
-	return a.errorResponse(r.Context(), core.Errorf(core.CodeNotFound, "", "no such endpoint"))
+	return a.errorResponse(r.Context(), core.Errorf(CodeNotFound, "", "no such endpoint"))
 }
 
 // ServeProviders answers GET (or HEAD) {prefix}/providers: the configured
@@ -391,7 +391,7 @@ func (a *API) readBody(body io.Reader) ([]byte, error) {
 		return nil, core.Errorf(core.CodeInvalidRequest, "", "could not read the request body")
 	}
 	if int64(len(buf)) > a.maxBody {
-		return nil, core.Errorf(core.CodeBodyTooLarge, "", "request body is larger than %d bytes", a.maxBody)
+		return nil, core.Errorf(CodeBodyTooLarge, "", "request body is larger than %d bytes", a.maxBody)
 	}
 	return buf, nil
 }
@@ -442,7 +442,7 @@ var sharedHeader = http.Header{
 func jsonHeader() http.Header { return sharedHeader }
 
 func methodNotAllowed(allow string) Response {
-	resp := errorBody(core.Errorf(core.CodeMethodNotAllowed, "", "method not allowed"))
+	resp := errorBody(core.Errorf(CodeMethodNotAllowed, "", "method not allowed"))
 	resp.Header = withHeader(resp.Header, "Allow", allow)
 	return resp
 }
@@ -498,7 +498,7 @@ func (a *API) errorResponse(ctx context.Context, err error) Response {
 		a.log.LogAttrs(ctx, slog.LevelError, "rtctoken internal error", slog.String("error", err.Error()))
 	}
 	resp := errorBody(ce)
-	var rl *core.RateLimitError
+	var rl *RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		secs := int64((rl.RetryAfter + time.Second - 1) / time.Second)
 		resp.Header = withHeader(resp.Header, "Retry-After", strconv.FormatInt(secs, 10))
@@ -534,15 +534,15 @@ func Status(c core.Code) int {
 		return http.StatusUnauthorized
 	case core.CodeForbidden:
 		return http.StatusForbidden
-	case core.CodeUnknownProvider, core.CodeUnknownKind, core.CodeNotFound:
+	case core.CodeUnknownProvider, core.CodeUnknownKind, CodeNotFound:
 		return http.StatusNotFound
-	case core.CodeMethodNotAllowed:
+	case CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case core.CodeBodyTooLarge:
+	case CodeBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case core.CodeUnsupportedMedia:
+	case CodeUnsupportedMedia:
 		return http.StatusUnsupportedMediaType
-	case core.CodeRateLimited:
+	case CodeRateLimited:
 		return http.StatusTooManyRequests
 	case core.CodeUnavailable:
 		return http.StatusServiceUnavailable

@@ -109,7 +109,7 @@ func TestEncodedBodyRefusedUnread(t *testing.T) {
 		for _, user := range []string{"", "u1"} {
 			for _, path := range []string{"/count/tok", "/batch"} {
 				resp := a.Serve(post(user, map[string][]string{"Content-Type": {"application/json"}, "Content-Encoding": enc}), path, unreadable{t})
-				if e := errorOf(t, resp); resp.Status != 415 || e.Code != core.CodeUnsupportedMedia || e.Field != "Content-Encoding" {
+				if e := errorOf(t, resp); resp.Status != 415 || e.Code != CodeUnsupportedMedia || e.Field != "Content-Encoding" {
 					t.Errorf("%q user %q %s: %d %s", enc, user, path, resp.Status, resp.Body)
 				}
 			}
@@ -136,7 +136,7 @@ func TestEveryPostNeedsJSON(t *testing.T) {
 		for _, body := range []io.Reader{nil, strings.NewReader("")} {
 			for _, path := range []string{"/count/tok", "/batch"} {
 				resp := a.Serve(post("u1", map[string][]string{"Content-Type": ct}), path, body)
-				if e := errorOf(t, resp); resp.Status != 415 || e.Code != core.CodeUnsupportedMedia || e.Field != "Content-Type" {
+				if e := errorOf(t, resp); resp.Status != 415 || e.Code != CodeUnsupportedMedia || e.Field != "Content-Type" {
 					t.Errorf("Content-Type %q %s: %d %s", ct, path, resp.Status, resp.Body)
 				}
 			}
@@ -157,10 +157,10 @@ func TestEveryPostNeedsJSON(t *testing.T) {
 // countingLimiter allows everything and counts the units spent.
 type countingLimiter struct {
 	mu   sync.Mutex
-	keys []core.LimitKey
+	keys []LimitKey
 }
 
-func (l *countingLimiter) Allow(_ context.Context, k core.LimitKey) error {
+func (l *countingLimiter) Allow(_ context.Context, k LimitKey) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.keys = append(l.keys, k)

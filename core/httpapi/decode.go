@@ -35,12 +35,12 @@ func checkEntity(r Request) error {
 	for _, line := range r.HeaderValues("Content-Encoding") {
 		for coding := range strings.SplitSeq(line, ",") {
 			if c := strings.TrimSpace(coding); c != "" && !strings.EqualFold(c, "identity") {
-				return core.Errorf(core.CodeUnsupportedMedia, "Content-Encoding", "request body must not be encoded: send it uncompressed (Content-Encoding identity)")
+				return core.Errorf(CodeUnsupportedMedia, "Content-Encoding", "request body must not be encoded: send it uncompressed (Content-Encoding identity)")
 			}
 		}
 	}
 	if ct := r.HeaderValues("Content-Type"); len(ct) != 1 || !isJSON(ct[0]) {
-		return core.Errorf(core.CodeUnsupportedMedia, "Content-Type", "request must have Content-Type application/json, an empty body included")
+		return core.Errorf(CodeUnsupportedMedia, "Content-Type", "request must have Content-Type application/json, an empty body included")
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ func (a *API) allow(r Request, id core.Identity, req core.Request) error {
 		return nil
 	}
 	ctx := r.Context()
-	key := core.LimitKey{Scope: "user", Subject: id.UserID, Provider: req.Provider, Kind: req.Kind}
+	key := LimitKey{Scope: "user", Subject: id.UserID, Provider: req.Provider, Kind: req.Kind}
 	if err := a.limiter.Allow(ctx, key); err != nil {
 		a.limited(ctx, req, err)
 		return err
@@ -40,7 +40,7 @@ func (a *API) allow(r Request, id core.Identity, req core.Request) error {
 }
 
 func (a *API) limited(ctx context.Context, req core.Request, err error) {
-	if a.obs != nil && core.CodeOf(err) == core.CodeRateLimited {
+	if a.obs != nil && core.CodeOf(err) == CodeRateLimited {
 		a.obs.RateLimited(ctx, req.Provider, req.Kind)
 	}
 }

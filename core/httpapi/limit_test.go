@@ -101,14 +101,14 @@ func TestForwardedFor(t *testing.T) {
 // oncePerKey allows one request per key.
 type oncePerKey struct {
 	mu   sync.Mutex
-	seen map[core.LimitKey]bool
+	seen map[LimitKey]bool
 }
 
-func (l *oncePerKey) Allow(_ context.Context, k core.LimitKey) error {
+func (l *oncePerKey) Allow(_ context.Context, k LimitKey) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.seen[k] {
-		return &core.RateLimitError{RetryAfter: time.Second}
+		return &RateLimitError{RetryAfter: time.Second}
 	}
 	l.seen[k] = true
 	return nil
@@ -146,7 +146,7 @@ func TestIPv6BudgetPerPrefix(t *testing.T) {
 		a := apis[s.prefix]
 		if a == nil {
 			a = newTestAPI(t, &countingProvider{}, &clock{t: time.Unix(1_700_000_000, 0)}, nil, func(c *Config) {
-				c.Limiter, c.ClientIP, c.IPv6Prefix = &oncePerKey{seen: map[core.LimitKey]bool{}}, RemoteIP(), s.prefix
+				c.Limiter, c.ClientIP, c.IPv6Prefix = &oncePerKey{seen: map[LimitKey]bool{}}, RemoteIP(), s.prefix
 			})
 			apis[s.prefix] = a
 		}

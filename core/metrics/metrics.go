@@ -43,9 +43,9 @@ var codes = [...]core.Code{
 	core.CodeInvalidRequest, core.CodeInvalidUser, core.CodeInvalidRoom,
 	core.CodeInvalidRole, core.CodeInvalidTTL, core.CodeInvalidOption,
 	core.CodeUnknownProvider, core.CodeUnknownKind, core.CodeUnauthenticated,
-	core.CodeForbidden, core.CodeRateLimited, core.CodeUnavailable,
-	core.CodeMethodNotAllowed, core.CodeNotFound, core.CodeBodyTooLarge,
-	core.CodeUnsupportedMedia, core.CodeInternal,
+	core.CodeForbidden, httpapi.CodeRateLimited, core.CodeUnavailable,
+	httpapi.CodeMethodNotAllowed, httpapi.CodeNotFound, httpapi.CodeBodyTooLarge,
+	httpapi.CodeUnsupportedMedia, core.CodeInternal,
 }
 
 // outcome indexes: 0 is OutcomeOK, 1..len(codes) the codes, then Other.

@@ -349,9 +349,9 @@ func TestThroughHTTP(t *testing.T) {
 
 type limiterFunc func() bool
 
-func (f limiterFunc) Allow(context.Context, core.LimitKey) error {
+func (f limiterFunc) Allow(context.Context, httpapi.LimitKey) error {
 	if f() {
-		return &core.RateLimitError{RetryAfter: time.Second}
+		return &httpapi.RateLimitError{RetryAfter: time.Second}
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/ratelimit"
 )
 
@@ -58,10 +58,10 @@ func BenchmarkMemoryAllow(b *testing.B) {
 	})
 }
 
-func distinctKeys(n int) []core.LimitKey {
-	keys := make([]core.LimitKey, n)
+func distinctKeys(n int) []httpapi.LimitKey {
+	keys := make([]httpapi.LimitKey, n)
 	for i := range keys {
-		keys[i] = core.LimitKey{Scope: "ip", Subject: "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255), Provider: "agora", Kind: "rtc"}
+		keys[i] = httpapi.LimitKey{Scope: "ip", Subject: "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255), Provider: "agora", Kind: "rtc"}
 	}
 	return keys
 }

@@ -1,10 +1,10 @@
 // Package ratelimit provides rate limiters for rtctoken: [Memory], token
 // buckets kept in the process, and (in the redislimit sub-package) a GCRA
 // limiter in Redis that several app instances share. Both implement
-// core.Limiter, which httpapi asks before every issuance, once for the
+// httpapi.Limiter, which httpapi asks before every issuance, once for the
 // signed-in user (scope "user") and, when a ClientIP function is configured,
 // once for the client address (scope "ip"). A refusal is a
-// *core.RateLimitError, served as 429 rate_limited with a Retry-After header.
+// *httpapi.RateLimitError, served as 429 rate_limited with a Retry-After header.
 //
 // # Budgets
 //

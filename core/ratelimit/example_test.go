@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/ratelimit"
 )
 
@@ -22,9 +22,9 @@ func ExampleMemory() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	key := core.LimitKey{Scope: "user", Subject: "alice", Provider: "agora", Kind: "rtc"}
+	key := httpapi.LimitKey{Scope: "user", Subject: "alice", Provider: "agora", Kind: "rtc"}
 	try := func() {
-		var rl *core.RateLimitError
+		var rl *httpapi.RateLimitError
 		switch err := lim.Allow(context.Background(), key); {
 		case err == nil:
 			fmt.Println("allowed")
@@ -61,7 +61,7 @@ func ExampleWithKindLimit() {
 		log.Fatal(err)
 	}
 	allowed := func(provider, kind string, n int) (ok int) {
-		key := core.LimitKey{Scope: "user", Subject: "alice", Provider: provider, Kind: kind}
+		key := httpapi.LimitKey{Scope: "user", Subject: "alice", Provider: provider, Kind: kind}
 		for range n {
 			if lim.Allow(context.Background(), key) == nil {
 				ok++

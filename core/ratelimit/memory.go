@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/ratelimit/internal/budget"
 )
 
@@ -59,7 +59,7 @@ type shard struct {
 	_         [64]byte // keep shards on separate cache lines
 }
 
-var _ core.Limiter = (*Memory)(nil)
+var _ httpapi.Limiter = (*Memory)(nil)
 
 // NewMemory returns an in-memory limiter. Without options it applies the
 // default "user" and "ip" budgets, Per(Subject), to at most DefaultMaxKeys
@@ -88,10 +88,10 @@ func NewMemory(opts ...Option) (*Memory, error) {
 }
 
 // Allow takes one token from the key's bucket. It returns a
-// *core.RateLimitError telling when the next token arrives when the bucket
+// *httpapi.RateLimitError telling when the next token arrives when the bucket
 // is empty, and a *core.Error with code internal for a scope that is not
 // configured. It only waits for brief shard locks, and ignores ctx.
-func (m *Memory) Allow(_ context.Context, key core.LimitKey) error {
+func (m *Memory) Allow(_ context.Context, key httpapi.LimitKey) error {
 	b, err := m.budgets.Select(key)
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func take(lim *rate.Limiter, now time.Time) error {
 	for i := 0; i < 4 && lim.TokensAt(now.Add(wait)) < 1; i++ {
 		wait++
 	}
-	return &core.RateLimitError{RetryAfter: wait}
+	return &httpapi.RateLimitError{RetryAfter: wait}
 }
 
 func (m *Memory) hash(b *budget.Bucket, subject string) uint64 {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/ratelimit"
 	"github.com/rtctoken/rtctoken/core/ratelimit/internal/apitest"
 	"github.com/rtctoken/rtctoken/core/ratelimit/internal/budget"
@@ -50,8 +51,8 @@ func newMemory(t testing.TB, c *clock, opts ...ratelimit.Option) *ratelimit.Memo
 	return m
 }
 
-func user(id, provider, kind string) core.LimitKey {
-	return core.LimitKey{Scope: "user", Subject: id, Provider: provider, Kind: kind}
+func user(id, provider, kind string) httpapi.LimitKey {
+	return httpapi.LimitKey{Scope: "user", Subject: id, Provider: provider, Kind: kind}
 }
 
 // retryAfter returns the RetryAfter of a refusal, or -1 when err is nil.
@@ -60,18 +61,18 @@ func retryAfter(t *testing.T, err error) time.Duration {
 	if err == nil {
 		return -1
 	}
-	var rl *core.RateLimitError
+	var rl *httpapi.RateLimitError
 	if !errors.As(err, &rl) {
-		t.Fatalf("error %v (%T) is not a *core.RateLimitError", err, err)
+		t.Fatalf("error %v (%T) is not a *httpapi.RateLimitError", err, err)
 	}
-	if !errors.Is(err, core.ErrRateLimited) || core.CodeOf(err) != core.CodeRateLimited {
+	if !errors.Is(err, httpapi.ErrRateLimited) || core.CodeOf(err) != httpapi.CodeRateLimited {
 		t.Fatalf("error %v does not match ErrRateLimited / code rate_limited", err)
 	}
 	return rl.RetryAfter
 }
 
 // allowN calls Allow n times and returns how many were allowed.
-func allowN(t *testing.T, l core.Limiter, key core.LimitKey, n int) int {
+func allowN(t *testing.T, l httpapi.Limiter, key httpapi.LimitKey, n int) int {
 	t.Helper()
 	ok := 0
 	for range n {
@@ -166,7 +167,7 @@ func TestDefaults(t *testing.T) {
 	if got := allowN(t, m, user("alice", "agora", "rtc"), 5); got != 1 {
 		t.Errorf("default user rate: %d allowed 3s later, want 1", got)
 	}
-	ip := core.LimitKey{Scope: "ip", Subject: "192.0.2.1", Provider: "agora", Kind: "rtc"}
+	ip := httpapi.LimitKey{Scope: "ip", Subject: "192.0.2.1", Provider: "agora", Kind: "rtc"}
 	if got := allowN(t, m, ip, 200); got != 100 {
 		t.Errorf("default ip burst: %d allowed, want 100", got)
 	}
@@ -178,7 +179,7 @@ func TestDefaults(t *testing.T) {
 
 // step is one key of a sequence and how many of 5 attempts it is allowed.
 type step struct {
-	key   core.LimitKey
+	key   httpapi.LimitKey
 	allow int
 }
 
@@ -247,7 +248,7 @@ func TestKindBudgets(t *testing.T) {
 			opts: []ratelimit.Option{ratelimit.WithLimit("user", hourly, 2), ratelimit.WithKindLimit("agora", "rtc", hourly, 4, "ip")},
 			seq: []step{
 				{user("a", "agora", "rtc"), 2},
-				{core.LimitKey{Scope: "ip", Subject: "a", Provider: "agora", Kind: "rtc"}, 4},
+				{httpapi.LimitKey{Scope: "ip", Subject: "a", Provider: "agora", Kind: "rtc"}, 4},
 			},
 		},
 		{
@@ -277,9 +278,11 @@ func TestKindBudgets(t *testing.T) {
 
 func TestScopesAndSubjectsIndependent(t *testing.T) {
 	m := newMemory(t, newClock(), ratelimit.WithLimit("user", 1, 2), ratelimit.WithLimit("ip", 1, 3))
-	ip := func(s string) core.LimitKey { return core.LimitKey{Scope: "ip", Subject: s, Provider: "p", Kind: "k"} }
+	ip := func(s string) httpapi.LimitKey {
+		return httpapi.LimitKey{Scope: "ip", Subject: s, Provider: "p", Kind: "k"}
+	}
 	steps := []struct {
-		key  core.LimitKey
+		key  httpapi.LimitKey
 		want int
 	}{
 		{user("192.0.2.1", "p", "k"), 2},
@@ -297,12 +300,12 @@ func TestScopesAndSubjectsIndependent(t *testing.T) {
 
 func TestUnknownScope(t *testing.T) {
 	m := newMemory(t, newClock())
-	err := m.Allow(context.Background(), core.LimitKey{Scope: "tenant", Subject: "x"})
+	err := m.Allow(context.Background(), httpapi.LimitKey{Scope: "tenant", Subject: "x"})
 	if core.CodeOf(err) != core.CodeInternal {
 		t.Fatalf("unknown scope: got %v, want code internal", err)
 	}
 	m = newMemory(t, newClock(), ratelimit.WithLimit("tenant", 1, 1))
-	if err := m.Allow(context.Background(), core.LimitKey{Scope: "tenant", Subject: "x"}); err != nil {
+	if err := m.Allow(context.Background(), httpapi.LimitKey{Scope: "tenant", Subject: "x"}); err != nil {
 		t.Fatalf("configured scope: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/internal/demo"
 	"github.com/rtctoken/rtctoken/internal/demo/demotest"
 )
@@ -139,9 +140,9 @@ func TestErrorHandler(t *testing.T) {
 		"/fiber-error/400": {400, core.CodeInvalidRequest},
 		"/fiber-error/408": {408, core.CodeInvalidRequest},
 		"/fiber-error/431": {431, core.CodeInvalidRequest},
-		"/fiber-error/413": {413, core.CodeBodyTooLarge},
-		"/fiber-error/415": {415, core.CodeUnsupportedMedia},
-		"/fiber-error/429": {429, core.CodeRateLimited},
+		"/fiber-error/413": {413, httpapi.CodeBodyTooLarge},
+		"/fiber-error/415": {415, httpapi.CodeUnsupportedMedia},
+		"/fiber-error/429": {429, httpapi.CodeRateLimited},
 		"/fiber-error/503": {503, core.CodeUnavailable},
 		"/fiber-error/502": {500, core.CodeInternal},
 		"/plain-error":     {500, core.CodeInternal},

@@ -18,14 +18,14 @@ import (
 
 // NotFound answers a path no route serves: 404 not_found.
 func NotFound() httpapi.Response {
-	return errorResponse(core.Errorf(core.CodeNotFound, "", "no such route"))
+	return errorResponse(core.Errorf(httpapi.CodeNotFound, "", "no such route"))
 }
 
 // MethodNotAllowed answers a route asked with a method it does not serve:
 // 405 method_not_allowed, with allow (the methods it serves, e.g. "POST")
 // as the Allow header.
 func MethodNotAllowed(allow string) httpapi.Response {
-	resp := errorResponse(core.Errorf(core.CodeMethodNotAllowed, "", "method not allowed"))
+	resp := errorResponse(core.Errorf(httpapi.CodeMethodNotAllowed, "", "method not allowed"))
 	if allow != "" {
 		resp.Header.Set("Allow", allow)
 	}
@@ -46,11 +46,11 @@ func HostError(status int, allow string) httpapi.Response {
 	case status == http.StatusMethodNotAllowed:
 		return MethodNotAllowed(allow)
 	case status == http.StatusRequestEntityTooLarge:
-		e = core.Errorf(core.CodeBodyTooLarge, "", "request body is too large")
+		e = core.Errorf(httpapi.CodeBodyTooLarge, "", "request body is too large")
 	case status == http.StatusUnsupportedMediaType:
-		e = core.Errorf(core.CodeUnsupportedMedia, "", "unsupported request body type")
+		e = core.Errorf(httpapi.CodeUnsupportedMedia, "", "unsupported request body type")
 	case status == http.StatusTooManyRequests:
-		e = core.Errorf(core.CodeRateLimited, "", "too many requests")
+		e = core.Errorf(httpapi.CodeRateLimited, "", "too many requests")
 	case status >= 400 && status < 500:
 		e = core.Errorf(core.CodeInvalidRequest, "", "the request could not be read")
 	case status == http.StatusServiceUnavailable:

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
 func TestHostError(t *testing.T) {
@@ -14,8 +15,8 @@ func TestHostError(t *testing.T) {
 		status int
 		code   core.Code
 	}{
-		404: {404, core.CodeNotFound}, 405: {405, core.CodeMethodNotAllowed}, 413: {413, core.CodeBodyTooLarge},
-		415: {415, core.CodeUnsupportedMedia}, 429: {429, core.CodeRateLimited}, 400: {400, core.CodeInvalidRequest},
+		404: {404, httpapi.CodeNotFound}, 405: {405, httpapi.CodeMethodNotAllowed}, 413: {413, httpapi.CodeBodyTooLarge},
+		415: {415, httpapi.CodeUnsupportedMedia}, 429: {429, httpapi.CodeRateLimited}, 400: {400, core.CodeInvalidRequest},
 		431: {431, core.CodeInvalidRequest}, 503: {503, core.CodeUnavailable}, 502: {500, core.CodeInternal},
 		200: {500, core.CodeInternal}, 0: {500, core.CodeInternal},
 	} {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
 // AbuseCases is the bad-input suite: every request must get its documented
@@ -90,17 +91,17 @@ func AbuseCases(t testing.TB) []Case {
 		bad("batch empty", "/rtc/batch", `{"requests":[]}`, 400, core.CodeInvalidRequest, "requests"),
 		bad("batch missing provider", "/rtc/batch", `{"requests":[{"kind":"usersig"}]}`, 404, core.CodeUnknownProvider, "requests[0].provider"),
 		// Oversized bodies.
-		bad("oversized body", rtc, `{"room":"`+strings.Repeat("x", 17<<10)+`"}`, 413, core.CodeBodyTooLarge, ""),
-		bad("oversized whitespace", rtc, `{"room":"a"}`+strings.Repeat(" ", 20<<10), 413, core.CodeBodyTooLarge, ""),
+		bad("oversized body", rtc, `{"room":"`+strings.Repeat("x", 17<<10)+`"}`, 413, httpapi.CodeBodyTooLarge, ""),
+		bad("oversized whitespace", rtc, `{"room":"a"}`+strings.Repeat(" ", 20<<10), 413, httpapi.CodeBodyTooLarge, ""),
 		// Wrong methods and content types.
-		{Name: "PUT on issue", Method: "PUT", Path: rtc, Body: `{}`, Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
-		{Name: "DELETE on batch", Method: "DELETE", Path: "/rtc/batch", Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
-		{Name: "PATCH on issue", Method: "PATCH", Path: rtc, Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
-		{Name: "POST on providers", Method: "POST", Path: "/rtc/providers", Body: `{}`, Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "GET, HEAD"},
-		{Name: "text/plain", Method: "POST", Path: rtc, Body: `{"room":"a"}`, ContentType: "text/plain", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "no content type", Method: "POST", Path: rtc, Body: `{"room":"a"}`, ContentType: "-", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "multipart", Method: "POST", Path: rtc, Body: "--x\r\n\r\n--x--", ContentType: "multipart/form-data; boundary=x", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "malformed content type", Method: "POST", Path: rtc, Body: `{"room":"a"}`, ContentType: "application/json; =", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "PUT on issue", Method: "PUT", Path: rtc, Body: `{}`, Headers: alice(), Status: 405, Code: httpapi.CodeMethodNotAllowed, Allow: "POST"},
+		{Name: "DELETE on batch", Method: "DELETE", Path: "/rtc/batch", Headers: alice(), Status: 405, Code: httpapi.CodeMethodNotAllowed, Allow: "POST"},
+		{Name: "PATCH on issue", Method: "PATCH", Path: rtc, Headers: alice(), Status: 405, Code: httpapi.CodeMethodNotAllowed, Allow: "POST"},
+		{Name: "POST on providers", Method: "POST", Path: "/rtc/providers", Body: `{}`, Headers: alice(), Status: 405, Code: httpapi.CodeMethodNotAllowed, Allow: "GET, HEAD"},
+		{Name: "text/plain", Method: "POST", Path: rtc, Body: `{"room":"a"}`, ContentType: "text/plain", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "no content type", Method: "POST", Path: rtc, Body: `{"room":"a"}`, ContentType: "-", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "multipart", Method: "POST", Path: rtc, Body: "--x\r\n\r\n--x--", ContentType: "multipart/form-data; boundary=x", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "malformed content type", Method: "POST", Path: rtc, Body: `{"room":"a"}`, ContentType: "application/json; =", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
 		// Missing or forged identity.
 		{Name: "anonymous", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Status: 401, Code: core.CodeUnauthenticated},
 		{Name: "bearer with wrong key", Method: "POST", Path: rtc, Body: `{"room":"a"}`, Headers: map[string]string{"Authorization": "Bearer " + foreignBearer(t)}, Status: 401, Code: core.CodeUnauthenticated},

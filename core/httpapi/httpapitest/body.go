@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
@@ -91,27 +90,27 @@ func bodyCases(t testing.TB) []Case {
 	const usersig = "/rtc/tencent/usersig"
 	return []Case{
 		// Content-Encoding.
-		{Name: "compression bomb anonymous", Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "compression bomb signed in", Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "compression bomb in a batch", Method: "POST", Path: "/rtc/batch", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "gzip body", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: encoding("gzip"), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "encoding on a second header line", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: [][2]string{{"Content-Encoding", "identity"}, {"Content-Encoding", "gzip"}}, Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "encoding in upper case", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: encoding("GZIP"), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "brotli refused unread", Method: "POST", Path: usersig, Body: `{}`, HeaderLines: encoding("br"), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
-		{Name: "encoding on an empty body", Method: "POST", Path: usersig, HeaderLines: encoding("gzip"), Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "compression bomb anonymous", Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "compression bomb signed in", Method: "POST", Path: "/rtc/agora/rtc", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "compression bomb in a batch", Method: "POST", Path: "/rtc/batch", RawBody: mustBomb(t), HeaderLines: encoding(BombEncoding), Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "gzip body", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: encoding("gzip"), Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "encoding on a second header line", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: [][2]string{{"Content-Encoding", "identity"}, {"Content-Encoding", "gzip"}}, Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "encoding in upper case", Method: "POST", Path: usersig, RawBody: gzipped(t, `{}`), HeaderLines: encoding("GZIP"), Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "brotli refused unread", Method: "POST", Path: usersig, Body: `{}`, HeaderLines: encoding("br"), Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
+		{Name: "encoding on an empty body", Method: "POST", Path: usersig, HeaderLines: encoding("gzip"), Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Encoding"},
 		{Name: "identity encoding", Method: "POST", Path: usersig, Body: `{}`, HeaderLines: encoding("identity"), Headers: alice(), Status: 200, WantUser: "alice"},
 		{Name: "empty encoding", Method: "POST", Path: usersig, Body: `{}`, HeaderLines: encoding(""), Headers: alice(), Status: 200, WantUser: "alice"},
 
 		// Content-Type on every POST, an empty body included.
-		{Name: "empty body without content type anonymous", Method: "POST", Path: usersig, ContentType: "-", Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "empty body without content type signed in", Method: "POST", Path: usersig, ContentType: "-", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "empty body without content type anonymous", Method: "POST", Path: usersig, ContentType: "-", Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "empty body without content type signed in", Method: "POST", Path: usersig, ContentType: "-", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
 		{Name: "empty body as JSON with charset", Method: "POST", Path: usersig, ContentType: "application/json; charset=utf-8", Headers: alice(), Status: 200, WantUser: "alice"},
 		{Name: "empty body as a +json type", Method: "POST", Path: usersig, ContentType: "application/vnd.example+json", Headers: alice(), Status: 200, WantUser: "alice"},
-		{Name: "cross-site empty form with the victim's cookie", Method: "POST", Path: usersig, ContentType: "application/x-www-form-urlencoded", Cookie: victim, Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "cross-site text/plain with the victim's cookie", Method: "POST", Path: usersig, Body: `{}`, ContentType: "text/plain", Cookie: victim, Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "cross-site multipart with the victim's cookie", Method: "POST", Path: usersig, ContentType: "multipart/form-data; boundary=x", Cookie: victim, Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "cross-site empty batch with the victim's cookie", Method: "POST", Path: "/rtc/batch", ContentType: "text/plain", Cookie: victim, Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "content type sent twice", Method: "POST", Path: usersig, Body: `{}`, HeaderLines: [][2]string{{"Content-Type", "text/plain"}}, Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "cross-site empty form with the victim's cookie", Method: "POST", Path: usersig, ContentType: "application/x-www-form-urlencoded", Cookie: victim, Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "cross-site text/plain with the victim's cookie", Method: "POST", Path: usersig, Body: `{}`, ContentType: "text/plain", Cookie: victim, Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "cross-site multipart with the victim's cookie", Method: "POST", Path: usersig, ContentType: "multipart/form-data; boundary=x", Cookie: victim, Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "cross-site empty batch with the victim's cookie", Method: "POST", Path: "/rtc/batch", ContentType: "text/plain", Cookie: victim, Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "content type sent twice", Method: "POST", Path: usersig, Body: `{}`, HeaderLines: [][2]string{{"Content-Type", "text/plain"}}, Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
 		{Name: "the victim's cookie with JSON", Method: "POST", Path: usersig, ContentType: "application/json", Cookie: victim, Status: 200, WantUser: "carol"},
 	}
 }

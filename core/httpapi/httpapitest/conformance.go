@@ -120,11 +120,11 @@ func Cases(t testing.TB) []Case {
 		{Name: "duplicate key", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"a","room":"b"}`, Headers: alice(), Status: 400, Code: core.CodeInvalidRequest, Field: "room"},
 		{Name: "unknown provider", Method: "POST", Path: "/rtc/nope/rtc", Headers: alice(), Status: 404, Code: core.CodeUnknownProvider, Field: "provider"},
 		{Name: "unknown kind", Method: "POST", Path: "/rtc/agora/nope", Headers: alice(), Status: 404, Code: core.CodeUnknownKind, Field: "kind"},
-		{Name: "wrong method on issue", Method: "GET", Path: "/rtc/agora/rtc", Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "POST"},
-		{Name: "wrong method on providers", Method: "DELETE", Path: "/rtc/providers", Headers: alice(), Status: 405, Code: core.CodeMethodNotAllowed, Allow: "GET, HEAD"},
-		{Name: "huge body", Method: "POST", Path: "/rtc/agora/rtc", Body: big, Headers: alice(), Status: 413, Code: core.CodeBodyTooLarge},
-		{Name: "wrong content type", Method: "POST", Path: "/rtc/agora/rtm", Body: `{}`, ContentType: "text/plain", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
-		{Name: "form body", Method: "POST", Path: "/rtc/agora/rtm", Body: `room=x`, ContentType: "application/x-www-form-urlencoded", Headers: alice(), Status: 415, Code: core.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "wrong method on issue", Method: "GET", Path: "/rtc/agora/rtc", Headers: alice(), Status: 405, Code: httpapi.CodeMethodNotAllowed, Allow: "POST"},
+		{Name: "wrong method on providers", Method: "DELETE", Path: "/rtc/providers", Headers: alice(), Status: 405, Code: httpapi.CodeMethodNotAllowed, Allow: "GET, HEAD"},
+		{Name: "huge body", Method: "POST", Path: "/rtc/agora/rtc", Body: big, Headers: alice(), Status: 413, Code: httpapi.CodeBodyTooLarge},
+		{Name: "wrong content type", Method: "POST", Path: "/rtc/agora/rtm", Body: `{}`, ContentType: "text/plain", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
+		{Name: "form body", Method: "POST", Path: "/rtc/agora/rtm", Body: `room=x`, ContentType: "application/x-www-form-urlencoded", Headers: alice(), Status: 415, Code: httpapi.CodeUnsupportedMedia, Field: "Content-Type"},
 
 		// Batch.
 		{Name: "batch", Method: "POST", Path: "/rtc/batch", Body: `{"requests":[{"provider":"tencent","kind":"usersig"},{"provider":"agora","kind":"rtc","room":"c","role":"publisher"}]}`, Headers: alice(), Status: 200, WantBatch: 2},

@@ -104,14 +104,14 @@ type onePerIP struct {
 	seen map[string]bool
 }
 
-func (l *onePerIP) Allow(_ context.Context, k core.LimitKey) error {
+func (l *onePerIP) Allow(_ context.Context, k httpapi.LimitKey) error {
 	if k.Scope != "ip" {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.seen[k.Subject] {
-		return &core.RateLimitError{RetryAfter: time.Minute}
+		return &httpapi.RateLimitError{RetryAfter: time.Minute}
 	}
 	l.seen[k.Subject] = true
 	return nil

@@ -25,10 +25,10 @@ import (
 // testLimiter refuses the user "limited" and cannot answer for "down".
 type testLimiter struct{}
 
-func (testLimiter) Allow(_ context.Context, k core.LimitKey) error {
+func (testLimiter) Allow(_ context.Context, k httpapi.LimitKey) error {
 	switch k.Subject {
 	case "limited":
-		return &core.RateLimitError{RetryAfter: 3 * time.Second}
+		return &httpapi.RateLimitError{RetryAfter: 3 * time.Second}
 	case "down":
 		return core.Errorf(core.CodeUnavailable, "", "rate limiter unavailable")
 	}
@@ -94,8 +94,8 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 	})
 
 	for _, c := range []core.Code{core.CodeInvalidRequest, core.CodeInvalidUser, core.CodeInvalidRoom, core.CodeInvalidRole, core.CodeInvalidTTL,
-		core.CodeInvalidOption, core.CodeUnknownProvider, core.CodeUnknownKind, core.CodeUnauthenticated, core.CodeForbidden, core.CodeRateLimited,
-		core.CodeUnavailable, core.CodeMethodNotAllowed, core.CodeNotFound, core.CodeBodyTooLarge, core.CodeUnsupportedMedia, core.CodeInternal} {
+		core.CodeInvalidOption, core.CodeUnknownProvider, core.CodeUnknownKind, core.CodeUnauthenticated, core.CodeForbidden, httpapi.CodeRateLimited,
+		core.CodeUnavailable, httpapi.CodeMethodNotAllowed, httpapi.CodeNotFound, httpapi.CodeBodyTooLarge, httpapi.CodeUnsupportedMedia, core.CodeInternal} {
 		if !codes[c] {
 			t.Errorf("error code %s was not triggered", c)
 		}

@@ -1,4 +1,4 @@
-// Package redislimit is a core.Limiter kept in Redis, so that every
+// Package redislimit is a httpapi.Limiter kept in Redis, so that every
 // instance of an app draws from one budget per user and per address. It
 // runs the GCRA algorithm (github.com/go-redis/redis_rate) in a Lua script:
 // one round trip per request, timed by the Redis server's clock, so app
@@ -44,10 +44,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/ratelimit/internal/budget"
 )
 
-// Limiter is a core.Limiter backed by Redis. It is safe for concurrent use.
+// Limiter is a httpapi.Limiter backed by Redis. It is safe for concurrent use.
 type Limiter struct {
 	rl      *redis_rate.Limiter
 	budgets budget.Config
@@ -61,7 +62,7 @@ type Limiter struct {
 	suppressed atomic.Int64
 }
 
-var _ core.Limiter = (*Limiter)(nil)
+var _ httpapi.Limiter = (*Limiter)(nil)
 
 // New returns a Limiter using client, which may be a single node, a
 // Sentinel failover client or a Cluster (each bucket is one key). Without
@@ -112,11 +113,11 @@ func orDiscard(l *slog.Logger) *slog.Logger {
 }
 
 // Allow takes one token from the key's bucket in Redis. It returns a
-// *core.RateLimitError when the bucket is empty, the failure policy's
+// *httpapi.RateLimitError when the bucket is empty, the failure policy's
 // answer when Redis does not answer within the timeout, ctx's error when
 // ctx ends first, and a *core.Error with code internal for a scope that is
 // not configured.
-func (l *Limiter) Allow(ctx context.Context, key core.LimitKey) error {
+func (l *Limiter) Allow(ctx context.Context, key httpapi.LimitKey) error {
 	b, err := l.budgets.Select(key)
 	if err != nil {
 		return err
@@ -132,7 +133,7 @@ func (l *Limiter) Allow(ctx context.Context, key core.LimitKey) error {
 	case res.Allowed > 0:
 		return nil
 	}
-	return &core.RateLimitError{RetryAfter: max(res.RetryAfter, time.Microsecond)}
+	return &httpapi.RateLimitError{RetryAfter: max(res.RetryAfter, time.Microsecond)}
 }
 
 type answer struct {

@@ -40,8 +40,8 @@ func newLimiter(t testing.TB, c redis.UniversalClient, opts ...redislimit.Option
 	return l
 }
 
-func user(id string) core.LimitKey {
-	return core.LimitKey{Scope: "user", Subject: id, Provider: "agora", Kind: "rtc"}
+func user(id string) httpapi.LimitKey {
+	return httpapi.LimitKey{Scope: "user", Subject: id, Provider: "agora", Kind: "rtc"}
 }
 
 // logBuffer collects log output; safe for concurrent use.
@@ -72,9 +72,9 @@ func TestBudget(t *testing.T) {
 		}
 	}
 	err := l.Allow(ctx, user("alice"))
-	var rl *core.RateLimitError
-	if !errors.As(err, &rl) || !errors.Is(err, core.ErrRateLimited) {
-		t.Fatalf("6th request: %v, want a *core.RateLimitError", err)
+	var rl *httpapi.RateLimitError
+	if !errors.As(err, &rl) || !errors.Is(err, httpapi.ErrRateLimited) {
+		t.Fatalf("6th request: %v, want a *httpapi.RateLimitError", err)
 	}
 	if rl.RetryAfter <= time.Hour-time.Minute || rl.RetryAfter > time.Hour {
 		t.Fatalf("RetryAfter %v, want just under an hour", rl.RetryAfter)
@@ -83,7 +83,7 @@ func TestBudget(t *testing.T) {
 	if err := l.Allow(ctx, user("bob")); err != nil {
 		t.Fatalf("bob: %v", err)
 	}
-	if err := l.Allow(ctx, core.LimitKey{Scope: "ip", Subject: "alice"}); err != nil {
+	if err := l.Allow(ctx, httpapi.LimitKey{Scope: "ip", Subject: "alice"}); err != nil {
 		t.Fatalf("ip scope: %v", err)
 	}
 }
@@ -96,7 +96,7 @@ func TestRetryAfter(t *testing.T) {
 		if err := l.Allow(ctx, user("alice")); err != nil {
 			t.Fatalf("round %d: first request: %v", round, err)
 		}
-		var rl *core.RateLimitError
+		var rl *httpapi.RateLimitError
 		if err := l.Allow(ctx, user("alice")); !errors.As(err, &rl) {
 			t.Fatalf("round %d: second request: %v, want refused", round, err)
 		}
@@ -114,7 +114,7 @@ func TestKindBudgetsAndKeys(t *testing.T) {
 	hourly := rate.Every(time.Hour)
 	l := newLimiter(t, c, redislimit.WithPrefix("app1:"), redislimit.Per(ratelimit.Kind),
 		redislimit.WithLimit("user", hourly, 2), redislimit.WithKindLimit("zoom", "meeting", hourly, 1))
-	count := func(key core.LimitKey) (n int) {
+	count := func(key httpapi.LimitKey) (n int) {
 		for range 4 {
 			if l.Allow(ctx, key) == nil {
 				n++
@@ -123,12 +123,12 @@ func TestKindBudgetsAndKeys(t *testing.T) {
 		return n
 	}
 	steps := []struct {
-		key  core.LimitKey
+		key  httpapi.LimitKey
 		want int
 	}{
-		{core.LimitKey{Scope: "user", Subject: "u:1", Provider: "zoom", Kind: "meeting"}, 1},
-		{core.LimitKey{Scope: "user", Subject: "u:1", Provider: "zoom", Kind: "video"}, 2},
-		{core.LimitKey{Scope: "user", Subject: "u:1", Provider: "agora", Kind: "rtc"}, 2},
+		{httpapi.LimitKey{Scope: "user", Subject: "u:1", Provider: "zoom", Kind: "meeting"}, 1},
+		{httpapi.LimitKey{Scope: "user", Subject: "u:1", Provider: "zoom", Kind: "video"}, 2},
+		{httpapi.LimitKey{Scope: "user", Subject: "u:1", Provider: "agora", Kind: "rtc"}, 2},
 	}
 	for i, s := range steps {
 		if got := count(s.key); got != s.want {
@@ -210,7 +210,7 @@ func TestSharedBudget(t *testing.T) {
 					err := ls[g%2].Allow(context.Background(), user("bob"))
 					if err == nil {
 						allowed.Add(1)
-					} else if !errors.Is(err, core.ErrRateLimited) {
+					} else if !errors.Is(err, httpapi.ErrRateLimited) {
 						t.Errorf("unexpected error: %v", err)
 					}
 				}
@@ -349,7 +349,7 @@ func TestCallerGivesUp(t *testing.T) {
 func TestUnknownScope(t *testing.T) {
 	addr, _ := redistest.Start(t)
 	l := newLimiter(t, newClient(t, addr, true))
-	if err := l.Allow(context.Background(), core.LimitKey{Scope: "tenant", Subject: "x"}); core.CodeOf(err) != core.CodeInternal {
+	if err := l.Allow(context.Background(), httpapi.LimitKey{Scope: "tenant", Subject: "x"}); core.CodeOf(err) != core.CodeInternal {
 		t.Fatalf("unknown scope: %v, want code internal", err)
 	}
 }

@@ -49,7 +49,7 @@ func (stub) Verify(context.Context, string, string, time.Time) (*core.Verified, 
 // X-User header, the client address from the peer address, and asks lim.
 // The tests vary the peer address to reach per-IP budgets, so every peer
 // may set X-User. Its logs are discarded unless tweak sets a Logger.
-func NewAPI(t testing.TB, lim core.Limiter, tweak ...func(*httpapi.Config)) *httpapi.API {
+func NewAPI(t testing.TB, lim httpapi.Limiter, tweak ...func(*httpapi.Config)) *httpapi.API {
 	t.Helper()
 	svc, err := core.NewService([]core.Provider{stub{}})
 	if err != nil {

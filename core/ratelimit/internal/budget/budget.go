@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
 // Granularity says how finely requests that fall under the same budget
@@ -180,7 +181,7 @@ type Bucket struct {
 // scope, two requests share a bucket exactly when they fall under the same
 // rule and the granularity does not split them, so a bucket never mixes
 // budgets.
-func (c *Config) Select(key core.LimitKey) (Bucket, error) {
+func (c *Config) Select(key httpapi.LimitKey) (Bucket, error) {
 	def, ok := c.scopes[key.Scope]
 	if !ok {
 		return Bucket{}, &core.Error{Code: core.CodeInternal, Message: fmt.Sprintf("rate limit scope %q is not configured", Escape(key.Scope))}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
 )
 
 func TestSelect(t *testing.T) {
@@ -22,15 +23,15 @@ func TestSelect(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		key  core.LimitKey
+		key  httpapi.LimitKey
 		want Bucket
 	}{
-		{core.LimitKey{Scope: "user", Subject: "a", Provider: "agora", Kind: "rtc"}, Bucket{Budget{2, 6}, "user", "agora", "rtc"}},
-		{core.LimitKey{Scope: "user", Subject: "a", Provider: "agora", Kind: "rtm"}, Bucket{Budget{1, 5}, "user", "agora", "*"}},
-		{core.LimitKey{Scope: "user", Subject: "a", Provider: "zoom", Kind: "video"}, Bucket{Budget{4, 8}, "user", "zoom", "*"}},
-		{core.LimitKey{Scope: "ip", Subject: "a", Provider: "zoom", Kind: "video"}, Bucket{DefaultIP, "ip", "zoom", "*"}},
-		{core.LimitKey{Scope: "ip", Subject: "a", Provider: "agora", Kind: "rtc"}, Bucket{Budget{2, 6}, "ip", "agora", "rtc"}},
-		{core.LimitKey{Scope: "ip", Subject: "a", Provider: "a:b", Kind: "*"}, Bucket{DefaultIP, "ip", "a%3Ab", "*"}},
+		{httpapi.LimitKey{Scope: "user", Subject: "a", Provider: "agora", Kind: "rtc"}, Bucket{Budget{2, 6}, "user", "agora", "rtc"}},
+		{httpapi.LimitKey{Scope: "user", Subject: "a", Provider: "agora", Kind: "rtm"}, Bucket{Budget{1, 5}, "user", "agora", "*"}},
+		{httpapi.LimitKey{Scope: "user", Subject: "a", Provider: "zoom", Kind: "video"}, Bucket{Budget{4, 8}, "user", "zoom", "*"}},
+		{httpapi.LimitKey{Scope: "ip", Subject: "a", Provider: "zoom", Kind: "video"}, Bucket{DefaultIP, "ip", "zoom", "*"}},
+		{httpapi.LimitKey{Scope: "ip", Subject: "a", Provider: "agora", Kind: "rtc"}, Bucket{Budget{2, 6}, "ip", "agora", "rtc"}},
+		{httpapi.LimitKey{Scope: "ip", Subject: "a", Provider: "a:b", Kind: "*"}, Bucket{DefaultIP, "ip", "a%3Ab", "*"}},
 	}
 	for _, tt := range tests {
 		got, err := c.Select(tt.key)
@@ -38,7 +39,7 @@ func TestSelect(t *testing.T) {
 			t.Errorf("Select(%+v) = %+v, %v; want %+v", tt.key, got, err, tt.want)
 		}
 	}
-	if _, err := c.Select(core.LimitKey{Scope: "tenant"}); core.CodeOf(err) != core.CodeInternal {
+	if _, err := c.Select(httpapi.LimitKey{Scope: "tenant"}); core.CodeOf(err) != core.CodeInternal {
 		t.Errorf("unknown scope: %v", err)
 	}
 }

@@ -1,10 +1,25 @@
-package core
+package httpapi
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/rtctoken/rtctoken/core"
 )
+
+// Error codes of the HTTP contract alone; the service's own codes are in
+// core. Like those, they are part of the contract and never change meaning.
+const (
+	CodeMethodNotAllowed core.Code = "method_not_allowed"     // wrong HTTP method
+	CodeNotFound         core.Code = "not_found"              // no such route
+	CodeBodyTooLarge     core.Code = "body_too_large"         // request body over the limit
+	CodeUnsupportedMedia core.Code = "unsupported_media_type" // body not application/json, or encoded
+	CodeRateLimited      core.Code = "rate_limited"           // a rate limit was hit
+)
+
+// ErrRateLimited matches any error with code rate_limited (errors.Is).
+var ErrRateLimited = &core.Error{Code: CodeRateLimited}
 
 // LimitKey names what a rate limit is counted against: one identity or one
 // client address, for one provider kind. A limiter may ignore Provider and
@@ -12,7 +27,8 @@ import (
 type LimitKey struct {
 	// Scope is "user" or "ip".
 	Scope string
-	// Subject is the user id or the client IP.
+	// Subject is the user id, or the client address: an IPv4 address or
+	// an IPv6 network such as "2001:db8:1:2::/64" (see Config.IPv6Prefix).
 	Subject string
 	// Provider and Kind name the credential asked for.
 	Provider, Kind string
@@ -37,11 +53,11 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("rate limited; retry after %s", e.RetryAfter)
 }
 
-// As lets errors.As find a *Error (code rate_limited) in a
+// As lets errors.As find a *core.Error (code rate_limited) in a
 // RateLimitError, so it renders in the error envelope.
 func (e *RateLimitError) As(target any) bool {
-	if t, ok := target.(**Error); ok {
-		*t = &Error{Code: CodeRateLimited, Message: "too many requests", Err: e}
+	if t, ok := target.(**core.Error); ok {
+		*t = &core.Error{Code: CodeRateLimited, Message: "too many requests", Err: e}
 		return true
 	}
 	return false
