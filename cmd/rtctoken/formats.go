@@ -14,6 +14,7 @@ import (
 	"github.com/rtctoken/rtctoken/core/tencent"
 	"github.com/rtctoken/rtctoken/core/tencent/usersig"
 	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
 
@@ -74,11 +75,7 @@ type tokenFormat struct {
 var formats = []tokenFormat{
 	{match: prefixed(accesstoken.Version), decode: decodeAgora, verify: verifyAgora},
 	{match: prefixed(accesstoken.LegacyVersion), decode: decodeAgora006, verify: verifyAgora006},
-	{match: func(t string) bool {
-		return strings.HasPrefix(t, zego.Version) && strings.Contains(t, zego.KitSeparator)
-	},
-		decode: decodeZegoKit, verify: verifyZego},
-	{match: prefixed(zego.Version), decode: decodeZego04, verify: verifyZego},
+	{match: prefixed(token04.Version), decode: decodeZego, verify: verifyZego},
 	{match: func(t string) bool { return strings.Count(t, ".") == 2 }, decode: decodeZoom, verify: verifyZoom},
 	{match: func(string) bool { return true }, decode: decodeTencent, verify: verifyTencent},
 }
@@ -251,44 +248,35 @@ func agoraUID(user string) string {
 
 // ---- ZEGO ----
 
-func decodeZego04(tok string) (*decoded, error) {
-	f, err := zego.ParseFrame(tok)
+func decodeZego(tok string) (*decoded, error) {
+	t, err := zego.Parse(tok)
 	if err != nil {
 		return nil, err
 	}
 	// The expiry is stored in the clear; everything else is encrypted.
-	return &decoded{
-		Format: "ZEGO Token04", Provider: "zego", Kind: zego.KindToken04, sealed: true, expiredAtExp: true,
-		Claims:    map[string]any{"expire": f.Expire, "mode": f.Mode.String()},
-		ExpiresAt: unix(f.Expire),
+	d := &decoded{
+		Format: "ZEGO Token04", Provider: zego.Name, Kind: t.Kind, sealed: true, expiredAtExp: true,
+		Claims:    map[string]any{"expire": t.ExpiresAt.Unix(), "mode": t.Mode.String()},
+		ExpiresAt: t.ExpiresAt,
 		Notes:     []string{"the content is encrypted: give the ServerSecret to read and check it"},
-	}, nil
-}
-
-func decodeZegoKit(tok string) (*decoded, error) {
-	tok04, kit, err := zego.ParseKitToken(tok)
-	if err != nil {
-		return nil, err
 	}
-	d, err := decodeZego04(tok04)
-	if err != nil {
-		return nil, err
+	if kit := t.Kit; kit != nil {
+		d.Format = "ZEGO UIKit Kit Token"
+		d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(kit.AppID), 10), kit.UserID, kit.RoomID
+		d.Notes = []string{"the user and room shown are the kit part's, which nothing authenticates; its Token04 is encrypted: give the ServerSecret to read the authentic user and room"}
+		d.Claims[zego.ClaimKitUnverified] = map[string]any{"appID": int64(kit.AppID), "userID": kit.UserID, "roomID": kit.RoomID, "userName": kit.UserName}
 	}
-	d.Format, d.Kind = "ZEGO UIKit Kit Token", zego.KindKit
-	d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(kit.AppID), 10), kit.UserID, kit.RoomID
-	d.Notes = []string{"the user and room shown are the kit part's, which nothing authenticates; its Token04 is encrypted: give the ServerSecret to read the authentic user and room"}
-	d.Claims[zego.ClaimKitUnverified] = map[string]any{"appID": int64(kit.AppID), "userID": kit.UserID, "roomID": kit.RoomID, "userName": kit.UserName}
 	return d, nil
 }
 
 // verifyZego decrypts the Token04 (of a Kit Token, the part before "#")
 // and replaces what the framing and the kit part said with its content.
 func verifyZego(tok string, d *decoded, secrets []core.Secret, _ want) (int, error) {
-	tok04, _, isKit := strings.Cut(tok, zego.KitSeparator)
-	var c *zego.Claims
+	tok04, _, isKit := strings.Cut(tok, token04.KitSeparator)
+	var c *token04.Claims
 	i, err := firstMatch(secrets, func(s core.Secret) error {
 		var err error
-		c, err = zego.DecodeToken04(tok04, []byte(s.Reveal()))
+		c, err = token04.Decode(tok04, []byte(s.Reveal()))
 		return err
 	})
 	if i < 0 || err != nil {
@@ -321,7 +309,7 @@ func verifyZego(tok string, d *decoded, secrets []core.Secret, _ want) (int, err
 	}
 	// The kit part must agree with the authentic Token04; the expiry is
 	// checked by inspect itself.
-	if _, err := zego.VerifyKitToken(tok, []byte(secrets[i].Reveal()), zego.Expect{AppID: c.AppID}); err != nil && !errors.Is(err, core.ErrExpired) {
+	if _, err := zego.Verify(tok, core.Keys{Primary: secrets[i]}, core.Expect{Kind: zego.KindKit}); err != nil && !errors.Is(err, core.ErrExpired) {
 		return i, fmt.Errorf("the kit part disagrees with its Token04: %w", err)
 	}
 	return i, nil

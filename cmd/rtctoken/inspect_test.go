@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
@@ -178,12 +179,12 @@ func TestInspectInconsistentClaims(t *testing.T) {
 	}
 
 	kit := issue(t, vendorEnv, t0, "zego", "kit", "--user", "alice", "--room", "room-1").Token
-	tok04, k, err := zego.ParseKitToken(kit)
+	tok04, k, err := token04.ParseKitToken(kit)
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.UserID = "mallory"
-	forged, err := zego.KitToken(tok04, k)
+	forged, err := token04.KitToken(tok04, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestInspectInconsistentClaims(t *testing.T) {
 // Token04's (none), so the kit part's room does not match.
 func TestInspectKitRoomlessToken04(t *testing.T) {
 	basic := issue(t, vendorEnv, t0, "zego", "token04", "--user", "alice").Token
-	forged, err := zego.KitToken(basic, zego.Kit{AppID: 1234567890, UserID: "alice", RoomID: "board-room", UserName: "Alice"})
+	forged, err := token04.KitToken(basic, token04.Kit{AppID: 1234567890, UserID: "alice", RoomID: "board-room", UserName: "Alice"})
 	if err != nil {
 		t.Fatal(err)
 	}

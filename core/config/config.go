@@ -112,18 +112,7 @@ func (c *Config) Enabled() []string {
 // Option passes options to a vendor's constructor.
 type Option interface{ apply(*options) }
 
-type options struct {
-	zego []zego.Option
-}
-
-type optionFunc func(*options)
-
-func (f optionFunc) apply(o *options) { f(o) }
-
-// WithZego passes options to zego.New.
-func WithZego(opts ...zego.Option) Option {
-	return optionFunc(func(o *options) { o.zego = append(o.zego, opts...) })
-}
+type options struct{}
 
 // Providers builds a provider for every configured vendor, for
 // core.NewService. It is an error if no vendor is configured. Errors wrap
@@ -179,7 +168,7 @@ func (c *Config) builders(o *options) []builder {
 	if c.Zego != nil {
 		bs = append(bs, newBuilder("zego", *c.Zego, []string{zegoAppID, zegoServerSecret},
 			zegoSecretSecondary, func(c *zego.Config) *core.Secret { return &c.SecondarySecret },
-			zego.New, o.zego))
+			func(c zego.Config, _ ...struct{}) (*zego.Provider, error) { return zego.New(c) }, nil))
 	}
 	if c.Zoom != nil {
 		bs = append(bs, newBuilder("zoom", *c.Zoom, []string{zoomSDKKey, zoomSDKSecret},

@@ -316,7 +316,8 @@ func TestProvidersOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Agora.Name = "agora-eu"
-	ps, err := c.Providers(config.WithZego(zego.WithName("zego-eu")), nil)
+	c.Zego.Name = "zego-eu"
+	ps, err := c.Providers(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,8 +329,9 @@ func TestProvidersOptions(t *testing.T) {
 	if want := []string{"agora-eu", "tencent", "zego-eu", "zoom"}; !slices.Equal(names, want) {
 		t.Fatalf("names = %v, want %v", names, want)
 	}
-	if _, err := c.Providers(config.WithZego(zego.WithName(""))); !errors.Is(err, core.ErrConfig) || !strings.Contains(err.Error(), "zego") {
-		t.Fatalf("bad option: %v", err)
+	c.Zego.Kinds = []string{"nope"}
+	if _, err := c.Providers(); !errors.Is(err, core.ErrConfig) || !strings.Contains(err.Error(), "zego") {
+		t.Fatalf("bad zego Kinds: %v", err)
 	}
 }
 

@@ -12,10 +12,12 @@
 // display name and app id, as the UIKit's generateKitTokenForProduction
 // builds it.
 //
-// [Provider] implements core.Provider with the kinds "token04" and "kit";
-// the lower-level [GenerateToken04], [KitToken], [VerifyToken04] and
-// [VerifyKitToken] take every input, including time and randomness,
-// explicitly.
+// [Provider] implements core.Provider with the kinds "token04" and "kit".
+// [Verify] checks either kind with the ServerSecret; [Parse] reads, without
+// it, only what is in the clear: the expiry, the mode and a Kit Token's
+// kit part. The byte-exact generators and decoders, which take every
+// input including time and randomness explicitly, are in
+// core/zego/token04.
 //
 //	p, err := zego.New(zego.Config{
 //		AppID:        1234567890,
@@ -39,7 +41,7 @@
 // no room at all, whatever its kit part says. A kit part naming another
 // user, or another room than the Token04's, is refused (core.ErrMismatch);
 // the display name and the rest of the kit part are reported apart, as
-// unverified ([VerifiedKit].Unverified, Claims[ClaimKitUnverified]).
+// unverified ([Token].Kit, Claims[ClaimKitUnverified]).
 //
 // Limits (from ZEGO's SDK reference): user ids up to 64 bytes and room ids
 // up to 128 bytes of ASCII letters, digits and ~!@#$^&*()_+=-`;',.<>/\

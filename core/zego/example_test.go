@@ -70,54 +70,44 @@ func ExampleProvider_kit() {
 	fmt.Println(cred.Join["roomID"], cred.Join["userID"], cred.Join["userName"])
 	fmt.Println(cred.Token == cred.Join["kitToken"])
 
-	tok04, kit, err := zego.ParseKitToken(cred.Token)
+	// Without the ServerSecret, Parse reads the clear framing and the
+	// unverified kit part.
+	tok, err := zego.Parse(cred.Token)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(tok04[:2], kit.AppID, kit.UserName)
+	fmt.Println(tok.Kind, tok.ExpiresAt.Unix(), tok.Kit.AppID, tok.Kit.UserName, tok.UserID == "")
 	// Output:
 	// room-1 alice Alice Zoë
 	// true
-	// 04 1234567890 Alice Zoë
+	// kit 1700007200 1234567890 Alice Zoë true
 }
 
-// The low-level generator with every input explicit reproduces the
-// official Go generator byte for byte.
-func ExampleGenerateToken04() {
-	tok, err := zego.GenerateToken04([]byte("fa94dd0f974cf2e293728a526b028271"), zego.Params{
-		AppID: 1234567890, UserID: "user1", CTime: 1700000000, Effective: 3600,
-		Nonce: 123456789, IV: []byte("0123456789abcdef"),
+// Verify checks a token with the ServerSecret, outside any Provider.
+func ExampleVerify() {
+	p, err := zego.New(zego.Config{
+		AppID:        1234567890,
+		ServerSecret: core.NewSecret("fa94dd0f974cf2e293728a526b028271"),
 	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(tok)
-
-	c, err := zego.VerifyToken04(tok, []byte("fa94dd0f974cf2e293728a526b028271"),
-		zego.Expect{AppID: 1234567890, UserID: "user1", Now: time.Unix(1700000000, 0)})
+	now := time.Unix(1700000000, 0)
+	cred, err := p.Issue(context.Background(), core.Grant{
+		Kind: zego.KindKit, UserID: "alice", Room: "room-1", Role: zego.RolePublisher,
+		Identity: core.Identity{UserID: "alice", DisplayName: "Alice"}, Now: now, Rand: fixedRand(),
+	})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(c.UserID, c.Expire, c.Mode)
-	// Output:
-	// 04AAAAAGVT/xAAEDAxMjM0NTY3ODlhYmNkZWYAcK/oyydKytM1aQ+0EzyZaCrKfJWJQIVBzfCfER5aaXlYUCkROhXBIPhXHT5sCwUiq/3hxOhpvi9ijLei2AQrFvAcPR7BLe9eSNM78NcAZ/TK1q/50tkqsbRTEiJWL1DDLtuTYr990ZfRywzoseShyGY=
-	// user1 1700003600 cbc
-}
-
-// KitToken wraps any Token04 as generateKitTokenForProduction does.
-func ExampleKitToken() {
-	kt, err := zego.KitToken("04AAAA", zego.Kit{AppID: 1234567890, UserID: "user1", RoomID: "room1", UserName: "Alice"})
+	tok, err := zego.Verify(cred.Token, core.Keys{Primary: core.NewSecret("fa94dd0f974cf2e293728a526b028271")},
+		core.Expect{AppID: "1234567890", UserID: "alice", Room: "room-1", At: now})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(kt)
+	fmt.Println(tok.Kind, tok.AppID, tok.UserID, tok.Room, tok.ExpiresAt.Sub(tok.IssuedAt))
+	fmt.Println(tok.Kit.UserName, "(unverified)")
 	// Output:
-	// 04AAAA#eyJ1c2VySUQiOiJ1c2VyMSIsInJvb21JRCI6InJvb20xIiwidXNlck5hbWUiOiJBbGljZSIsImFwcElEIjoxMjM0NTY3ODkwfQ==
-}
-
-// A room privilege payload for the low-level generator.
-func ExampleRoomPrivilege() {
-	fmt.Println(zego.RoomPrivilege{RoomID: "room-42", Login: true, Publish: true, StreamIDs: []string{"cam"}}.Payload())
-	// Output:
-	// {"room_id":"room-42","privilege":{"1":1,"2":1},"stream_id_list":["cam"]}
+	// kit 1234567890 alice room-1 1h0m0s
+	// Alice (unverified)
 }

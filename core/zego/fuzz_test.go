@@ -1,18 +1,16 @@
 package zego
 
 import (
-	"encoding/json"
 	"errors"
-	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
-// oneVerifyError reports whether err wraps exactly one of the four
-// verification sentinels.
+// oneVerifyError reports whether err wraps exactly one of the verify
+// sentinels.
 func oneVerifyError(err error) bool {
 	n := 0
 	for _, s := range []error{core.ErrMalformed, core.ErrSignature, core.ErrExpired, core.ErrMismatch} {
@@ -23,84 +21,32 @@ func oneVerifyError(err error) bool {
 	return n == 1
 }
 
+// seedTokens adds every token of the vendor vectors to the corpus.
 func seedTokens(f *testing.F) {
-	for _, c := range loadToken04(f) {
-		if c.Expected != nil {
-			f.Add(c.Expected.Token)
-		}
+	var v struct {
+		Cases []struct {
+			Expected *struct {
+				Token       string `json:"token"`
+				KitToken    string `json:"kit_token"`
+				Token04Part string `json:"token04_part"`
+			} `json:"expected"`
+		} `json:"cases"`
 	}
-	for _, c := range loadKit(f) {
-		if c.Expected != nil {
-			f.Add(c.Expected.KitToken)
-			f.Add(c.Expected.Token04Part)
+	for _, file := range []string{"zego_token04.json", "zego_kittoken.json"} {
+		testutil.LoadVectors(f, file, &v)
+		for _, c := range v.Cases {
+			if e := c.Expected; e != nil {
+				for _, tok := range []string{e.Token, e.KitToken, e.Token04Part} {
+					if tok != "" {
+						f.Add(tok)
+					}
+				}
+			}
 		}
 	}
 	f.Add("")
 	f.Add("04")
 	f.Add("04AAAAAA==#e30=")
-}
-
-func FuzzDecodeToken04(f *testing.F) {
-	seedTokens(f)
-	secret := []byte(testSecret)
-	f.Fuzz(func(t *testing.T, tok string) {
-		c, err := VerifyToken04(tok, secret, Expect{AppID: testAppID, Now: time.Unix(1700000000, 0)})
-		if err != nil {
-			if !oneVerifyError(err) {
-				t.Fatalf("error %v wraps not exactly one sentinel", err)
-			}
-			if len(tok) > 8 && strings.Contains(err.Error(), tok) {
-				t.Fatalf("error message contains the token")
-			}
-			return
-		}
-		if c.AppID != testAppID || c.Expire <= c.CTime {
-			t.Fatalf("accepted claims %+v", c)
-		}
-	})
-}
-
-func FuzzVerifyKitToken(f *testing.F) {
-	seedTokens(f)
-	secret := []byte(testSecret)
-	f.Fuzz(func(t *testing.T, tok string) {
-		v, err := VerifyKitToken(tok, secret, Expect{AppID: testAppID})
-		if err != nil {
-			if !oneVerifyError(err) {
-				t.Fatalf("error %v wraps not exactly one sentinel", err)
-			}
-			return
-		}
-		kit, c := v.Unverified, v.Claims
-		if kit.AppID != c.AppID || kit.UserID != c.UserID {
-			t.Fatalf("kit %+v disagrees with token %+v", kit, c)
-		}
-		// The room is the Token04's alone.
-		if p, ok := c.Privilege(); ok != v.HasRoom || p.RoomID != v.Room || (ok && kit.RoomID != v.Room) {
-			t.Fatalf("room %q (has %v), privilege %+v, kit %+v", v.Room, v.HasRoom, p, kit)
-		}
-		// What parses re-encodes to a kit part that parses the same.
-		tok04, k2, err := ParseKitToken(tok)
-		if err != nil || k2 != kit {
-			t.Fatalf("ParseKitToken: %+v %v", k2, err)
-		}
-		again, err := KitToken(tok04, kit)
-		if err != nil {
-			return // e.g. a kit user id above U+00FF cannot come from btoa
-		}
-		if _, k3, err := ParseKitToken(again); err != nil || k3 != kit {
-			t.Fatalf("re-encoded kit %+v %v, want %+v", k3, err, kit)
-		}
-	})
-}
-
-func FuzzParseKitToken(f *testing.F) {
-	seedTokens(f)
-	f.Fuzz(func(t *testing.T, tok string) {
-		if _, _, err := ParseKitToken(tok); err != nil && !errors.Is(err, core.ErrMalformed) {
-			t.Fatalf("ParseKitToken: %v is not ErrMalformed", err)
-		}
-	})
 }
 
 func FuzzProviderVerify(f *testing.F) {
@@ -118,54 +64,29 @@ func FuzzProviderVerify(f *testing.F) {
 	})
 }
 
-func FuzzParseRoomPrivilege(f *testing.F) {
-	for _, c := range loadToken04(f) {
-		f.Add(c.Inputs.Payload)
-	}
-	f.Fuzz(func(t *testing.T, payload string) {
-		p, err := ParseRoomPrivilege(payload)
+// FuzzParseVerify: Parse fails only with ErrMalformed, never fills a
+// verified field, and whatever Verify accepts, Parse reads the same kind,
+// expiry and mode of.
+func FuzzParseVerify(f *testing.F) {
+	seedTokens(f)
+	keys := core.Keys{Primary: core.NewSecret(testSecret)}
+	f.Fuzz(func(t *testing.T, tok string) {
+		pt, perr := Parse(tok)
+		if perr != nil && !errors.Is(perr, core.ErrMalformed) {
+			t.Fatalf("Parse: %v is not ErrMalformed", perr)
+		}
+		if perr == nil && (pt.AppID != "" || pt.UserID != "" || pt.Room != "" || pt.Claims != nil) {
+			t.Fatalf("Parse filled verified fields: %+v", pt)
+		}
+		vt, err := Verify(tok, keys, core.Expect{})
 		if err != nil {
-			if !errors.Is(err, core.ErrMalformed) {
-				t.Fatalf("error %v", err)
+			if !oneVerifyError(err) {
+				t.Fatalf("Verify: error %v wraps not exactly one sentinel", err)
 			}
 			return
 		}
-		// Re-encoding and parsing again is stable.
-		q, err := ParseRoomPrivilege(p.Payload())
-		if err != nil || q.Payload() != p.Payload() {
-			t.Fatalf("unstable: %+v -> %+v (%v)", p, q, err)
-		}
-	})
-}
-
-func FuzzURIComponent(f *testing.F) {
-	for _, s := range escapeSamples {
-		f.Add(s)
-	}
-	f.Add("%E6%9D%8E%")
-	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8.ValidString(s) {
-			_, _ = decodeURIComponent(s) // must not panic
-			return
-		}
-		if d, ok := decodeURIComponent(s); ok && !utf8.ValidString(d) {
-			t.Fatalf("decodeURIComponent(%q) = %q is not UTF-8", s, d)
-		}
-		enc := string(appendURIComponent(nil, s))
-		if d, ok := decodeURIComponent(enc); !ok || d != s {
-			t.Fatalf("decodeURIComponent(encodeURIComponent(%q)) = %q %v", s, d, ok)
-		}
-	})
-}
-
-func FuzzAppendGoString(f *testing.F) {
-	for _, s := range escapeSamples {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, _ := json.Marshal(s)
-		if got := appendGoString(nil, s); string(got) != string(want) {
-			t.Fatalf("appendGoString(%q) = %s, want %s", s, got, want)
+		if perr != nil || pt.Kind != vt.Kind || !pt.ExpiresAt.Equal(vt.ExpiresAt) || pt.Mode != vt.Mode {
+			t.Fatalf("Verify %+v but Parse %+v %v", vt, pt, perr)
 		}
 	})
 }

@@ -6,7 +6,11 @@ import (
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 )
+
+// testKeys are the keys of newTestProvider's default secret.
+var testKeys = core.Keys{Primary: core.NewSecret(testSecret)}
 
 // issueFor returns a token of kind for user alice, with room when not "".
 func issueFor(t *testing.T, p *Provider, kind, room string) string {
@@ -23,9 +27,9 @@ func issueFor(t *testing.T, p *Provider, kind, room string) string {
 
 // forgeKit wraps token04 in a hand-written kit part, as anyone holding a
 // Token04 can.
-func forgeKit(t *testing.T, token04 string, k Kit) string {
+func forgeKit(t *testing.T, tok04 string, k token04.Kit) string {
 	t.Helper()
-	kt, err := KitToken(token04, k)
+	kt, err := token04.KitToken(tok04, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +41,7 @@ func forgeKit(t *testing.T, token04 string, k Kit) string {
 func TestKitRoomComesFromToken04(t *testing.T) {
 	p := newTestProvider(t, Config{})
 	basic := issueFor(t, p, KindToken04, "")
-	forged := forgeKit(t, basic, Kit{AppID: testAppID, UserID: "alice", RoomID: "board-room", UserName: "Alice"})
+	forged := forgeKit(t, basic, token04.Kit{AppID: testAppID, UserID: "alice", RoomID: "board-room", UserName: "Alice"})
 
 	v, err := p.Verify(context.Background(), KindKit, forged, testNow)
 	if err != nil {
@@ -51,36 +55,35 @@ func TestKitRoomComesFromToken04(t *testing.T) {
 		t.Fatalf("the kit part's room is not reported as unverified: %v", v.Claims)
 	}
 
-	secret := []byte(testSecret)
-	if _, err := VerifyKitToken(forged, secret, Expect{AppID: testAppID, Room: "board-room", Now: testNow}); !errors.Is(err, core.ErrMismatch) {
+	if _, err := Verify(forged, testKeys, core.Expect{AppID: "1234567890", Room: "board-room", At: testNow}); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("roomless Token04 verified against the kit's room: %v, want ErrMismatch", err)
 	}
-	vk, err := VerifyKitToken(forged, secret, Expect{AppID: testAppID, Now: testNow})
-	if err != nil || vk.HasRoom || vk.Room != "" || vk.Unverified.RoomID != "board-room" {
-		t.Fatalf("VerifyKitToken without a room: %+v %v", vk, err)
+	vk, err := Verify(forged, testKeys, core.Expect{AppID: "1234567890", At: testNow})
+	if err != nil || vk.Kind != KindKit || vk.Room != "" || vk.Kit.RoomID != "board-room" {
+		t.Fatalf("Verify without a room: %+v %v", vk, err)
 	}
 
 	// A room Token04 is proof of its own room only.
 	real := issueFor(t, p, KindKit, "room-1")
-	if _, err := VerifyKitToken(real, secret, Expect{AppID: testAppID, Room: "room-2", Now: testNow}); !errors.Is(err, core.ErrMismatch) {
+	if _, err := Verify(real, testKeys, core.Expect{Kind: KindKit, AppID: "1234567890", Room: "room-2", At: testNow}); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("room-1 Kit Token against room-2: %v, want ErrMismatch", err)
 	}
-	vk, err = VerifyKitToken(real, secret, Expect{AppID: testAppID, Room: "room-1", Now: testNow})
-	if err != nil || !vk.HasRoom || vk.Room != "room-1" {
+	vk, err = Verify(real, testKeys, core.Expect{Kind: KindKit, AppID: "1234567890", Room: "room-1", At: testNow})
+	if err != nil || vk.Room != "room-1" {
 		t.Fatalf("room-1 Kit Token: %+v %v", vk, err)
 	}
 	// Its kit part cannot move it to another room, nor to another user.
-	tok04, k, err := ParseKitToken(real)
+	tok04, k, err := token04.ParseKitToken(real)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, mut := range map[string]func(*Kit){
-		"room": func(k *Kit) { k.RoomID = "room-2" },
-		"user": func(k *Kit) { k.UserID = "bob" },
+	for name, mut := range map[string]func(*token04.Kit){
+		"room": func(k *token04.Kit) { k.RoomID = "room-2" },
+		"user": func(k *token04.Kit) { k.UserID = "bob" },
 	} {
 		k2 := k
 		mut(&k2)
-		if _, err := VerifyKitToken(forgeKit(t, tok04, k2), secret, Expect{AppID: testAppID, Now: testNow}); !errors.Is(err, core.ErrMismatch) {
+		if _, err := Verify(forgeKit(t, tok04, k2), testKeys, core.Expect{AppID: "1234567890", At: testNow}); !errors.Is(err, core.ErrMismatch) {
 			t.Errorf("kit %s rewritten: %v, want ErrMismatch", name, err)
 		}
 	}
@@ -91,7 +94,7 @@ func TestKitRoomComesFromToken04(t *testing.T) {
 // verified field.
 func TestKitUserNameIsUnverified(t *testing.T) {
 	p := newTestProvider(t, Config{})
-	tok04, k, err := ParseKitToken(issueFor(t, p, KindKit, "room-1"))
+	tok04, k, err := token04.ParseKitToken(issueFor(t, p, KindKit, "room-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,8 +117,13 @@ func TestKitUserNameIsUnverified(t *testing.T) {
 			t.Fatalf("the kit user name is reported as claim %q", key)
 		}
 	}
-	vk, err := VerifyKitToken(forged, []byte(testSecret), Expect{AppID: testAppID, Now: testNow})
-	if err != nil || vk.Unverified.UserName != "The CEO" || vk.Claims.UserID != "alice" {
-		t.Fatalf("VerifyKitToken: %+v %v", vk, err)
+	vk, err := Verify(forged, testKeys, core.Expect{AppID: "1234567890", At: testNow})
+	if err != nil || vk.Kit.UserName != "The CEO" || vk.UserID != "alice" || vk.Claims.UserID != "alice" {
+		t.Fatalf("Verify: %+v %v", vk, err)
+	}
+	// Without the key, Parse fills no verified field from the kit part.
+	pt, err := Parse(forged)
+	if err != nil || pt.UserID != "" || pt.Room != "" || pt.AppID != "" || pt.Kit.UserID != "alice" || pt.Kit.UserName != "The CEO" {
+		t.Fatalf("Parse: %+v %v", pt, err)
 	}
 }

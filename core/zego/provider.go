@@ -2,17 +2,20 @@ package zego
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 )
+
+// Name is the default provider name.
+const Name = "zego"
 
 // Kinds offered by the Provider.
 const (
@@ -97,66 +100,84 @@ var streamChars = func() (t [128]bool) {
 	return t
 }()
 
+// Mode is the Token04 encryption mode of issued tokens.
+type Mode = token04.Mode
+
+// Encryption modes for Config.Mode.
+const (
+	// ModeCBC is AES-CBC, the mode of the official generators and the
+	// default.
+	ModeCBC = token04.ModeCBC
+	// ModeGCM is AES-GCM (the official Go generator's GCM branch).
+	ModeGCM = token04.ModeGCM
+)
+
 // Config configures a Provider.
 type Config struct {
+	// Name is the provider name (default Name, "zego"); set it for a
+	// service that serves several ZEGO applications.
+	Name string
+	// Kinds lists the kinds the Provider issues, verifies and lists
+	// (default: all, KindToken04 and KindKit).
+	Kinds []string
 	// AppID is the ZEGO application id (required, not 0).
 	AppID uint32
-	// ServerSecret is the application's ServerSecret: exactly 32 bytes
-	// (32 hexadecimal characters in the ZEGO console). Tokens are issued
-	// with it.
+	// ServerSecret is the application's ServerSecret (required): exactly
+	// 32 bytes (32 hexadecimal characters in the ZEGO console). Tokens are
+	// issued with it.
 	ServerSecret core.Secret
-	// SecondarySecret is optional: a previous or next ServerSecret that
-	// Verify also accepts during a rotation. It too must be 32 bytes.
+	// SecondarySecret is optional (default none): a previous or next
+	// ServerSecret that Verify also accepts during a rotation. It too must
+	// be 32 bytes.
 	SecondarySecret core.Secret
 	// Mode is the encryption mode of issued tokens: ModeCBC (the default,
-	// accepted by every ZEGO server) or ModeGCM.
+	// accepted by every ZEGO server) or ModeGCM. Verify accepts both.
 	Mode Mode
-}
-
-// Option configures a Provider.
-type Option interface{ apply(*Provider) error }
-
-type optionFunc func(*Provider) error
-
-func (f optionFunc) apply(p *Provider) error { return f(p) }
-
-// WithName sets the provider name (default "zego"), for a service that
-// serves several ZEGO applications.
-func WithName(name string) Option {
-	return optionFunc(func(p *Provider) error {
-		if name == "" {
-			return fmt.Errorf("%w: zego: empty provider name", core.ErrConfig)
-		}
-		p.name = name
-		return nil
-	})
 }
 
 // Provider issues and verifies ZEGOCLOUD Token04 and UIKit Kit Tokens. It
 // implements core.Provider and is safe for concurrent use.
 type Provider struct {
 	name     string
+	kinds    []string
 	appID    uint32
 	appIDStr string
 	appIDAny any // boxed once for the Join maps
 	mode     Mode
-	keys     []*key // primary first
+	issuer   *token04.Key
+	keys     core.Keys
 }
 
 var _ core.Provider = (*Provider)(nil)
 
-// New validates cfg and returns a Provider. Errors wrap core.ErrConfig and
-// never contain a secret.
-func New(cfg Config, opts ...Option) (*Provider, error) {
+// New validates cfg and returns a Provider. Every error is a
+// *core.ConfigError naming the Config field at fault; none contains a
+// secret.
+func New(cfg Config) (*Provider, error) {
+	bad := func(field, format string, args ...any) error {
+		return &core.ConfigError{Provider: Name, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
 	if cfg.AppID == 0 {
-		return nil, fmt.Errorf("%w: zego: AppID is required", core.ErrConfig)
+		return nil, bad("AppID", "required")
 	}
 	if cfg.Mode != ModeCBC && cfg.Mode != ModeGCM {
-		return nil, fmt.Errorf("%w: zego: unknown Mode %d", core.ErrConfig, cfg.Mode)
+		return nil, bad("Mode", "unknown mode %d", cfg.Mode)
+	}
+	for _, k := range cfg.Kinds {
+		if k != KindToken04 && k != KindKit {
+			return nil, bad("Kinds", "unknown kind %q (want %s or %s)", k, KindToken04, KindKit)
+		}
 	}
 	p := &Provider{
-		name: "zego", appID: cfg.AppID, appIDStr: strconv.FormatUint(uint64(cfg.AppID), 10),
+		name: cfg.Name, kinds: cfg.Kinds, appID: cfg.AppID, appIDStr: strconv.FormatUint(uint64(cfg.AppID), 10),
 		appIDAny: cfg.AppID, mode: cfg.Mode,
+		keys: core.Keys{Primary: cfg.ServerSecret, Secondary: cfg.SecondarySecret},
+	}
+	if p.name == "" {
+		p.name = Name
+	}
+	if len(p.kinds) == 0 {
+		p.kinds = []string{KindToken04, KindKit}
 	}
 	for _, s := range []struct {
 		name   string
@@ -165,23 +186,13 @@ func New(cfg Config, opts ...Option) (*Provider, error) {
 		if s.secret.IsZero() && s.name == "SecondarySecret" {
 			continue
 		}
-		if s.secret.Len() != SecretSize {
-			return nil, fmt.Errorf("%w: zego: %s must be exactly %d bytes, not %d", core.ErrConfig, s.name, SecretSize, s.secret.Len())
+		if s.secret.Len() != token04.SecretSize {
+			return nil, bad(s.name, "must be exactly %d bytes, not %d", token04.SecretSize, s.secret.Len())
 		}
-		k, err := newKey([]byte(s.secret.Reveal()))
-		if err != nil {
-			return nil, err
-		}
-		k.aead() // made now, so concurrent use never writes
-		p.keys = append(p.keys, k)
 	}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.apply(p); err != nil {
-			return nil, err
-		}
+	var err error
+	if p.issuer, err = token04.NewKey([]byte(cfg.ServerSecret.Reveal())); err != nil {
+		return nil, bad("ServerSecret", "%v", err)
 	}
 	return p, nil
 }
@@ -194,18 +205,22 @@ func (p *Provider) AppID() string { return p.appIDStr }
 
 var roles = []core.Role{{Name: RolePublisher}, {Name: RoleSubscriber}}
 
-// Kinds implements core.Provider.
+// Kinds implements core.Provider: the enabled kinds (Config.Kinds).
 func (p *Provider) Kinds() []core.KindSpec {
-	k := core.KindSpec{
-		MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL,
-		Roles: append([]core.Role(nil), roles...), DefaultRole: RoleSubscriber,
+	out := make([]core.KindSpec, 0, len(p.kinds))
+	for _, kind := range p.kinds {
+		k := core.KindSpec{
+			Kind: kind, MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL,
+			Roles: append([]core.Role(nil), roles...), DefaultRole: RoleSubscriber,
+		}
+		k.RoomAllowed, k.NeedsRoom = kind == KindToken04, kind == KindKit
+		out = append(out, k)
 	}
-	t, kit := k, k
-	t.Kind, t.RoomAllowed = KindToken04, true
-	kit.Kind, kit.NeedsRoom = KindKit, true
-	kit.Roles = append([]core.Role(nil), roles...)
-	return []core.KindSpec{t, kit}
+	return out
 }
+
+// enabled reports whether kind is one of the enabled kinds.
+func (p *Provider) enabled(kind string) bool { return slices.Contains(p.kinds, kind) }
 
 // token04Options are the options of the token04 kind.
 type token04Options struct {
@@ -217,7 +232,7 @@ type token04Options struct {
 // safe to call without a core.Service.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
 	kit := g.Kind == KindKit
-	if !kit && g.Kind != KindToken04 {
+	if !p.enabled(g.Kind) {
 		return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %q", p.name, g.Kind)
 	}
 	if !validID(g.UserID, MaxUserIDLen, &idChars) {
@@ -259,27 +274,21 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 		return nil, errors.New("zego: the grant has no clock or randomness source")
 	}
 
-	s := getScratch()
-	defer putScratch(s)
-	prm := Params{AppID: p.appID, UserID: g.UserID, CTime: g.Now.Unix(), Effective: int64(ttl / time.Second), Mode: p.mode}
-	if prm.Nonce, prm.IV, err = p.random(g.Rand, s); err != nil {
-		return nil, err
-	}
-	var payload payloadWriter = stringPayload("")
+	prm := token04.Params{AppID: p.appID, UserID: g.UserID, CTime: g.Now.Unix(), Effective: int64(ttl / time.Second), Mode: p.mode}
+	var (
+		priv *token04.RoomPrivilege
+		kp   *token04.Kit
+	)
 	if g.Room != "" {
-		priv := RoomPrivilege{RoomID: g.Room, Login: true, Publish: role == RolePublisher, StreamIDs: streams}
-		s.payload = priv.appendJSON(s.payload[:0])
-		payload = bytesPayload(s.payload)
+		priv = &token04.RoomPrivilege{RoomID: g.Room, Login: true, Publish: role == RolePublisher, StreamIDs: streams}
 	}
-	out, err := p.keys[0].appendToken(s.out[:0], s, &prm, payload)
-	if err == nil && kit {
-		out, err = appendKitPart(out, s, &Kit{AppID: p.appID, UserID: g.UserID, RoomID: g.Room, UserName: name})
+	if kit {
+		kp = &token04.Kit{AppID: p.appID, UserID: g.UserID, RoomID: g.Room, UserName: name}
 	}
-	s.out = out
+	token, err := p.issuer.Issue(g.Rand, prm, priv, kp)
 	if err != nil {
 		return nil, err
 	}
-	token := string(out)
 
 	c := &core.Credential{
 		Token: token, AppID: p.appIDStr, UserID: g.UserID, Room: g.Room,
@@ -340,25 +349,6 @@ func (p *Provider) streamIDs(g core.Grant, kit bool, role string) ([]string, err
 	return o.StreamIDs, nil
 }
 
-// random draws the nonce and IV of one token into s.rand.
-func (p *Provider) random(r io.Reader, s *scratch) (int32, []byte, error) {
-	ivLen := p.mode.IVSize()
-	buf := s.rand[:cap(s.rand)]
-	if len(buf) < 4+ivLen+ivLen+8 {
-		buf = make([]byte, 4+ivLen+ivLen+8)
-		s.rand = buf[:0]
-	}
-	nonce, err := readNonce(r, buf[:4])
-	if err != nil {
-		return 0, nil, err
-	}
-	iv := buf[4 : 4+ivLen]
-	if err := readIV(p.mode, r, iv, buf[4+ivLen:]); err != nil {
-		return 0, nil, err
-	}
-	return nonce, iv, nil
-}
-
 // Verify implements core.Provider: it decrypts the token with the primary
 // secret, then the secondary, and checks the app id and the expiry
 // (now >= expire is expired; a zero now skips the check). Either mode is
@@ -371,81 +361,12 @@ func (p *Provider) random(r io.Reader, s *scratch) (int32, []byte, error) {
 // under Claims["kit_unverified"] ({"appID","userID","roomID","userName"}),
 // the display name included, because nothing authenticates it.
 func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) (*core.Verified, error) {
-	if kind != KindToken04 && kind != KindKit {
+	if !p.enabled(kind) {
 		return nil, fmt.Errorf("%w: provider %s has no kind %q", core.ErrMismatch, p.name, kind)
 	}
-	want := Expect{AppID: p.appID, Now: now}
-	var (
-		c   *Claims
-		kv  *VerifiedKit
-		err error
-	)
-	for _, k := range p.keys {
-		if kind == KindKit {
-			if kv, err = k.verifyKit(token, want); err == nil {
-				c = kv.Claims
-			}
-		} else if c, err = k.decode(token); err == nil {
-			err = c.check(want)
-		}
-		if !errors.Is(err, core.ErrSignature) {
-			break
-		}
-	}
+	t, err := Verify(token, p.keys, core.Expect{Kind: kind, AppID: p.appIDStr, At: now})
 	if err != nil {
 		return nil, err
 	}
-	v := &core.Verified{
-		Provider: p.name, Kind: kind, AppID: strconv.FormatUint(uint64(c.AppID), 10), UserID: c.UserID,
-		IssuedAt: time.Unix(c.CTime, 0).UTC(), ExpiresAt: time.Unix(c.Expire, 0).UTC(),
-	}
-	v.Claims, v.Room = c.claimsMap()
-	if kv != nil {
-		k := kv.Unverified
-		v.Claims[ClaimKitUnverified] = map[string]any{"appID": k.AppID, "userID": k.UserID, "roomID": k.RoomID, "userName": k.UserName}
-	}
-	return v, nil
-}
-
-// ClaimKitUnverified is the key, in the Claims of a verified Kit Token, of
-// the kit part as written: {"appID","userID","roomID","userName"}. Nothing
-// authenticates these values; the verified user and room are the
-// Verified's UserID and Room, read from the Token04.
-const ClaimKitUnverified = "kit_unverified"
-
-// claimsMap returns the plaintext fields, the decoded payload when it is
-// JSON, and the mode; room is the payload's room when it is a room
-// privilege.
-func (c *Claims) claimsMap() (m map[string]any, room string) {
-	m = map[string]any{
-		"app_id": c.AppID, "user_id": c.UserID, "ctime": c.CTime, "expire": c.Expire,
-		"nonce": c.Nonce, "payload": c.Payload, "mode": c.Mode.String(),
-	}
-	if c.Payload == "" {
-		return m, ""
-	}
-	if priv, ok := c.Privilege(); ok {
-		var ids any
-		if priv.StreamIDs != nil {
-			ids = priv.StreamIDs
-		}
-		m["payload_decoded"] = map[string]any{
-			"room_id":        priv.RoomID,
-			"privilege":      map[string]any{"1": bitInt(priv.Login), "2": bitInt(priv.Publish)},
-			"stream_id_list": ids,
-		}
-		return m, priv.RoomID
-	}
-	var dec any
-	if json.Unmarshal([]byte(c.Payload), &dec) == nil {
-		m["payload_decoded"] = dec
-	}
-	return m, ""
-}
-
-func bitInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return t.verified(p.name), nil
 }

@@ -2,6 +2,7 @@ package zego
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 )
 
 const (
@@ -57,23 +59,23 @@ func newTestService(t testing.TB, p core.Provider) *core.Service {
 func TestNewConfigErrors(t *testing.T) {
 	secret := core.NewSecret(testSecret)
 	for _, tc := range []struct {
-		name string
-		cfg  Config
-		opts []Option
+		name, field string
+		cfg         Config
 	}{
-		{"no app id", Config{ServerSecret: secret}, nil},
-		{"no secret", Config{AppID: 1}, nil},
-		{"short secret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret[:31])}, nil},
-		{"long secret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret + "x")}, nil},
-		{"non-ASCII 33-byte secret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret[:31] + "é")}, nil},
-		{"bad secondary", Config{AppID: 1, ServerSecret: secret, SecondarySecret: core.NewSecret("short")}, nil},
-		{"bad mode", Config{AppID: 1, ServerSecret: secret, Mode: 7}, nil},
-		{"empty name", Config{AppID: 1, ServerSecret: secret}, []Option{WithName("")}},
+		{"no app id", "AppID", Config{ServerSecret: secret}},
+		{"no secret", "ServerSecret", Config{AppID: 1}},
+		{"short secret", "ServerSecret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret[:31])}},
+		{"long secret", "ServerSecret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret + "x")}},
+		{"non-ASCII 33-byte secret", "ServerSecret", Config{AppID: 1, ServerSecret: core.NewSecret(testSecret[:31] + "é")}},
+		{"bad secondary", "SecondarySecret", Config{AppID: 1, ServerSecret: secret, SecondarySecret: core.NewSecret("short")}},
+		{"bad mode", "Mode", Config{AppID: 1, ServerSecret: secret, Mode: 7}},
+		{"unknown kind", "Kinds", Config{AppID: 1, ServerSecret: secret, Kinds: []string{KindToken04, "rtc"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(tc.cfg, tc.opts...)
-			if !errors.Is(err, core.ErrConfig) {
-				t.Fatalf("New: %v, want ErrConfig", err)
+			_, err := New(tc.cfg)
+			var ce *core.ConfigError
+			if !errors.Is(err, core.ErrConfig) || !errors.As(err, &ce) || ce.Field != tc.field || ce.Provider != Name {
+				t.Fatalf("New: %v, want a ConfigError on %s", err, tc.field)
 			}
 			for _, s := range []string{testSecret, testSecret[:31], "short"} {
 				if strings.Contains(err.Error(), s) {
@@ -82,9 +84,39 @@ func TestNewConfigErrors(t *testing.T) {
 			}
 		})
 	}
-	p, err := New(Config{AppID: 7, ServerSecret: secret}, WithName("zego-eu"), nil)
+	p, err := New(Config{Name: "zego-eu", AppID: 7, ServerSecret: secret})
 	if err != nil || p.Name() != "zego-eu" || p.AppID() != "7" {
 		t.Fatalf("New with name: %v %v", p, err)
+	}
+}
+
+// TestKindsAllowlist: a kind left out of Config.Kinds is neither listed,
+// issued nor verified.
+func TestKindsAllowlist(t *testing.T) {
+	all := newTestProvider(t, Config{})
+	only := newTestProvider(t, Config{Kinds: []string{KindToken04}})
+	if ks := only.Kinds(); len(ks) != 1 || ks[0].Kind != KindToken04 || !ks[0].RoomAllowed {
+		t.Fatalf("Kinds = %+v", ks)
+	}
+	ctx := context.Background()
+	g := core.Grant{Kind: KindKit, UserID: "u", Room: "r", Now: testNow, Rand: seededRand(4)}
+	if _, err := only.Issue(ctx, g); core.CodeOf(err) != core.CodeUnknownKind {
+		t.Fatalf("Issue of a disabled kind: %v", err)
+	}
+	kit, err := all.Issue(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := only.Verify(ctx, KindKit, kit.Token, testNow); !errors.Is(err, core.ErrMismatch) {
+		t.Fatalf("Verify of a disabled kind: %v", err)
+	}
+	g.Kind = KindToken04
+	tok, err := only.Issue(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := only.Verify(ctx, KindToken04, tok.Token, testNow); err != nil || v.Room != "r" {
+		t.Fatalf("Verify of an enabled kind: %v %v", v, err)
 	}
 }
 
@@ -127,20 +159,20 @@ func TestIssueThroughService(t *testing.T) {
 			name string
 			req  core.Request
 			join map[string]any
-			priv *RoomPrivilege
+			priv *token04.RoomPrivilege
 		}{
 			{"basic", core.Request{Provider: "zego", Kind: KindToken04},
 				map[string]any{"appID": uint32(testAppID), "userID": "alice"}, nil},
 			{"room subscriber", core.Request{Provider: "zego", Kind: KindToken04, Room: "room-1"},
 				map[string]any{"appID": uint32(testAppID), "userID": "alice", "roomID": "room-1"},
-				&RoomPrivilege{RoomID: "room-1", Login: true}},
+				&token04.RoomPrivilege{RoomID: "room-1", Login: true}},
 			{"room publisher streams", core.Request{Provider: "zego", Kind: KindToken04, Room: "room-1", Role: RolePublisher, TTL: 2 * time.Hour,
 				Options: json.RawMessage(`{"stream_ids":["s-1","s_2"]}`)},
 				map[string]any{"appID": uint32(testAppID), "userID": "alice", "roomID": "room-1"},
-				&RoomPrivilege{RoomID: "room-1", Login: true, Publish: true, StreamIDs: []string{"s-1", "s_2"}}},
+				&token04.RoomPrivilege{RoomID: "room-1", Login: true, Publish: true, StreamIDs: []string{"s-1", "s_2"}}},
 			{"kit", core.Request{Provider: "zego", Kind: KindKit, Room: "room-1", Role: RolePublisher},
 				map[string]any{"appID": uint32(testAppID), "userID": "alice", "roomID": "room-1", "userName": "Alice Ü"},
-				&RoomPrivilege{RoomID: "room-1", Login: true, Publish: true}},
+				&token04.RoomPrivilege{RoomID: "room-1", Login: true, Publish: true}},
 		} {
 			t.Run(mode.String()+"/"+tc.name, func(t *testing.T) {
 				c, err := svc.Issue(context.Background(), id, tc.req)
@@ -179,7 +211,7 @@ func TestIssueThroughService(t *testing.T) {
 					!v.IssuedAt.Equal(c.IssuedAt) || !v.ExpiresAt.Equal(c.ExpiresAt) || v.Claims["mode"] != mode.String() {
 					t.Fatalf("verified %+v", v)
 				}
-				cl, err := DecodeToken04(strings.Split(c.Token, "#")[0], []byte(testSecret))
+				cl, err := token04.Decode(strings.Split(c.Token, "#")[0], []byte(testSecret))
 				if err != nil || cl.Mode != mode {
 					t.Fatalf("DecodeToken04: %v %v", cl, err)
 				}
@@ -216,16 +248,17 @@ func TestIssueDeterministic(t *testing.T) {
 		t.Fatalf("same seed must give the same token, another seed another")
 	}
 	// The IV is drawn from the [0-9a-z] alphabet, as the official generator's.
-	f, err := parseFraming(a.Token)
-	if err != nil {
-		t.Fatal(err)
+	bin, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(a.Token, token04.Version))
+	if err != nil || len(bin) < 26 {
+		t.Fatalf("token binary: %v", err)
 	}
-	for _, ch := range f.iv {
-		if !strings.ContainsRune(ivAlphabet, rune(ch)) {
-			t.Fatalf("iv %q outside the alphabet", f.iv)
+	iv := bin[10:26] // after the expire and the IV length
+	for _, ch := range iv {
+		if !strings.ContainsRune("0123456789abcdefghijklmnopqrstuvwxyz", rune(ch)) {
+			t.Fatalf("iv %q outside the alphabet", iv)
 		}
 	}
-	cl, _ := DecodeToken04(a.Token, []byte(testSecret))
+	cl, _ := token04.Decode(a.Token, []byte(testSecret))
 	if cl.Nonce < 0 {
 		t.Fatalf("nonce %d is negative", cl.Nonce)
 	}
@@ -292,15 +325,15 @@ func TestVerifyErrors(t *testing.T) {
 		t.Errorf("unknown kind: %v", err)
 	}
 	// A kit part claiming another user or room than the Token04.
-	tok04, k, _ := ParseKitToken(kit.Token)
-	for name, mut := range map[string]func(*Kit){
-		"user": func(k *Kit) { k.UserID = "mallory" },
-		"room": func(k *Kit) { k.RoomID = "r2" },
-		"app":  func(k *Kit) { k.AppID = 42 },
+	tok04, k, _ := token04.ParseKitToken(kit.Token)
+	for name, mut := range map[string]func(*token04.Kit){
+		"user": func(k *token04.Kit) { k.UserID = "mallory" },
+		"room": func(k *token04.Kit) { k.RoomID = "r2" },
+		"app":  func(k *token04.Kit) { k.AppID = 42 },
 	} {
 		k2 := k
 		mut(&k2)
-		forged, err := KitToken(tok04, k2)
+		forged, err := token04.KitToken(tok04, k2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 )
 
 // randomID draws a valid id of 1..max bytes from the allowed characters.
@@ -95,8 +96,8 @@ func TestRoundTrip(t *testing.T) {
 		if v.Claims["mode"] != mode.String() {
 			t.Fatalf("#%d mode %v", i, v.Claims["mode"])
 		}
-		tok04, _, _ := strings.Cut(c.Token, KitSeparator)
-		cl, err := DecodeToken04(tok04, []byte(testSecret))
+		tok04, _, _ := strings.Cut(c.Token, token04.KitSeparator)
+		cl, err := token04.Decode(tok04, []byte(testSecret))
 		if err != nil {
 			t.Fatalf("#%d DecodeToken04: %v", i, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
@@ -83,7 +84,7 @@ func TestIndependentVerifier(t *testing.T) {
 				if res = testutil.RunVerifier(t, cmd, "--app-id", "1", "--secret", testSecret, c.Token); res.Exit != 3 {
 					t.Fatalf("other app: exit %d", res.Exit)
 				}
-				if !strings.HasPrefix(c.Token, Version) {
+				if !strings.HasPrefix(c.Token, token04.Version) {
 					t.Fatalf("token %q", c.Token)
 				}
 			})

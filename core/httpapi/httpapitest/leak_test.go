@@ -18,7 +18,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
-	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -119,7 +119,7 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 		}
 		// Decrypted ZEGO contents must only ever be inside the ciphertext.
 		if strings.HasPrefix(tok, "04") {
-			plain, err := zego.DecodeToken04(strings.SplitN(tok, "#", 2)[0], []byte(httpapitest.ZegoSecret))
+			plain, err := token04.Decode(strings.SplitN(tok, "#", 2)[0], []byte(httpapitest.ZegoSecret))
 			if err != nil {
 				t.Fatalf("decode issued token: %v", err)
 			}

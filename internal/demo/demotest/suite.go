@@ -25,6 +25,7 @@ import (
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
 	"github.com/rtctoken/rtctoken/core/zego"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/internal/demo"
 )
 
@@ -482,7 +483,7 @@ func forgedKit(t *testing.T, c *client) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kit, err := zego.KitToken(cred.Token, zego.Kit{AppID: uint32(appID), UserID: cred.UserID, RoomID: "board-room", UserName: "The CEO"})
+	kit, err := token04.KitToken(cred.Token, token04.Kit{AppID: uint32(appID), UserID: cred.UserID, RoomID: "board-room", UserName: "The CEO"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package zego
+package token04
 
 import (
 	"encoding/base64"
@@ -20,7 +20,7 @@ const maxKitPart = 1 << 16
 // Kit is the kit part of a UIKit Kit Token: who joins which room under
 // which name. The UIKit SDK (ZegoUIKitPrebuilt.create) reads it together
 // with the Token04 in front of it. Nothing authenticates it: a decoded Kit
-// says what the token's holder wrote, and only VerifyKitToken relates it
+// says what the token's holder wrote, and only VerifyKit relates it
 // to the Token04.
 type Kit struct {
 	AppID uint32
@@ -239,7 +239,7 @@ func unhex(c byte) (byte, bool) {
 // as the UIKit SDK does (Latin-1 text, appID a number or a numeric string,
 // userName URI-decoded), but strictly: exactly one "#", padded standard
 // base64, all four keys with the right types. Errors wrap core.ErrMalformed.
-// The result is not verified: use VerifyKitToken for the user and room.
+// The result is not verified: use VerifyKit for the user and room.
 func ParseKitToken(kitToken string) (token04 string, k Kit, err error) {
 	if len(kitToken) > maxTokenLen+len(KitSeparator)+maxKitPart {
 		return "", k, fmt.Errorf("%w: the Kit Token is too long", core.ErrMalformed)
@@ -295,7 +295,7 @@ func parseKitAppID(raw json.RawMessage) (id uint32, isString, ok bool) {
 }
 
 // VerifiedKit is a Kit Token whose Token04 decrypted with the ServerSecret
-// and passed the checks of VerifyKitToken. Only the Token04 is
+// and passed the checks of VerifyKit. Only the Token04 is
 // authenticated: the kit part after "#" is plain base64 that anyone can
 // rewrite, so it is kept apart, in Unverified.
 type VerifiedKit struct {
@@ -316,14 +316,14 @@ type VerifiedKit struct {
 	Unverified Kit
 }
 
-// VerifyKitToken decodes a Kit Token, verifies its Token04 with secret and
+// VerifyKit decodes a Kit Token, verifies its Token04 with secret and
 // checks that the kit part agrees with it: the same app id and user id,
 // and the same room when the Token04 carries a room privilege
 // (core.ErrMismatch). Then the Token04 is checked against want as by
-// VerifyToken04: want.Room is compared with the Token04's room privilege
+// Verify: want.Room is compared with the Token04's room privilege
 // only, so a Kit Token whose Token04 grants no room never matches a wanted
 // room, whatever room its kit part names.
-func VerifyKitToken(kitToken string, secret []byte, want Expect) (*VerifiedKit, error) {
+func VerifyKit(kitToken string, secret []byte, want Expect) (*VerifiedKit, error) {
 	k, err := newKey(secret)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
@@ -331,7 +331,7 @@ func VerifyKitToken(kitToken string, secret []byte, want Expect) (*VerifiedKit, 
 	return k.verifyKit(kitToken, want)
 }
 
-func (k *key) verifyKit(kitToken string, want Expect) (*VerifiedKit, error) {
+func (k *Key) verifyKit(kitToken string, want Expect) (*VerifiedKit, error) {
 	token04, kit, err := ParseKitToken(kitToken)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package zego
+package token04
 
 import (
 	"crypto/aes"
@@ -99,7 +99,7 @@ type Params struct {
 	IV []byte
 }
 
-// GenerateToken04 returns the Token04 for p, encrypted with secret. It
+// Generate returns the Token04 for p, encrypted with secret. It
 // applies the official generator's checks in its order: app id not 0
 // (core.ErrConfig), user id not empty (invalid_user), secret exactly 32
 // bytes (core.ErrConfig), effective time positive (invalid_ttl); then the
@@ -108,7 +108,7 @@ type Params struct {
 // With the same inputs it is byte-identical to the official Go generator:
 // the CBC release branch for ModeCBC, the feature/token04_gcm branch for
 // ModeGCM.
-func GenerateToken04(secret []byte, p Params) (string, error) {
+func Generate(secret []byte, p Params) (string, error) {
 	if err := checkParams(p.AppID, p.UserID, len(secret), p.Effective); err != nil {
 		return "", err
 	}
@@ -203,31 +203,93 @@ func readIV(mode Mode, r io.Reader, iv, spare []byte) error {
 	return nil
 }
 
-// key holds the ciphers of one secret. The GCM cipher is made on first
-// use; a key shared between goroutines (a Provider's) makes it up front.
-type key struct {
+// Key holds the ciphers of one secret. A Key from NewKey is safe for
+// concurrent use.
+type Key struct {
 	block cipher.Block
 	gcm   cipher.AEAD
 }
 
-// newKey accepts any AES key length (16, 24 or 32 bytes): the UIKit test
-// generator encrypts with whatever it is given, and decoding its tokens
-// needs the same key. Issuing checks for 32 bytes before.
-func newKey(secret []byte) (*key, error) {
+// NewKey returns the Key of secret. It accepts any AES key length (16, 24
+// or 32 bytes): the UIKit test generator encrypts with whatever it is
+// given, and decoding its tokens needs the same key. Issuing with a
+// ServerSecret needs 32 bytes (SecretSize), which the caller checks.
+func NewKey(secret []byte) (*Key, error) {
+	k, err := newKey(secret)
+	if err != nil {
+		return nil, err
+	}
+	k.aead() // made now, so concurrent use never writes
+	return k, nil
+}
+
+// newKey returns a Key whose GCM cipher is made on first use, for one
+// goroutine.
+func newKey(secret []byte) (*Key, error) {
 	block, err := aes.NewCipher(secret)
 	if err != nil {
 		return nil, fmt.Errorf("%w: zego: the secret must be 16, 24 or 32 bytes, not %d", core.ErrConfig, len(secret))
 	}
-	return &key{block: block}, nil
+	return &Key{block: block}, nil
 }
 
 // aead returns the GCM cipher of the key.
-func (k *key) aead() cipher.AEAD {
+func (k *Key) aead() cipher.AEAD {
 	if k.gcm == nil {
 		// NewGCM fails only for a block size other than 16.
 		k.gcm, _ = cipher.NewGCM(k.block)
 	}
 	return k.gcm
+}
+
+// Issue returns a Token04 for p, with the nonce and IV of p.Mode drawn
+// from r (p.Nonce and p.IV are ignored). When priv is not nil, the payload
+// is its text (p.Payload is ignored); when kit is not nil, the Kit Token
+// of the Token04 and kit is returned. It builds the token in pooled
+// buffers, so it is the issuing path of a server.
+func (k *Key) Issue(r io.Reader, p Params, priv *RoomPrivilege, kit *Kit) (string, error) {
+	s := getScratch()
+	defer putScratch(s)
+	var err error
+	if p.Nonce, p.IV, err = random(p.Mode, r, s); err != nil {
+		return "", err
+	}
+	var payload payloadWriter = stringPayload(p.Payload)
+	if priv != nil {
+		s.payload = priv.appendJSON(s.payload[:0])
+		payload = bytesPayload(s.payload)
+	}
+	out, err := k.appendToken(s.out[:0], s, &p, payload)
+	if err == nil && kit != nil {
+		out, err = appendKitPart(out, s, kit)
+	}
+	s.out = out
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+// random draws the nonce and IV of one token into s.rand.
+func random(mode Mode, r io.Reader, s *scratch) (int32, []byte, error) {
+	ivLen := mode.IVSize()
+	if ivLen == 0 {
+		return 0, nil, fmt.Errorf("%w: zego: unknown mode %d", core.ErrConfig, mode)
+	}
+	buf := s.rand[:cap(s.rand)]
+	if len(buf) < 4+ivLen+ivLen+8 {
+		buf = make([]byte, 4+ivLen+ivLen+8)
+		s.rand = buf[:0]
+	}
+	nonce, err := readNonce(r, buf[:4])
+	if err != nil {
+		return 0, nil, err
+	}
+	iv := buf[4 : 4+ivLen]
+	if err := readIV(mode, r, iv, buf[4+ivLen:]); err != nil {
+		return 0, nil, err
+	}
+	return nonce, iv, nil
 }
 
 // payloadWriter appends a Token04 payload as a JSON string.
@@ -248,7 +310,7 @@ func (p bytesPayload) appendTo(dst []byte) []byte { return appendGoString(dst, [
 // appendToken appends "04" + base64(binary) for p to dst. The binary is
 // built in s.bin: the plaintext is written in place of the ciphertext and
 // encrypted there.
-func (k *key) appendToken(dst []byte, s *scratch, p *Params, payload payloadWriter) ([]byte, error) {
+func (k *Key) appendToken(dst []byte, s *scratch, p *Params, payload payloadWriter) ([]byte, error) {
 	ivLen := p.Mode.IVSize()
 	switch {
 	case ivLen == 0:

@@ -1,4 +1,4 @@
-package zego
+package token04
 
 import (
 	"bytes"
@@ -193,26 +193,26 @@ func TestGenerateToken04Errors(t *testing.T) {
 	} {
 		p := ok
 		tc.mut(&p)
-		if _, err := GenerateToken04(secret, p); !errors.Is(err, tc.want) {
+		if _, err := Generate(secret, p); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
 	}
 	// The largest payload that fits: 65535 bytes of CBC ciphertext.
 	p := ok
 	p.Payload = strings.Repeat("x", 65535-16-len(`{"app_id":1,"user_id":"u","ctime":1,"expire":2,"nonce":0,"payload":""}`)-1)
-	tok, err := GenerateToken04(secret, p)
+	tok, err := Generate(secret, p)
 	if err != nil {
 		t.Fatalf("largest token: %v", err)
 	}
-	if c, err := DecodeToken04(tok, secret); err != nil || c.Payload != p.Payload {
+	if c, err := Decode(tok, secret); err != nil || c.Payload != p.Payload {
 		t.Fatalf("largest token decodes: %v", err)
 	}
 }
 
 func TestDecodeMalformed(t *testing.T) {
 	secret := []byte(testSecret)
-	valid, _ := GenerateToken04(secret, Params{AppID: 1, UserID: "u", CTime: 1, Effective: 9, IV: []byte("0123456789abcdef")})
-	gcm, _ := GenerateToken04(secret, Params{AppID: 1, UserID: "u", CTime: 1, Effective: 9, Mode: ModeGCM, IV: make([]byte, 12)})
+	valid, _ := Generate(secret, Params{AppID: 1, UserID: "u", CTime: 1, Effective: 9, IV: []byte("0123456789abcdef")})
+	gcm, _ := Generate(secret, Params{AppID: 1, UserID: "u", CTime: 1, Effective: 9, Mode: ModeGCM, IV: make([]byte, 12)})
 	bin := func(tok string) []byte {
 		b, _ := base64.StdEncoding.DecodeString(tok[2:])
 		return b
@@ -241,7 +241,7 @@ func TestDecodeMalformed(t *testing.T) {
 		"gcm clear expire": enc(setExpire(gcmBin, 99)),
 		"huge":             Version + strings.Repeat("A", maxTokenLen),
 	} {
-		if _, err := DecodeToken04(tok, secret); !errors.Is(err, core.ErrMalformed) {
+		if _, err := Decode(tok, secret); !errors.Is(err, core.ErrMalformed) {
 			t.Errorf("%s: %v, want ErrMalformed", name, err)
 		}
 		// The clear expiry check needs the key; every other framing fault
@@ -259,21 +259,21 @@ func TestDecodeMalformed(t *testing.T) {
 		}
 	}
 	// Explicit mode byte 0 is CBC.
-	if c, err := DecodeToken04(enc(withTail(cbcBin, 0)), secret); err != nil || c.Mode != ModeCBC {
+	if c, err := Decode(enc(withTail(cbcBin, 0)), secret); err != nil || c.Mode != ModeCBC {
 		t.Errorf("explicit CBC mode byte: %v", err)
 	}
 	// Flipping a ciphertext bit: GCM fails its tag; CBC garbles a block.
 	for name, b := range map[string][]byte{"cbc": cbcBin, "gcm": gcmBin} {
 		c := append([]byte(nil), b...)
 		c[40] ^= 1
-		if _, err := DecodeToken04(enc(c), secret); !errors.Is(err, core.ErrSignature) {
+		if _, err := Decode(enc(c), secret); !errors.Is(err, core.ErrSignature) {
 			t.Errorf("%s tampered: %v, want ErrSignature", name, err)
 		}
 	}
-	if _, err := DecodeToken04(valid, []byte("short")); !errors.Is(err, core.ErrSignature) {
+	if _, err := Decode(valid, []byte("short")); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("bad key length: %v", err)
 	}
-	if _, err := VerifyKitToken(valid+"#e30=", []byte("short"), Expect{AppID: 1}); !errors.Is(err, core.ErrSignature) {
+	if _, err := VerifyKit(valid+"#e30=", []byte("short"), Expect{AppID: 1}); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("kit, bad key length: %v", err)
 	}
 }
@@ -282,7 +282,7 @@ func TestDecodeMalformed(t *testing.T) {
 // what the decoder makes of them.
 func TestDecodePlaintextShapes(t *testing.T) {
 	secret := []byte(testSecret)
-	k, _ := newKey(secret)
+	k, _ := NewKey(secret)
 	for _, tc := range []struct {
 		pt   string
 		mode Mode
@@ -308,20 +308,20 @@ func TestDecodePlaintextShapes(t *testing.T) {
 		{"{\"app_id\":1,\"user_id\":\"\xff\"}", ModeCBC, core.ErrSignature},
 	} {
 		tok := sealRaw(t, k, tc.mode, []byte(tc.pt), 9)
-		_, err := DecodeToken04(tok, secret)
+		_, err := Decode(tok, secret)
 		if (tc.want == nil && err != nil) || (tc.want != nil && !errors.Is(err, tc.want)) {
 			t.Errorf("%s %s: %v, want %v", tc.mode, tc.pt, err, tc.want)
 		}
 	}
 	// expire <= ctime: never valid.
 	tok := sealRaw(t, k, ModeCBC, []byte(`{"app_id":1,"user_id":"u","nonce":1,"ctime":9,"expire":9}`), 9)
-	if _, err := VerifyToken04(tok, secret, Expect{AppID: 1}); !errors.Is(err, core.ErrExpired) {
+	if _, err := Verify(tok, secret, Expect{AppID: 1}); !errors.Is(err, core.ErrExpired) {
 		t.Errorf("expire == ctime: %v", err)
 	}
 }
 
 // sealRaw builds a token around an arbitrary plaintext.
-func sealRaw(t *testing.T, k *key, mode Mode, pt []byte, expire int64) string {
+func sealRaw(t *testing.T, k *Key, mode Mode, pt []byte, expire int64) string {
 	t.Helper()
 	iv := bytes.Repeat([]byte{'a'}, mode.IVSize())
 	var ct []byte

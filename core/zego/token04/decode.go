@@ -1,4 +1,4 @@
-package zego
+package token04
 
 import (
 	"bytes"
@@ -38,9 +38,48 @@ func (c *Claims) Privilege() (p RoomPrivilege, ok bool) {
 	return p, err == nil
 }
 
-// Expect is what VerifyToken04 and VerifyKitToken require of a token.
+// Map returns the plaintext fields (app_id, user_id, ctime, expire, nonce,
+// payload), the mode ("cbc" or "gcm"), and the payload decoded under
+// payload_decoded when it is JSON: a room privilege as
+// {"room_id","privilege":{"1","2"},"stream_id_list"}.
+func (c *Claims) Map() map[string]any {
+	m := map[string]any{
+		"app_id": c.AppID, "user_id": c.UserID, "ctime": c.CTime, "expire": c.Expire,
+		"nonce": c.Nonce, "payload": c.Payload, "mode": c.Mode.String(),
+	}
+	if c.Payload == "" {
+		return m
+	}
+	if priv, ok := c.Privilege(); ok {
+		var ids any
+		if priv.StreamIDs != nil {
+			ids = priv.StreamIDs
+		}
+		m["payload_decoded"] = map[string]any{
+			"room_id":        priv.RoomID,
+			"privilege":      map[string]any{"1": bitInt(priv.Login), "2": bitInt(priv.Publish)},
+			"stream_id_list": ids,
+		}
+		return m
+	}
+	var dec any
+	if json.Unmarshal([]byte(c.Payload), &dec) == nil {
+		m["payload_decoded"] = dec
+	}
+	return m
+}
+
+func bitInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Expect is what Verify and VerifyKit require of a token.
 type Expect struct {
-	// AppID is the application the token must be for (ErrMismatch).
+	// AppID, when not 0, is the application the token must be for
+	// (ErrMismatch).
 	AppID uint32
 	// UserID, when not empty, is the user the token must be for (ErrMismatch).
 	UserID string
@@ -53,7 +92,7 @@ type Expect struct {
 	Now time.Time
 }
 
-// DecodeToken04 decrypts and parses a Token04 without checking its claims.
+// Decode decrypts and parses a Token04 without checking its claims.
 // It accepts both modes (read from the trailing byte: none or 0 is CBC, 1
 // is GCM) and the plaintext of any official generator (any key order; the
 // payload may be absent). The secret may be 16, 24 or 32 bytes.
@@ -61,7 +100,7 @@ type Expect struct {
 // Errors wrap core.ErrMalformed (bad framing, a plaintext without the
 // required fields) or core.ErrSignature (wrong secret or tampering: a GCM
 // tag failure, or a CBC padding or JSON failure after decryption).
-func DecodeToken04(token string, secret []byte) (*Claims, error) {
+func Decode(token string, secret []byte) (*Claims, error) {
 	k, err := newKey(secret)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
@@ -69,11 +108,11 @@ func DecodeToken04(token string, secret []byte) (*Claims, error) {
 	return k.decode(token)
 }
 
-// VerifyToken04 decodes a Token04 and checks it against want: app id, user
+// Verify decodes a Token04 and checks it against want: app id, user
 // and room (core.ErrMismatch), then expiry (core.ErrExpired; a token whose
 // expire is not after its ctime is always expired).
-func VerifyToken04(token string, secret []byte, want Expect) (*Claims, error) {
-	c, err := DecodeToken04(token, secret)
+func Verify(token string, secret []byte, want Expect) (*Claims, error) {
+	c, err := Decode(token, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +124,7 @@ func VerifyToken04(token string, secret []byte, want Expect) (*Claims, error) {
 
 // check compares the claims with want; the room is the payload's room_id.
 func (c *Claims) check(want Expect) error {
-	if c.AppID != want.AppID {
+	if want.AppID != 0 && c.AppID != want.AppID {
 		return fmt.Errorf("%w: the token is for app id %d, not %d", core.ErrMismatch, c.AppID, want.AppID)
 	}
 	if want.UserID != "" && subtle.ConstantTimeCompare([]byte(c.UserID), []byte(want.UserID)) != 1 {
@@ -184,7 +223,7 @@ func parseFraming(token string) (*framing, error) {
 }
 
 // decode decrypts and parses a token with this key.
-func (k *key) decode(token string) (*Claims, error) {
+func (k *Key) decode(token string) (*Claims, error) {
 	f, err := parseFraming(token)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package zego
+package token04
 
 import (
 	"encoding/json"

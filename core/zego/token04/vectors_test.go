@@ -1,4 +1,4 @@
-package zego
+package token04
 
 import (
 	"encoding/hex"
@@ -126,7 +126,7 @@ func TestToken04Vectors(t *testing.T) {
 		t.Run(c.ID, func(t *testing.T) {
 			secret := []byte(c.Inputs.Secret)
 			p := c.params(t)
-			tok, err := GenerateToken04(secret, p)
+			tok, err := Generate(secret, p)
 			goStyle := strings.HasPrefix(c.Generator, "go-")
 
 			if c.ExpectedError != nil {
@@ -146,13 +146,13 @@ func TestToken04Vectors(t *testing.T) {
 			exp := c.Expected
 			if goStyle {
 				if err != nil {
-					t.Fatalf("GenerateToken04: %v", err)
+					t.Fatalf("Generate: %v", err)
 				}
 				if tok != exp.Token {
 					t.Fatalf("token\n got %s\nwant %s", tok, exp.Token)
 				}
 				s := getScratch()
-				k, _ := newKey(secret)
+				k, _ := NewKey(secret)
 				if _, err := k.appendToken(nil, s, &p, stringPayload(p.Payload)); err != nil {
 					t.Fatal(err)
 				}
@@ -161,15 +161,15 @@ func TestToken04Vectors(t *testing.T) {
 					t.Fatalf("plaintext\n got %s\nwant %s", got, exp.Plaintext)
 				}
 			} else if c.Inputs.Effective > 0 && err != nil {
-				t.Fatalf("GenerateToken04: %v", err)
+				t.Fatalf("Generate: %v", err)
 			}
 
 			// Every expected token decodes, whichever generator made it.
-			got, err := DecodeToken04(exp.Token, secret)
+			got, err := Decode(exp.Token, secret)
 			if err != nil {
-				t.Fatalf("DecodeToken04: %v", err)
+				t.Fatalf("Decode: %v", err)
 			}
-			m, _ := got.claimsMap()
+			m := got.Map()
 			if !sameClaims(m, exp.Claims) {
 				t.Fatalf("claims %v, want %v", m, exp.Claims)
 			}
@@ -193,14 +193,14 @@ func TestToken04Vectors(t *testing.T) {
 			}
 			now := time.Unix(c.Inputs.Injected.CTime, 0)
 			want := Expect{AppID: c.Inputs.AppID, UserID: c.Inputs.UserID, Now: now}
-			_, err = VerifyToken04(exp.Token, secret, want)
+			_, err = Verify(exp.Token, secret, want)
 			switch {
 			case !exp.OracleValid:
 				if !errors.Is(err, core.ErrExpired) {
-					t.Fatalf("VerifyToken04 of an already-expired token: %v, want ErrExpired", err)
+					t.Fatalf("Verify of an already-expired token: %v, want ErrExpired", err)
 				}
 			case err != nil:
-				t.Fatalf("VerifyToken04: %v", err)
+				t.Fatalf("Verify: %v", err)
 			}
 			checkToken04Rejections(t, exp.Token, secret, got)
 		})
@@ -208,7 +208,7 @@ func TestToken04Vectors(t *testing.T) {
 }
 
 // plaintextOf decrypts the binary s.bin built by appendToken.
-func plaintextOf(t *testing.T, k *key, bin []byte, hdr int, mode Mode) string {
+func plaintextOf(t *testing.T, k *Key, bin []byte, hdr int, mode Mode) string {
 	t.Helper()
 	ct := append([]byte(nil), bin[hdr:]...)
 	iv := bin[10 : hdr-2]
@@ -238,17 +238,17 @@ func checkToken04Rejections(t *testing.T, tok string, secret []byte, c *Claims) 
 		{"at expiry", Expect{AppID: c.AppID, Now: time.Unix(c.Expire, 0)}, core.ErrExpired},
 		{"after expiry", Expect{AppID: c.AppID, Now: time.Unix(c.Expire+3600, 0)}, core.ErrExpired},
 	} {
-		if _, err := VerifyToken04(tok, secret, tc.want); !errors.Is(err, tc.err) {
+		if _, err := Verify(tok, secret, tc.want); !errors.Is(err, tc.err) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.err)
 		}
 	}
 	if c.Expire > c.CTime {
-		if _, err := VerifyToken04(tok, secret, Expect{AppID: base.AppID, UserID: base.UserID, Now: time.Unix(c.Expire-1, 0)}); err != nil {
+		if _, err := Verify(tok, secret, Expect{AppID: base.AppID, UserID: base.UserID, Now: time.Unix(c.Expire-1, 0)}); err != nil {
 			t.Errorf("one second before expiry: %v", err)
 		}
 	}
 	wrong := []byte(strings.Repeat("0", len(secret)))
-	if _, err := DecodeToken04(tok, wrong); !errors.Is(err, core.ErrSignature) {
+	if _, err := Decode(tok, wrong); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("wrong secret: %v, want ErrSignature", err)
 	}
 }
@@ -350,12 +350,12 @@ func testKitTestVariant(t *testing.T, c kitCase) {
 				t.Fatalf("KitToken: %v, want invalid_user", err)
 			}
 		case "test_err_missing_user_id":
-			if _, err := GenerateToken04([]byte(kitSecret), Params{AppID: 1, Effective: 1, IV: make([]byte, 16)}); !errors.Is(err, core.ErrInvalidUser) {
-				t.Fatalf("GenerateToken04: %v, want invalid_user", err)
+			if _, err := Generate([]byte(kitSecret), Params{AppID: 1, Effective: 1, IV: make([]byte, 16)}); !errors.Is(err, core.ErrInvalidUser) {
+				t.Fatalf("Generate: %v, want invalid_user", err)
 			}
 		case "test_err_missing_secret":
-			if _, err := New(Config{AppID: 1}); !errors.Is(err, core.ErrConfig) {
-				t.Fatalf("New: %v, want ErrConfig", err)
+			if _, err := Generate(nil, Params{AppID: 1, UserID: "u", Effective: 1, IV: make([]byte, 16)}); !errors.Is(err, core.ErrConfig) {
+				t.Fatalf("Generate: %v, want ErrConfig", err)
 			}
 		case "test_err_app_id_string", "test_err_missing_user_name":
 			// A string app id cannot be expressed (Kit.AppID is a uint32);
@@ -367,9 +367,9 @@ func testKitTestVariant(t *testing.T, c kitCase) {
 	}
 	secret := []byte(argString(c.Args, 1))
 	if c.Expected.OracleRC != 0 {
-		_, err := VerifyKitToken(c.Expected.KitToken, secret, Expect{AppID: 1234567890})
+		_, err := VerifyKit(c.Expected.KitToken, secret, Expect{AppID: 1234567890})
 		if !errors.Is(err, core.ErrMalformed) {
-			t.Fatalf("VerifyKitToken: %v, want ErrMalformed", err)
+			t.Fatalf("VerifyKit: %v, want ErrMalformed", err)
 		}
 		return
 	}
@@ -393,13 +393,13 @@ func checkKitDecode(t *testing.T, c kitCase, secret []byte, want Kit) {
 	}
 	ctime := int64(exp.Token04["ctime"].(float64))
 	now := time.Unix(ctime, 0)
-	v, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, UserID: want.UserID, Now: now})
+	v, err := VerifyKit(exp.KitToken, secret, Expect{AppID: 1234567890, UserID: want.UserID, Now: now})
 	if err != nil {
-		t.Fatalf("VerifyKitToken: %v", err)
+		t.Fatalf("VerifyKit: %v", err)
 	}
 	cl := v.Claims
-	if m, _ := cl.claimsMap(); v.Unverified != want || !sameClaims(m, exp.Token04) {
-		t.Fatalf("VerifyKitToken: %+v %v, want %+v %v", v.Unverified, m, want, exp.Token04)
+	if m := cl.Map(); v.Unverified != want || !sameClaims(m, exp.Token04) {
+		t.Fatalf("VerifyKit: %+v %v, want %+v %v", v.Unverified, m, want, exp.Token04)
 	}
 	if _, hasPayload := exp.Token04["payload"]; cl.HasPayload != hasPayload {
 		t.Fatalf("HasPayload %v, want %v", cl.HasPayload, hasPayload)
@@ -410,20 +410,20 @@ func checkKitDecode(t *testing.T, c kitCase, secret []byte, want Kit) {
 	if v.HasRoom != hasRoom || v.Room != p.RoomID {
 		t.Fatalf("room %q (has %v), Token04 privilege %+v (has %v)", v.Room, v.HasRoom, p, hasRoom)
 	}
-	_, err = VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID, Now: now})
+	_, err = VerifyKit(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID, Now: now})
 	switch {
 	case hasRoom && err != nil:
 		t.Fatalf("kit room %q of a room Token04: %v", want.RoomID, err)
 	case !hasRoom && want.RoomID != "" && !errors.Is(err, core.ErrMismatch):
 		t.Fatalf("kit room %q beside a roomless Token04: %v, want ErrMismatch", want.RoomID, err)
 	}
-	if _, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567891}); !errors.Is(err, core.ErrMismatch) {
+	if _, err := VerifyKit(exp.KitToken, secret, Expect{AppID: 1234567891}); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("other app: %v", err)
 	}
-	if _, err := VerifyKitToken(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID + "x"}); !errors.Is(err, core.ErrMismatch) {
+	if _, err := VerifyKit(exp.KitToken, secret, Expect{AppID: 1234567890, Room: want.RoomID + "x"}); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("other room: %v", err)
 	}
-	if _, err := VerifyKitToken(exp.KitToken, []byte(strings.Repeat("1", len(secret))), Expect{AppID: 1234567890}); !errors.Is(err, core.ErrSignature) {
+	if _, err := VerifyKit(exp.KitToken, []byte(strings.Repeat("1", len(secret))), Expect{AppID: 1234567890}); !errors.Is(err, core.ErrSignature) {
 		t.Fatalf("wrong secret: %v", err)
 	}
 	var decoded map[string]any

@@ -1,0 +1,168 @@
+package zego
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/zego/token04"
+)
+
+// Token is a decoded Token04 or Kit Token.
+//
+// From Verify, every field is filled, and Kind, AppID, UserID, Room,
+// IssuedAt and ExpiresAt are the Token04's authenticated content; Kit, the
+// kit part of a Kit Token, is not authenticated (see Verify).
+//
+// From Parse, without the ServerSecret, only the clear framing and the kit
+// part are known: Kind (from the shape), ExpiresAt (stored in the clear,
+// not authenticated), Mode and Kit. AppID, UserID, Room, IssuedAt and
+// Claims are encrypted, so they are zero, even when the kit part names an
+// app, user and room.
+type Token struct {
+	// Kind is KindToken04 or KindKit.
+	Kind string
+	// AppID is the decimal app id of the Token04.
+	AppID string
+	// UserID is the user of the Token04.
+	UserID string
+	// Room is the room of the Token04's room privilege, "" when it has
+	// none (a basic token): such a token, Kit Token included, is bound to
+	// no room.
+	Room string
+	// IssuedAt and ExpiresAt are the Token04's ctime and expire.
+	IssuedAt, ExpiresAt time.Time
+	// Mode is the Token04's encryption mode, read from its clear framing.
+	Mode Mode
+	// Claims is the decrypted plaintext; nil from Parse.
+	Claims *token04.Claims
+	// Kit is the kit part of a Kit Token as written, nil for a Token04.
+	// Nothing authenticates it: after Verify its AppID and UserID equal
+	// the Token04's, and its RoomID equals Room when the Token04 has a
+	// room privilege; its UserName is nobody's word but its writer's.
+	Kit *token04.Kit
+}
+
+// ClaimKitUnverified is the key, in the Claims of a verified Kit Token, of
+// the kit part as written: {"appID","userID","roomID","userName"}. Nothing
+// authenticates these values; the verified user and room are the
+// Verified's UserID and Room, read from the Token04.
+const ClaimKitUnverified = "kit_unverified"
+
+// kindOf returns want when it is set, else the kind the token's shape
+// says: a Kit Token has a "#".
+func kindOf(token, want string) string {
+	switch {
+	case want != "":
+		return want
+	case strings.Contains(token, token04.KitSeparator):
+		return KindKit
+	}
+	return KindToken04
+}
+
+// Parse decodes a Token04 or Kit Token without the ServerSecret, for
+// inspection: it checks the framing and reads the clear expiry and, of a
+// Kit Token, the kit part. It verifies nothing; see Token for what it
+// fills. Errors wrap core.ErrMalformed.
+func Parse(token string) (*Token, error) {
+	t := &Token{Kind: kindOf(token, "")}
+	tok04 := token
+	if t.Kind == KindKit {
+		var kit token04.Kit
+		var err error
+		if tok04, kit, err = token04.ParseKitToken(token); err != nil {
+			return nil, err
+		}
+		t.Kit = &kit
+	}
+	f, err := token04.ParseFrame(tok04)
+	if err != nil {
+		return nil, err
+	}
+	t.Mode, t.ExpiresAt = f.Mode, time.Unix(f.Expire, 0).UTC()
+	return t, nil
+}
+
+// Verify decrypts a Token04 or Kit Token with keys.Primary, then
+// keys.Secondary, and checks it against want: the kind (want.Kind, or the
+// token's shape when empty), the app id, user and room, then the time
+// window at want.At (now >= expire is expired; a token whose expire is not
+// after its ctime is always expired; a zero At skips the window). Either
+// encryption mode is accepted.
+//
+// For a Kit Token, the user and room are the Token04's alone: Room is the
+// room of its room privilege, "" when it has none, so want.Room never
+// matches a Kit Token around a roomless Token04, whatever its kit part
+// says. The kit part must agree with the Token04 (app id, user, and room
+// when the Token04 has one); it is returned in Token.Kit, unverified.
+//
+// Errors wrap core.ErrMalformed, core.ErrSignature (no key decrypts the
+// token), core.ErrExpired or core.ErrMismatch.
+func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
+	kind := kindOf(token, want.Kind)
+	if kind != KindToken04 && kind != KindKit {
+		return nil, fmt.Errorf("%w: zego has no kind %q", core.ErrMismatch, kind)
+	}
+	exp := token04.Expect{UserID: want.UserID, Room: want.Room, Now: want.At}
+	if want.AppID != "" {
+		id, err := strconv.ParseUint(want.AppID, 10, 32)
+		if err != nil || id == 0 {
+			return nil, fmt.Errorf("%w: no ZEGO token is for app id %q", core.ErrMismatch, want.AppID)
+		}
+		exp.AppID = uint32(id)
+	}
+	secrets := keys.List()
+	if len(secrets) == 0 {
+		return nil, fmt.Errorf("%w: no ServerSecret to verify with", core.ErrSignature)
+	}
+	var (
+		c   *token04.Claims
+		kv  *token04.VerifiedKit
+		err error
+	)
+	for _, s := range secrets {
+		if kind == KindKit {
+			if kv, err = token04.VerifyKit(token, []byte(s.Reveal()), exp); err == nil {
+				c = kv.Claims
+			}
+		} else {
+			c, err = token04.Verify(token, []byte(s.Reveal()), exp)
+		}
+		if !errors.Is(err, core.ErrSignature) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := &Token{
+		Kind: kind, AppID: strconv.FormatUint(uint64(c.AppID), 10), UserID: c.UserID,
+		IssuedAt: time.Unix(c.CTime, 0).UTC(), ExpiresAt: time.Unix(c.Expire, 0).UTC(),
+		Mode: c.Mode, Claims: c,
+	}
+	if p, ok := c.Privilege(); ok {
+		t.Room = p.RoomID
+	}
+	if kv != nil {
+		t.Kit = &kv.Unverified
+	}
+	return t, nil
+}
+
+// verified returns t as the core.Verified of provider name: the Token04's
+// fields as Claims (token04.Claims.Map) and, of a Kit Token, the kit part
+// under ClaimKitUnverified.
+func (t *Token) verified(name string) *core.Verified {
+	v := &core.Verified{
+		Provider: name, Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Claims.Map(),
+	}
+	if k := t.Kit; k != nil {
+		v.Claims[ClaimKitUnverified] = map[string]any{"appID": k.AppID, "userID": k.UserID, "roomID": k.RoomID, "userName": k.UserName}
+	}
+	return v
+}
