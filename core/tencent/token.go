@@ -67,7 +67,8 @@ func Parse(token string) (*Token, error) {
 // zero, the expiry (want.At > TLS.time + TLS.expire). A PrivateMapKey's
 // userbuf must name the token's user and SDKAppID. Errors wrap
 // core.ErrMalformed, core.ErrSignature, core.ErrMismatch or
-// core.ErrExpired, checked in that order.
+// core.ErrExpired, checked in that order; a want.Kind that is neither
+// kind is a mismatch before the token is read.
 func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 	if want.Kind != "" && want.Kind != KindUserSig && want.Kind != KindPrivateMapKey {
 		return nil, fmt.Errorf("%w: tencent: unknown kind %s", core.ErrMismatch, strconv.QuoteToASCII(want.Kind))
