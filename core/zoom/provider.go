@@ -80,6 +80,7 @@ type Provider struct {
 	name           string
 	key            string
 	keys           core.Keys
+	signer         *sdkjwt.Signer // keys.Primary
 	video, meeting bool
 	kindOrder      []string
 	skew           int64 // seconds
@@ -109,7 +110,7 @@ func New(cfg Config) (*Provider, error) {
 		return nil, err
 	}
 	p := &Provider{
-		name: name, key: cfg.SDKKey, keys: core.Keys{Primary: cfg.SDKSecret},
+		name: name, key: cfg.SDKKey, keys: core.Keys{Primary: cfg.SDKSecret}, signer: sdkjwt.NewSigner(cfg.SDKSecret),
 		skew: int64(cfg.IATSkew / time.Second), maxTTL: MaxTTL - cfg.IATSkew,
 	}
 	if !cfg.SecondarySecret.IsZero() {
@@ -285,7 +286,7 @@ func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, 
 		v.CloudRecordingOption, v.CloudRecordingElection = optFlag(o.CloudRecordingOption), optFlag(o.CloudRecordingElection)
 		v.VideoWebRTCMode, v.AudioWebRTCMode = optFlag(o.VideoWebRTCMode), optFlag(o.AudioWebRTCMode)
 	}
-	tok, err := sdkjwt.SignVideo(p.keys.Primary.Reveal(), v)
+	tok, err := p.signer.Video(v)
 	if err != nil {
 		return err
 	}
@@ -317,7 +318,7 @@ func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat
 		}
 		m.VideoWebRTCMode = optFlag(o.VideoWebRTCMode)
 	}
-	tok, err := sdkjwt.SignMeeting(p.keys.Primary.Reveal(), m)
+	tok, err := p.signer.Meeting(m)
 	if err != nil {
 		return err
 	}

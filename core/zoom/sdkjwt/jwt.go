@@ -7,9 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/internal/jsonstr"
@@ -45,43 +47,92 @@ var b64 = base64.RawURLEncoding.Strict()
 // JSON.stringify escaping, which leaves U+2028, U+2029, '<', '>' and '&'
 // as they are, so only a hand-written encoder reproduces their tokens byte
 // for byte. (It is also faster: BenchmarkSignVideo against
-// BenchmarkSignVideoGolangJWT, 1.0 µs and 4 allocs against 3.9 µs and 35
-// allocs on the bench claims.)
+// BenchmarkSignVideoGolangJWT, medians of five runs on a loaded 2-core
+// machine: 6.4 µs and 11 allocations against 14.9 µs and 27.)
 func SignVideo(secret string, c VideoClaims) (string, error) {
-	if err := checkSigning(secret, c.Validate()); err != nil {
-		return "", err
-	}
-	return sign(secret, c.appendJSON(make([]byte, 0, 512))), nil
+	return (&Signer{secret: core.NewSecret(secret)}).Video(c)
 }
 
 // SignMeeting is SignVideo for a Meeting SDK JWT. mn is "room" in errors.
 func SignMeeting(secret string, c MeetingClaims) (string, error) {
-	if err := checkSigning(secret, c.Validate()); err != nil {
-		return "", err
-	}
-	return sign(secret, c.appendJSON(make([]byte, 0, 512))), nil
+	return (&Signer{secret: core.NewSecret(secret)}).Meeting(c)
 }
 
-// checkSigning returns the configuration error of an empty secret, else
-// the claims' validation error.
-func checkSigning(secret string, claimsErr error) error {
-	if secret == "" {
+// Signer signs tokens with one secret, as SignVideo and SignMeeting do. It
+// keeps HMAC states keyed with the secret between tokens, which makes the
+// signing step at least 2x faster (BenchmarkMACPooled against
+// BenchmarkMAC, medians of five runs on a 2-core machine: 0.9 µs and no
+// allocation against 3.0 µs and 7 allocations; 2.4x between the fastest
+// runs). It is safe for concurrent use; the secret is held as a
+// core.Secret, so no fmt verb prints it.
+type Signer struct {
+	secret core.Secret
+	pooled bool      // false for SignVideo's one-off Signer
+	pool   sync.Pool // of hash.Hash keyed with secret
+}
+
+// NewSigner returns a Signer for secret.
+func NewSigner(secret core.Secret) *Signer { return &Signer{secret: secret, pooled: true} }
+
+// Video is SignVideo with the Signer's secret.
+func (s *Signer) Video(c VideoClaims) (string, error) {
+	if err := s.check(c.Validate()); err != nil {
+		return "", err
+	}
+	return s.sign(c.appendJSON), nil
+}
+
+// Meeting is SignMeeting with the Signer's secret.
+func (s *Signer) Meeting(c MeetingClaims) (string, error) {
+	if err := s.check(c.Validate()); err != nil {
+		return "", err
+	}
+	return s.sign(c.appendJSON), nil
+}
+
+// check returns the configuration error of an empty secret, else the
+// claims' validation error.
+func (s *Signer) check(claimsErr error) error {
+	if s.secret.IsZero() {
 		return fmt.Errorf("%w: zoom: empty SDK secret", core.ErrConfig)
 	}
 	return claimsErr
 }
 
-// sign returns the compact JWS of payload, signed with HMAC-SHA256.
-func sign(secret string, payload []byte) string {
-	b := make([]byte, 0, len(headerB64)+1+b64.EncodedLen(len(payload))+1+43)
+// sign returns the compact JWS of the payload appendJSON writes. The
+// payload and then the token are built in one buffer.
+func (s *Signer) sign(appendJSON func([]byte) []byte) string {
+	b := appendJSON(make([]byte, 0, 1024))
+	n := len(b)
 	b = append(b, headerB64...)
 	b = append(b, '.')
-	b = b64.AppendEncode(b, payload)
-	b = append(b, '.')
-	b = b64.AppendEncode(b, mac(secret, b[:len(b)-1]))
-	return string(b)
+	b = b64.AppendEncode(b, b[:n])
+	m := len(b)
+	b = s.mac(b[n:], b)
+	var sum [sha256.Size]byte
+	copy(sum[:], b[m:])
+	b = append(b[:m], '.')
+	b = b64.AppendEncode(b, sum[:])
+	return string(b[n:])
 }
 
+// mac appends the HMAC-SHA256 of signing to dst, with a pooled state
+// unless the Signer is a one-off.
+func (s *Signer) mac(signing, dst []byte) []byte {
+	h, ok := s.pool.Get().(hash.Hash)
+	if !ok {
+		h = hmac.New(sha256.New, []byte(s.secret.Reveal()))
+	}
+	h.Write(signing)
+	dst = h.Sum(dst)
+	if s.pooled {
+		h.Reset()
+		s.pool.Put(h)
+	}
+	return dst
+}
+
+// mac is the HMAC-SHA256 of signing with a new state.
 func mac(secret string, signing []byte) []byte {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(signing)
