@@ -144,8 +144,7 @@ type Provider struct {
 	appIDStr string
 	appIDAny any // boxed once for the Join maps
 	mode     Mode
-	issuer   *token04.Key
-	keys     core.Keys
+	keys     []*token04.Key // primary first; the primary issues
 }
 
 var _ core.Provider = (*Provider)(nil)
@@ -171,7 +170,6 @@ func New(cfg Config) (*Provider, error) {
 	p := &Provider{
 		name: cfg.Name, kinds: cfg.Kinds, appID: cfg.AppID, appIDStr: strconv.FormatUint(uint64(cfg.AppID), 10),
 		appIDAny: cfg.AppID, mode: cfg.Mode,
-		keys: core.Keys{Primary: cfg.ServerSecret, Secondary: cfg.SecondarySecret},
 	}
 	if p.name == "" {
 		p.name = Name
@@ -189,10 +187,11 @@ func New(cfg Config) (*Provider, error) {
 		if s.secret.Len() != token04.SecretSize {
 			return nil, bad(s.name, "must be exactly %d bytes, not %d", token04.SecretSize, s.secret.Len())
 		}
-	}
-	var err error
-	if p.issuer, err = token04.NewKey([]byte(cfg.ServerSecret.Reveal())); err != nil {
-		return nil, bad("ServerSecret", "%v", err)
+		k, err := token04.NewKey([]byte(s.secret.Reveal()))
+		if err != nil {
+			return nil, bad(s.name, "%v", err)
+		}
+		p.keys = append(p.keys, k)
 	}
 	return p, nil
 }
@@ -285,7 +284,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	if kit {
 		kp = &token04.Kit{AppID: p.appID, UserID: g.UserID, RoomID: g.Room, UserName: name}
 	}
-	token, err := p.issuer.Issue(g.Rand, prm, priv, kp)
+	token, err := p.keys[0].Issue(g.Rand, prm, priv, kp)
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +363,7 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 	if !p.enabled(kind) {
 		return nil, fmt.Errorf("%w: provider %s has no kind %q", core.ErrMismatch, p.name, kind)
 	}
-	t, err := Verify(token, p.keys, core.Expect{Kind: kind, AppID: p.appIDStr, At: now})
+	t, err := verify(token, p.keys, core.Expect{Kind: kind, AppID: p.appIDStr, At: now})
 	if err != nil {
 		return nil, err
 	}

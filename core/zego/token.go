@@ -103,6 +103,19 @@ func Parse(token string) (*Token, error) {
 // Errors wrap core.ErrMalformed, core.ErrSignature (no key decrypts the
 // token), core.ErrExpired or core.ErrMismatch.
 func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
+	var ks []*token04.Key
+	for _, s := range keys.List() {
+		// A secret that is no AES key decrypts nothing: ErrSignature,
+		// unless another key verifies the token.
+		if k, err := token04.NewKey([]byte(s.Reveal())); err == nil {
+			ks = append(ks, k)
+		}
+	}
+	return verify(token, ks, want)
+}
+
+// verify is Verify with the keys made: a Provider makes its keys once.
+func verify(token string, keys []*token04.Key, want core.Expect) (*Token, error) {
 	kind := kindOf(token, want.Kind)
 	if kind != KindToken04 && kind != KindKit {
 		return nil, fmt.Errorf("%w: zego has no kind %q", core.ErrMismatch, kind)
@@ -115,22 +128,21 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 		}
 		exp.AppID = uint32(id)
 	}
-	secrets := keys.List()
-	if len(secrets) == 0 {
-		return nil, fmt.Errorf("%w: no ServerSecret to verify with", core.ErrSignature)
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%w: no ServerSecret that is an AES key to verify with", core.ErrSignature)
 	}
 	var (
 		c   *token04.Claims
 		kv  *token04.VerifiedKit
 		err error
 	)
-	for _, s := range secrets {
+	for _, k := range keys {
 		if kind == KindKit {
-			if kv, err = token04.VerifyKit(token, []byte(s.Reveal()), exp); err == nil {
+			if kv, err = k.VerifyKit(token, exp); err == nil {
 				c = kv.Claims
 			}
 		} else {
-			c, err = token04.Verify(token, []byte(s.Reveal()), exp)
+			c, err = k.Verify(token, exp)
 		}
 		if !errors.Is(err, core.ErrSignature) {
 			break
@@ -144,11 +156,10 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 		IssuedAt: time.Unix(c.CTime, 0).UTC(), ExpiresAt: time.Unix(c.Expire, 0).UTC(),
 		Mode: c.Mode, Claims: c,
 	}
-	if p, ok := c.Privilege(); ok {
-		t.Room = p.RoomID
-	}
 	if kv != nil {
-		t.Kit = &kv.Unverified
+		t.Room, t.Kit = kv.Room, &kv.Unverified
+	} else if p, ok := c.Privilege(); ok {
+		t.Room = p.RoomID
 	}
 	return t, nil
 }

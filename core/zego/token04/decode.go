@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -29,11 +30,23 @@ type Claims struct {
 	HasPayload bool
 	// Mode is the encryption mode the token used.
 	Mode Mode
+
+	// priv is the payload decoded as a room privilege, set once by the
+	// decoder so that the checks and the claims map share one parse.
+	priv *RoomPrivilege
 }
 
 // Privilege decodes the payload as a room privilege. ok is false for a
 // basic token or any payload that is not a room privilege.
 func (c *Claims) Privilege() (p RoomPrivilege, ok bool) {
+	if c.priv != nil {
+		p = *c.priv
+		p.StreamIDs = slices.Clone(p.StreamIDs)
+		return p, true
+	}
+	if c.Payload == "" {
+		return p, false
+	}
 	p, err := ParseRoomPrivilege(c.Payload)
 	return p, err == nil
 }
@@ -112,7 +125,16 @@ func Decode(token string, secret []byte) (*Claims, error) {
 // and room (core.ErrMismatch), then expiry (core.ErrExpired; a token whose
 // expire is not after its ctime is always expired).
 func Verify(token string, secret []byte, want Expect) (*Claims, error) {
-	c, err := Decode(token, secret)
+	k, err := newKey(secret)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
+	}
+	return k.Verify(token, want)
+}
+
+// Verify is the package's Verify with the secret of k.
+func (k *Key) Verify(token string, want Expect) (*Claims, error) {
+	c, err := k.decode(token)
 	if err != nil {
 		return nil, err
 	}
@@ -254,6 +276,11 @@ func (k *Key) decode(token string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: the clear expire %d differs from the encrypted one", core.ErrMalformed, f.expire)
 	}
 	c.Mode = f.mode
+	if c.Payload != "" {
+		if p, err := ParseRoomPrivilege(c.Payload); err == nil {
+			c.priv = &p
+		}
+	}
 	return c, nil
 }
 

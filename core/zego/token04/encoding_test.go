@@ -361,6 +361,28 @@ func TestRoomPrivilege(t *testing.T) {
 	}
 }
 
+// TestClaimsPrivilegeIsACopy: the privilege decoded once with the claims
+// is handed out as a copy, so a caller's change does not reach the claims.
+func TestClaimsPrivilegeIsACopy(t *testing.T) {
+	priv := RoomPrivilege{RoomID: "r", Login: true, Publish: true, StreamIDs: []string{"a"}}
+	tok, err := Generate([]byte(testSecret), Params{AppID: testAppID, UserID: "u", Payload: priv.Payload(), CTime: 1, Effective: 60, IV: make([]byte, 16)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Decode(tok, []byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := c.Privilege()
+	if !ok || p.RoomID != "r" || len(p.StreamIDs) != 1 {
+		t.Fatalf("Privilege = %+v %v", p, ok)
+	}
+	p.StreamIDs[0] = "changed"
+	if again, _ := c.Privilege(); again.StreamIDs[0] != "a" || c.Map()["payload_decoded"].(map[string]any)["stream_id_list"].([]string)[0] != "a" {
+		t.Fatalf("the claims' privilege was changed through a copy: %+v", again)
+	}
+}
+
 func TestKitTokenErrors(t *testing.T) {
 	for _, tc := range []struct {
 		tok  string

@@ -328,10 +328,11 @@ func VerifyKit(kitToken string, secret []byte, want Expect) (*VerifiedKit, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", core.ErrSignature, err)
 	}
-	return k.verifyKit(kitToken, want)
+	return k.VerifyKit(kitToken, want)
 }
 
-func (k *Key) verifyKit(kitToken string, want Expect) (*VerifiedKit, error) {
+// VerifyKit is the package's VerifyKit with the secret of k.
+func (k *Key) VerifyKit(kitToken string, want Expect) (*VerifiedKit, error) {
 	token04, kit, err := ParseKitToken(kitToken)
 	if err != nil {
 		return nil, err
