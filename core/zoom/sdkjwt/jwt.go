@@ -79,7 +79,8 @@ func (s *Signer) Video(c VideoClaims) (string, error) {
 	if err := s.check(c.Validate()); err != nil {
 		return "", err
 	}
-	return s.sign(c.appendJSON), nil
+	var buf [1024]byte // the payload of all but extreme tokens
+	return s.sign(c.appendJSON(buf[:0])), nil
 }
 
 // Meeting is SignMeeting with the Signer's secret.
@@ -87,7 +88,8 @@ func (s *Signer) Meeting(c MeetingClaims) (string, error) {
 	if err := s.check(c.Validate()); err != nil {
 		return "", err
 	}
-	return s.sign(c.appendJSON), nil
+	var buf [512]byte
+	return s.sign(c.appendJSON(buf[:0])), nil
 }
 
 // check returns the configuration error of an empty secret, else the
@@ -99,21 +101,19 @@ func (s *Signer) check(claimsErr error) error {
 	return claimsErr
 }
 
-// sign returns the compact JWS of the payload appendJSON writes. The
-// payload and then the token are built in one buffer.
-func (s *Signer) sign(appendJSON func([]byte) []byte) string {
-	b := appendJSON(make([]byte, 0, 1024))
-	n := len(b)
+// sign returns the compact JWS of payload.
+func (s *Signer) sign(payload []byte) string {
+	n := len(headerB64) + 1 + b64.EncodedLen(len(payload))
+	b := make([]byte, 0, n+1+b64.EncodedLen(sha256.Size)+sha256.Size) // room for the raw MAC too
 	b = append(b, headerB64...)
 	b = append(b, '.')
-	b = b64.AppendEncode(b, b[:n])
-	m := len(b)
-	b = s.mac(b[n:], b)
+	b = b64.AppendEncode(b, payload)
+	b = s.mac(b, b)
 	var sum [sha256.Size]byte
-	copy(sum[:], b[m:])
-	b = append(b[:m], '.')
+	copy(sum[:], b[n:])
+	b = append(b[:n], '.')
 	b = b64.AppendEncode(b, sum[:])
-	return string(b[n:])
+	return string(b)
 }
 
 // mac appends the HMAC-SHA256 of signing to dst, with a pooled state
