@@ -213,7 +213,7 @@ func TestIssueThroughService(t *testing.T) {
 				}
 				cl, err := token04.Decode(strings.Split(c.Token, "#")[0], []byte(testSecret))
 				if err != nil || cl.Mode != mode {
-					t.Fatalf("DecodeToken04: %v %v", cl, err)
+					t.Fatalf("Decode: %v %v", cl, err)
 				}
 				priv, ok := cl.Privilege()
 				switch {

@@ -99,7 +99,7 @@ func TestRoundTrip(t *testing.T) {
 		tok04, _, _ := strings.Cut(c.Token, token04.KitSeparator)
 		cl, err := token04.Decode(tok04, []byte(testSecret))
 		if err != nil {
-			t.Fatalf("#%d DecodeToken04: %v", i, err)
+			t.Fatalf("#%d Decode: %v", i, err)
 		}
 		priv, isRoom := cl.Privilege()
 		if isRoom != (g.Room != "") || priv.RoomID != g.Room || priv.Login != isRoom || priv.Publish != (g.Role == RolePublisher) || len(priv.StreamIDs) != len(streams) {
