@@ -29,9 +29,8 @@ type Request interface {
 	Method() string
 }
 
-// Response is what an adapter writes back: status, headers and body. The
-// Header map may be shared between responses: copy its entries, never
-// modify it.
+// Response is what an adapter writes back: status, headers and body. Each
+// Response has a Header map of its own.
 type Response struct {
 	Status int
 	Header http.Header
@@ -186,7 +185,7 @@ func (a *API) ServeProviders(r Request) Response {
 	if m := r.Method(); m != http.MethodGet && m != http.MethodHead {
 		return methodNotAllowed("GET, HEAD")
 	}
-	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: a.provJSON}
+	return Response{Status: http.StatusOK, Header: JSONHeader(), Body: a.provJSON}
 }
 
 // ServeIssue answers POST {prefix}/{provider}/{kind}: one credential for
@@ -230,7 +229,7 @@ func (a *API) ServeIssue(r Request, provider, kind string, body io.Reader) Respo
 	if err != nil {
 		return a.errorResponse(ctx, err)
 	}
-	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: out}
+	return Response{Status: http.StatusOK, Header: JSONHeader(), Body: out}
 }
 
 // ServeBatch answers POST {prefix}/batch: several credentials, all or
@@ -431,27 +430,21 @@ func parsePath(p string) (route, string, string) {
 	return routeIssue, provider, kind
 }
 
-// sharedHeader is the header of every response. It is shared and must not
-// be modified; adapters copy its entries into their own header maps.
-var sharedHeader = http.Header{
-	"Content-Type":           {"application/json; charset=utf-8"},
-	"Cache-Control":          {"no-store"},
-	"X-Content-Type-Options": {"nosniff"},
+// JSONHeader returns the headers of every answer of the contract, in a new
+// map: a JSON body, never stored by a cache, never sniffed. Host handlers
+// built on the contract use it for their own JSON answers.
+func JSONHeader() http.Header {
+	return http.Header{
+		"Content-Type":           {"application/json; charset=utf-8"},
+		"Cache-Control":          {"no-store"},
+		"X-Content-Type-Options": {"nosniff"},
+	}
 }
-
-func jsonHeader() http.Header { return sharedHeader }
 
 func methodNotAllowed(allow string) Response {
 	resp := errorBody(core.Errorf(CodeMethodNotAllowed, "", "method not allowed"))
-	resp.Header = withHeader(resp.Header, "Allow", allow)
+	resp.Header.Set("Allow", allow)
 	return resp
-}
-
-// withHeader returns a copy of h with one more header.
-func withHeader(h http.Header, k, v string) http.Header {
-	c := h.Clone()
-	c.Set(k, v)
-	return c
 }
 
 func (a *API) jsonResponse(ctx context.Context, v any) Response {
@@ -459,7 +452,7 @@ func (a *API) jsonResponse(ctx context.Context, v any) Response {
 	if err != nil {
 		return a.errorResponse(ctx, &core.Error{Code: core.CodeInternal, Err: err})
 	}
-	return Response{Status: http.StatusOK, Header: jsonHeader(), Body: b}
+	return Response{Status: http.StatusOK, Header: JSONHeader(), Body: b}
 }
 
 // marshalJSON is json.Marshal without HTML escaping: a message quoting
@@ -501,7 +494,7 @@ func (a *API) errorResponse(ctx context.Context, err error) Response {
 	var rl *RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		secs := int64((rl.RetryAfter + time.Second - 1) / time.Second)
-		resp.Header = withHeader(resp.Header, "Retry-After", strconv.FormatInt(secs, 10))
+		resp.Header.Set("Retry-After", strconv.FormatInt(secs, 10))
 	}
 	return resp
 }
@@ -524,7 +517,7 @@ type errorDetail struct {
 
 func errorBody(e *core.Error) Response {
 	b, _ := marshalJSON(errorEnvelope{errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}})
-	return Response{Status: Status(e.Code), Header: jsonHeader(), Body: b}
+	return Response{Status: Status(e.Code), Header: JSONHeader(), Body: b}
 }
 
 // Status maps an error code to its HTTP status.

@@ -23,16 +23,9 @@ func JSON(status int, v any) httpapi.Response {
 	if err != nil {
 		return errorResponse(core.Errorf(core.CodeInternal, "", "internal error"))
 	}
-	return httpapi.Response{Status: status, Header: jsonHeader(), Body: b}
+	return httpapi.Response{Status: status, Header: httpapi.JSONHeader(), Body: b}
 }
 
-func jsonHeader() http.Header {
-	return http.Header{
-		"Content-Type":           {"application/json; charset=utf-8"},
-		"Cache-Control":          {"no-store"},
-		"X-Content-Type-Options": {"nosniff"},
-	}
-}
 
 // errorResponse renders a client error in the contract's error envelope.
 func errorResponse(e *core.Error) httpapi.Response {
@@ -42,7 +35,7 @@ func errorResponse(e *core.Error) httpapi.Response {
 		Field   string    `json:"field,omitempty"`
 	}
 	b, _ := json.Marshal(map[string]detail{"error": {e.Code, e.Message, e.Field}})
-	return httpapi.Response{Status: httpapi.Status(e.Code), Header: jsonHeader(), Body: b}
+	return httpapi.Response{Status: httpapi.Status(e.Code), Header: httpapi.JSONHeader(), Body: b}
 }
 
 // Error renders err in the error envelope, as the token endpoints do:
@@ -181,7 +174,7 @@ func (e *Env) Me(u User, b *httpapi.Bundle) httpapi.Response {
 // Kinds handles GET /api/kinds: what each configured kind takes, for the
 // demo page's forms.
 func (e *Env) Kinds() httpapi.Response {
-	return httpapi.Response{Status: http.StatusOK, Header: jsonHeader(), Body: e.kinds}
+	return httpapi.Response{Status: http.StatusOK, Header: httpapi.JSONHeader(), Body: e.kinds}
 }
 
 type decodeBody struct {
