@@ -49,17 +49,18 @@ func TestNewAPI(t *testing.T) {
 	}
 }
 
-// TestNewAPIErrorsTogether: a faulty variable, a missing one and a missing
-// resolver are all reported by one call.
+// TestNewAPIErrorsTogether: a value a vendor rejects, a missing variable
+// and a missing resolver are all reported by one call.
 func TestNewAPIErrorsTogether(t *testing.T) {
 	clearEnv(t)
 	t.Setenv("RTCTOKEN_AGORA_APP_ID", "not-hex")
+	t.Setenv("RTCTOKEN_AGORA_APP_CERTIFICATE", "5cfd2fd1755d40ecb72977518be15d3b")
 	t.Setenv("RTCTOKEN_ZEGO_APP_ID", "12")
 	_, err := config.NewAPI(httpapi.Config{})
 	if !errors.Is(err, core.ErrConfig) {
 		t.Fatalf("error %v does not match ErrConfig", err)
 	}
-	for _, want := range []string{"RTCTOKEN_AGORA_APP_CERTIFICATE", "RTCTOKEN_ZEGO_SERVER_SECRET", "Resolver is required"} {
+	for _, want := range []string{"RTCTOKEN_AGORA_APP_ID", "RTCTOKEN_ZEGO_SERVER_SECRET", "Resolver is required"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}

@@ -51,12 +51,21 @@ func FromEnv() (*Config, error) { return Load(os.LookupEnv) }
 // names (trailing newlines are trimmed); setting both is an error.
 //
 // Each enabled vendor's configuration is checked by its provider's
-// constructor, so a key of the wrong length is reported here. All problems
-// are reported together; each is a *VarError (find one with errors.As)
-// and wraps core.ErrConfig. No error contains a value.
+// constructor, so a key of the wrong length is reported here, by the
+// variable it came from. All problems of all vendors are reported
+// together, missing variables and rejected values alike; each is a
+// *VarError (find one with errors.As) and wraps core.ErrConfig. No error
+// contains a value.
 func Load(lookup func(string) (string, bool)) (*Config, error) {
+	c, _, err := load(lookup)
+	return c, err
+}
+
+// load is Load that also returns the providers it built to check the
+// configuration, so that NewAPI builds each of them once.
+func load(lookup func(string) (string, bool)) (*Config, []core.Provider, error) {
 	if lookup == nil {
-		return nil, fmt.Errorf("%w: config: nil lookup function", core.ErrConfig)
+		return nil, nil, fmt.Errorf("%w: config: nil lookup function", core.ErrConfig)
 	}
 	r := &reader{lookup: lookup}
 	c := &Config{}
@@ -91,145 +100,87 @@ func Load(lookup func(string) (string, bool)) (*Config, error) {
 			Mode:            r.zegoMode(zegoMode),
 		}
 	}
-	if len(r.errs) > 0 {
-		return nil, errors.Join(r.errs...)
+	ps, errs := c.build(r.rejected)
+	errs = append(r.errs, errs...)
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
 	}
-	if err := c.check(r); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c, ps, nil
 }
 
 // Enabled lists the configured vendors in the order Providers builds them.
 func (c *Config) Enabled() []string {
 	var out []string
-	for _, b := range c.builders(nil) {
-		out = append(out, b.vendor)
+	for _, v := range c.vendors() {
+		out = append(out, v.name)
 	}
 	return out
 }
 
-// Option passes options to a vendor's constructor.
-type Option interface{ apply(*options) }
-
-type options struct{}
-
 // Providers builds a provider for every configured vendor, for
-// core.NewService. It is an error if no vendor is configured. Errors wrap
-// core.ErrConfig and never contain a secret.
-func (c *Config) Providers(opts ...Option) ([]core.Provider, error) {
-	var o options
-	for _, opt := range opts {
-		if opt != nil {
-			opt.apply(&o)
-		}
-	}
-	bs := c.builders(&o)
-	if len(bs) == 0 {
+// core.NewService. It is an error if no vendor is configured. Every
+// vendor's problem is reported, joined; each wraps the constructor's
+// *core.ConfigError (core.ConfigField names the field) and core.ErrConfig,
+// and none contains a secret.
+func (c *Config) Providers() ([]core.Provider, error) {
+	if len(c.vendors()) == 0 {
 		return nil, fmt.Errorf("%w: config: no provider is configured; set the RTCTOKEN_<VENDOR>_ variables of at least one vendor", core.ErrConfig)
 	}
-	out := make([]core.Provider, 0, len(bs))
-	for _, b := range bs {
-		p, err := b.build(true)
-		if err != nil {
-			return nil, fmt.Errorf("config: %s: %w", b.vendor, err)
-		}
-		out = append(out, p)
+	ps, errs := c.build(func(_ string, err error) error { return fmt.Errorf("config: %w", err) })
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
-	return out, nil
+	return ps, nil
 }
 
-// builder constructs one vendor's provider, with or without its secondary
-// secret.
-type builder struct {
-	vendor    string
-	primary   []string // the variables the primary configuration comes from
-	secondary string   // the secondary secret's variable, "" when unset
-	build     func(withSecondary bool) (core.Provider, error)
+// vendor is one configured vendor and its provider's constructor.
+type vendor struct {
+	name      string
+	construct func() (core.Provider, error)
 }
 
-// builders returns the builders of the configured vendors, using the
-// constructor options in o (none when o is nil).
-func (c *Config) builders(o *options) []builder {
-	if o == nil {
-		o = &options{}
-	}
-	var bs []builder
+// vendors returns the configured vendors, in the order Providers builds
+// them.
+func (c *Config) vendors() []vendor {
+	var vs []vendor
 	if c.Agora != nil {
-		bs = append(bs, newBuilder("agora", *c.Agora, []string{agoraAppID, agoraAppCertificate},
-			agoraCertificateSecondary, func(c *agora.Config) *core.Secret { return &c.SecondaryCertificate },
-			func(c agora.Config, _ ...struct{}) (*agora.Provider, error) { return agora.New(c) }, nil))
+		vs = append(vs, vendor{"agora", func() (core.Provider, error) { return provider(agora.New(*c.Agora)) }})
 	}
 	if c.Tencent != nil {
-		bs = append(bs, newBuilder("tencent", *c.Tencent, []string{tencentSDKAppID, tencentKey},
-			tencentKeySecondary, func(c *tencent.Config) *core.Secret { return &c.SecondaryKey },
-			func(c tencent.Config, _ ...struct{}) (*tencent.Provider, error) { return tencent.New(c) }, nil))
+		vs = append(vs, vendor{"tencent", func() (core.Provider, error) { return provider(tencent.New(*c.Tencent)) }})
 	}
 	if c.Zego != nil {
-		bs = append(bs, newBuilder("zego", *c.Zego, []string{zegoAppID, zegoServerSecret},
-			zegoSecretSecondary, func(c *zego.Config) *core.Secret { return &c.SecondarySecret },
-			func(c zego.Config, _ ...struct{}) (*zego.Provider, error) { return zego.New(c) }, nil))
+		vs = append(vs, vendor{"zego", func() (core.Provider, error) { return provider(zego.New(*c.Zego)) }})
 	}
 	if c.Zoom != nil {
-		bs = append(bs, newBuilder("zoom", *c.Zoom, []string{zoomSDKKey, zoomSDKSecret},
-			zoomSecretSecondary, func(c *zoom.Config) *core.Secret { return &c.SecondarySecret },
-			func(c zoom.Config, _ ...struct{}) (*zoom.Provider, error) { return zoom.New(c) }, nil))
+		vs = append(vs, vendor{"zoom", func() (core.Provider, error) { return provider(zoom.New(*c.Zoom)) }})
 	}
-	return bs
+	return vs
 }
 
-// newBuilder returns the builder of one vendor: cfg is a copy of its
-// configuration, secondary points at the secondary secret of a
-// configuration, and construct is the vendor's New.
-func newBuilder[C any, P core.Provider, O any](vendor string, cfg C, primary []string, secondaryName string,
-	secondary func(*C) *core.Secret, construct func(C, ...O) (P, error), opts []O) builder {
-	b := builder{vendor: vendor, primary: primary}
-	if !secondary(&cfg).IsZero() {
-		b.secondary = secondaryName
+// provider turns a constructor's result into a core.Provider, nil on error.
+func provider[P core.Provider](p P, err error) (core.Provider, error) {
+	if err != nil {
+		return nil, err
 	}
-	b.build = func(withSecondary bool) (core.Provider, error) {
-		c := cfg
-		if !withSecondary {
-			*secondary(&c) = core.Secret{}
-		}
-		p, err := construct(c, opts...)
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
-	}
-	return b
+	return p, nil
 }
 
-// check runs each vendor's constructor and reports a failure against the
-// variables it came from: the secondary secret's variable when the
-// configuration is valid without it, else the primary variables. The
-// constructors' messages never contain a secret.
-func (c *Config) check(r *reader) error {
+// build calls each configured vendor's constructor once. It returns the
+// providers when all succeed, and otherwise the errors report makes of the
+// failures (report may return nil to drop one).
+func (c *Config) build(report func(vendor string, err error) error) ([]core.Provider, []error) {
+	var ps []core.Provider
 	var errs []error
-	for _, b := range c.builders(nil) {
-		_, err := b.build(true)
+	for _, v := range c.vendors() {
+		p, err := v.construct()
 		if err == nil {
-			continue
+			ps = append(ps, p)
+		} else if err = report(v.name, err); err != nil {
+			errs = append(errs, err)
 		}
-		names := make([]string, 0, len(b.primary))
-		for _, n := range b.primary {
-			names = append(names, r.source(n))
-		}
-		name := strings.Join(names, " or ")
-		if b.secondary != "" {
-			if _, err2 := b.build(false); err2 == nil {
-				name = r.source(b.secondary)
-			}
-		}
-		errs = append(errs, &VarError{Var: name, Problem: "rejected: " + providerMessage(err)})
 	}
-	return errors.Join(errs...)
-}
-
-// providerMessage strips the core.ErrConfig prefix from a constructor error.
-func providerMessage(err error) string {
-	return strings.TrimPrefix(err.Error(), core.ErrConfig.Error()+": ")
+	return ps, errs
 }
 
 // reader reads variables and collects every problem.
@@ -237,6 +188,28 @@ type reader struct {
 	lookup   func(string) (string, bool)
 	errs     []error
 	fromFile map[string]bool // secrets read through their file twin
+}
+
+// rejected reports a constructor error of vendor against the variable the
+// faulty Config field was read from (its file twin for a secret read from
+// a file). It drops the error when that variable is already reported, as
+// missing or malformed: its field then holds no value read from it.
+func (r *reader) rejected(vendor string, err error) error {
+	var ce *core.ConfigError
+	i := -1
+	if errors.As(err, &ce) {
+		i = slices.IndexFunc(vars, func(v Var) bool { return v.Vendor == vendor && v.Field == ce.Field })
+	}
+	if i < 0 {
+		return fmt.Errorf("config: %s: %w", vendor, err)
+	}
+	name := r.source(vars[i].Name)
+	for _, e := range r.errs {
+		if ve, ok := e.(*VarError); ok && ve.Var == name {
+			return nil
+		}
+	}
+	return &VarError{Var: name, Problem: fmt.Sprintf("is rejected (%s.Config.%s: %s)", vendor, ce.Field, ce.Message)}
 }
 
 // source returns the variable a value was read from: name or its file twin.

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/config"
+	"github.com/rtctoken/rtctoken/core/tencent"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
@@ -310,14 +313,16 @@ func TestMalformedSecretFromFile(t *testing.T) {
 	}
 }
 
-func TestProvidersOptions(t *testing.T) {
+// TestProvidersConfigFields: fields set on a loaded Config reach the
+// constructors, and Providers reports every vendor's rejected field at once.
+func TestProvidersConfigFields(t *testing.T) {
 	c, err := config.Load(env(full()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Agora.Name = "agora-eu"
 	c.Zego.Name = "zego-eu"
-	ps, err := c.Providers(nil)
+	ps, err := c.Providers()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,8 +335,65 @@ func TestProvidersOptions(t *testing.T) {
 		t.Fatalf("names = %v, want %v", names, want)
 	}
 	c.Zego.Kinds = []string{"nope"}
-	if _, err := c.Providers(); !errors.Is(err, core.ErrConfig) || !strings.Contains(err.Error(), "zego") {
-		t.Fatalf("bad zego Kinds: %v", err)
+	c.Agora.Kinds = []string{"nope"}
+	ps, err = c.Providers()
+	if ps != nil || !errors.Is(err, core.ErrConfig) {
+		t.Fatalf("bad Kinds: %v, %v", ps, err)
+	}
+	var vendors []string
+	for _, e := range unjoin(err) {
+		var ce *core.ConfigError
+		if !errors.As(e, &ce) || ce.Field != "Kinds" {
+			t.Errorf("error %v does not name the Kinds field", e)
+			continue
+		}
+		vendors = append(vendors, ce.Provider)
+	}
+	if want := []string{"agora", "zego"}; !slices.Equal(vendors, want) {
+		t.Fatalf("vendors reported: %v, want %v (%v)", vendors, want, err)
+	}
+}
+
+// unjoin returns the errors err joins, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// TestRejectedWithMissing: one Load reports missing variables and values
+// the constructors reject, of every vendor, each once and by the variable
+// (or file twin) it came from.
+func TestRejectedWithMissing(t *testing.T) {
+	_, err := config.Load(env(map[string]string{
+		"RTCTOKEN_AGORA_APP_ID":                      "LEAKCANARY",
+		"RTCTOKEN_AGORA_APP_CERTIFICATE":             agoraCert,
+		"RTCTOKEN_ZOOM_SDK_KEY":                      "k",
+		"RTCTOKEN_ZEGO_APP_ID":                       "7",
+		"RTCTOKEN_ZEGO_SERVER_SECRET":                zegoSecret,
+		"RTCTOKEN_ZEGO_SERVER_SECRET_SECONDARY_FILE": writeFile(t, malformedKey),
+		"RTCTOKEN_TENCENT_SDKAPPID":                  "x",
+		"RTCTOKEN_TENCENT_KEY":                       tencentKey,
+	}))
+	if !errors.Is(err, core.ErrConfig) {
+		t.Fatalf("error %v", err)
+	}
+	var got []string
+	for _, e := range unjoin(err) {
+		var ve *config.VarError
+		if !errors.As(e, &ve) {
+			t.Fatalf("%v is not a *VarError", e)
+		}
+		got = append(got, ve.Var)
+	}
+	slices.Sort(got)
+	want := []string{"RTCTOKEN_AGORA_APP_ID", "RTCTOKEN_TENCENT_SDKAPPID", "RTCTOKEN_ZEGO_SERVER_SECRET_SECONDARY_FILE", "RTCTOKEN_ZOOM_SDK_SECRET"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("reported %v, want %v (%v)", got, want, err)
+	}
+	if strings.Contains(err.Error(), "LEAKCANARY") {
+		t.Errorf("error leaks a value: %v", err)
 	}
 }
 
@@ -387,6 +449,15 @@ func TestVars(t *testing.T) {
 	for _, vendor := range []string{"tencent", "agora", "zoom", "zego"} {
 		if vendors[vendor] != 2 {
 			t.Errorf("%s has %d required variables, want 2", vendor, vendors[vendor])
+		}
+	}
+	configs := map[string]reflect.Type{
+		"tencent": reflect.TypeFor[tencent.Config](), "agora": reflect.TypeFor[agora.Config](),
+		"zoom": reflect.TypeFor[zoom.Config](), "zego": reflect.TypeFor[zego.Config](),
+	}
+	for _, v := range vs {
+		if _, ok := configs[v.Vendor].FieldByName(v.Field); !ok || v.Field == "" {
+			t.Errorf("%s: %s.Config has no field %q", v.Name, v.Vendor, v.Field)
 		}
 	}
 	vs[0].Name = "changed"

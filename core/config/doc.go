@@ -37,8 +37,11 @@
 // naming a file that holds the value; trailing newlines are trimmed and
 // setting both the variable and its twin is an error.
 //
-// Errors are *VarError values wrapping core.ErrConfig. They name the
-// variable and never contain a value; a file problem names neither the
+// Load reports every problem of every vendor at once: missing and
+// malformed variables, and the values a vendor's constructor rejects (its
+// *core.ConfigError names a Config field, which Var.Field maps back to
+// the variable). Errors are *VarError values wrapping core.ErrConfig. They
+// name the variable and never contain a value; a file problem names neither the
 // path nor the content, in case a secret was put in a _FILE variable.
 //
 // Reading the environment is the host's explicit choice: nothing in

@@ -35,6 +35,10 @@ type Var struct {
 	Name string
 	// Vendor is the provider the variable configures ("agora").
 	Vendor string
+	// Field is the field of the vendor's Config the variable sets
+	// ("AppCertificate" of agora.Config). A constructor error naming that
+	// field is reported against the variable.
+	Field string
 	// Description says what the value is and how it is written.
 	Description string
 	// Secret variables hold keys. They also have a Name+FileSuffix twin
@@ -46,24 +50,24 @@ type Var struct {
 }
 
 var vars = []Var{
-	{tencentSDKAppID, "tencent", "SDKAppID of the Tencent RTC / Chat application (decimal, 1 to 4294967295).", false, true},
-	{tencentKey, "tencent", "SDKSecretKey from the console; signs UserSigs and PrivateMapKeys.", true, true},
-	{tencentKeySecondary, "tencent", "Previous or next SDKSecretKey, accepted by verification during a key rotation.", true, false},
-	{tencentAdmins, "tencent", `Comma-separated App Admin user ids (default "administrator"); a credential for one of them is only issued through IssueServer or an AllowElevated grant.`, false, false},
+	{tencentSDKAppID, "tencent", "SDKAppID", "SDKAppID of the Tencent RTC / Chat application (decimal, 1 to 4294967295).", false, true},
+	{tencentKey, "tencent", "Key", "SDKSecretKey from the console; signs UserSigs and PrivateMapKeys.", true, true},
+	{tencentKeySecondary, "tencent", "SecondaryKey", "Previous or next SDKSecretKey, accepted by verification during a key rotation.", true, false},
+	{tencentAdmins, "tencent", "Admins", `Comma-separated App Admin user ids (default "administrator"); a credential for one of them is only issued through IssueServer or an AllowElevated grant.`, false, false},
 
-	{agoraAppID, "agora", "App ID from the Agora console (32 hexadecimal characters).", false, true},
-	{agoraAppCertificate, "agora", "Primary App Certificate (32 hexadecimal characters); signs tokens.", true, true},
-	{agoraCertificateSecondary, "agora", "Secondary App Certificate, accepted by verification during a rotation.", true, false},
+	{agoraAppID, "agora", "AppID", "App ID from the Agora console (32 hexadecimal characters).", false, true},
+	{agoraAppCertificate, "agora", "AppCertificate", "Primary App Certificate (32 hexadecimal characters); signs tokens.", true, true},
+	{agoraCertificateSecondary, "agora", "SecondaryCertificate", "Secondary App Certificate, accepted by verification during a rotation.", true, false},
 
-	{zoomSDKKey, "zoom", "Video SDK key or Meeting SDK client id.", false, true},
-	{zoomSDKSecret, "zoom", "The SDK secret matching the key; signs the JWTs.", true, true},
-	{zoomSecretSecondary, "zoom", "Previous SDK secret, accepted by verification during a rotation.", true, false},
-	{zoomKinds, "zoom", `Comma-separated kinds to offer: "video", "meeting" or both (default both).`, false, false},
+	{zoomSDKKey, "zoom", "SDKKey", "Video SDK key or Meeting SDK client id.", false, true},
+	{zoomSDKSecret, "zoom", "SDKSecret", "The SDK secret matching the key; signs the JWTs.", true, true},
+	{zoomSecretSecondary, "zoom", "SecondarySecret", "Previous SDK secret, accepted by verification during a rotation.", true, false},
+	{zoomKinds, "zoom", "Kinds", `Comma-separated kinds to offer: "video", "meeting" or both (default both).`, false, false},
 
-	{zegoAppID, "zego", "AppID of the ZEGOCLOUD project (decimal, 1 to 4294967295).", false, true},
-	{zegoServerSecret, "zego", "ServerSecret of the project (32 characters); encrypts Token04 and Kit Tokens.", true, true},
-	{zegoSecretSecondary, "zego", "Previous or next ServerSecret, accepted by verification during a rotation.", true, false},
-	{zegoMode, "zego", `Token04 encryption: "cbc" (default, accepted everywhere) or "gcm".`, false, false},
+	{zegoAppID, "zego", "AppID", "AppID of the ZEGOCLOUD project (decimal, 1 to 4294967295).", false, true},
+	{zegoServerSecret, "zego", "ServerSecret", "ServerSecret of the project (32 characters); encrypts Token04 and Kit Tokens.", true, true},
+	{zegoSecretSecondary, "zego", "SecondarySecret", "Previous or next ServerSecret, accepted by verification during a rotation.", true, false},
+	{zegoMode, "zego", "Mode", `Token04 encryption: "cbc" (default, accepted everywhere) or "gcm".`, false, false},
 }
 
 // Vars returns every variable Load reads, grouped by vendor, for
