@@ -26,7 +26,6 @@ func JSON(status int, v any) httpapi.Response {
 	return httpapi.Response{Status: status, Header: httpapi.JSONHeader(), Body: b}
 }
 
-
 // errorResponse renders a client error in the contract's error envelope.
 func errorResponse(e *core.Error) httpapi.Response {
 	type detail struct {
