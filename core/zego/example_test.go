@@ -94,7 +94,7 @@ func ExampleVerify() {
 	}
 	now := time.Unix(1700000000, 0)
 	cred, err := p.Issue(context.Background(), core.Grant{
-		Kind: zego.KindKit, UserID: "alice", Room: "room-1", Role: zego.RolePublisher,
+		Kind: zego.KindKit, UserID: "alice", Room: "room-1", Role: zego.RolePublisher, TTL: time.Hour,
 		Identity: core.Identity{UserID: "alice", DisplayName: "Alice"}, Now: now, Rand: fixedRand(),
 	})
 	if err != nil {

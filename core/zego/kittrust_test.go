@@ -16,7 +16,7 @@ var testKeys = core.Keys{Primary: core.NewSecret(testSecret)}
 func issueFor(t *testing.T, p *Provider, kind, room string) string {
 	t.Helper()
 	c, err := p.Issue(context.Background(), core.Grant{
-		Kind: kind, UserID: "alice", Room: room, Now: testNow, Rand: seededRand(21),
+		Kind: kind, UserID: "alice", Room: room, TTL: DefaultTTL, Now: testNow, Rand: seededRand(21),
 		Identity: core.Identity{UserID: "alice", DisplayName: "Alice"},
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package zego
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -227,37 +226,29 @@ type token04Options struct {
 	StreamIDs []string `json:"stream_ids"`
 }
 
-// Issue implements core.Provider. It validates the grant itself, so it is
-// safe to call without a core.Service.
+// Issue implements core.Provider. The grant is one core.Service checked
+// against Kinds (room, role, TTL); Issue checks only what ZEGO adds: the
+// charsets and lengths of user, room and stream ids and of the display
+// name, the options, and that a publisher has a room. A grant without Now,
+// TTL or Rand is refused with core.CodeInternal.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
 	kit := g.Kind == KindKit
 	if !p.enabled(g.Kind) {
 		return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %q", p.name, g.Kind)
 	}
+	if g.Now.IsZero() || g.TTL < time.Second || g.Rand == nil {
+		return nil, core.Errorf(core.CodeInternal, "", "zego: incomplete grant: no issuance time, TTL or randomness source")
+	}
 	if !validID(g.UserID, MaxUserIDLen, &idChars) {
 		return nil, core.Errorf(core.CodeInvalidUser, "user_id", "a ZEGO user id is 1 to %d ASCII letters, digits or %s", MaxUserIDLen, idPunct)
-	}
-	if g.Room == "" && kit {
-		return nil, core.Errorf(core.CodeInvalidRoom, "room", "a room is required for %s", KindKit)
 	}
 	if g.Room != "" && !validID(g.Room, MaxRoomIDLen, &idChars) {
 		return nil, core.Errorf(core.CodeInvalidRoom, "room", "a ZEGO room id is 1 to %d ASCII letters, digits or %s", MaxRoomIDLen, idPunct)
 	}
-	role := g.Role
-	if role == "" {
-		role = RoleSubscriber
-	}
-	switch {
-	case role != RolePublisher && role != RoleSubscriber:
-		return nil, core.Errorf(core.CodeInvalidRole, "role", "the role must be %s or %s", RolePublisher, RoleSubscriber)
-	case role == RolePublisher && g.Room == "":
+	if g.Role == RolePublisher && g.Room == "" {
 		return nil, core.Errorf(core.CodeInvalidRole, "role", "a role needs a room")
 	}
-	ttl, err := checkTTL(g.TTL)
-	if err != nil {
-		return nil, err
-	}
-	streams, err := p.streamIDs(g, kit, role)
+	streams, err := p.streamIDs(g, kit)
 	if err != nil {
 		return nil, err
 	}
@@ -269,17 +260,14 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	if kit && (len(name) > MaxUserNameLen || !utf8.ValidString(name)) {
 		return nil, core.Errorf(core.CodeInvalidUser, "user_name", "the display name must be valid UTF-8 of at most %d bytes", MaxUserNameLen)
 	}
-	if g.Rand == nil || g.Now.IsZero() {
-		return nil, errors.New("zego: the grant has no clock or randomness source")
-	}
 
-	prm := token04.Params{AppID: p.appID, UserID: g.UserID, CTime: g.Now.Unix(), Effective: int64(ttl / time.Second), Mode: p.mode}
+	prm := token04.Params{AppID: p.appID, UserID: g.UserID, CTime: g.Now.Unix(), Effective: int64(g.TTL / time.Second), Mode: p.mode}
 	var (
 		priv *token04.RoomPrivilege
 		kp   *token04.Kit
 	)
 	if g.Room != "" {
-		priv = &token04.RoomPrivilege{RoomID: g.Room, Login: true, Publish: role == RolePublisher, StreamIDs: streams}
+		priv = &token04.RoomPrivilege{RoomID: g.Room, Login: true, Publish: g.Role == RolePublisher, StreamIDs: streams}
 	}
 	if kit {
 		kp = &token04.Kit{AppID: p.appID, UserID: g.UserID, RoomID: g.Room, UserName: name}
@@ -295,10 +283,10 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	}
 	switch {
 	case kit:
-		c.Role = role
+		c.Role = g.Role
 		c.Join = map[string]any{"appID": p.appIDAny, "roomID": g.Room, "userID": g.UserID, "userName": name, "kitToken": token}
 	case g.Room != "":
-		c.Role = role
+		c.Role = g.Role
 		c.Join = map[string]any{"appID": p.appIDAny, "userID": g.UserID, "token": token, "roomID": g.Room}
 	default:
 		c.Join = map[string]any{"appID": p.appIDAny, "userID": g.UserID, "token": token}
@@ -306,13 +294,8 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	return c, nil
 }
 
-// checkTTL applies the lifetime limits; 0 means DefaultTTL.
-func checkTTL(ttl time.Duration) (time.Duration, error) {
-	return core.CheckTTL(core.KindSpec{MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL}, ttl)
-}
-
 // streamIDs decodes and checks the options of the grant.
-func (p *Provider) streamIDs(g core.Grant, kit bool, role string) ([]string, error) {
+func (p *Provider) streamIDs(g core.Grant, kit bool) ([]string, error) {
 	if len(g.Options) == 0 {
 		return nil, nil
 	}
@@ -327,7 +310,7 @@ func (p *Provider) streamIDs(g core.Grant, kit bool, role string) ([]string, err
 	switch {
 	case g.Room == "":
 		return nil, core.Errorf(core.CodeInvalidOption, field, "stream ids need a room")
-	case role != RolePublisher:
+	case g.Role != RolePublisher:
 		return nil, core.Errorf(core.CodeInvalidOption, field, "stream ids only apply to the %s role", RolePublisher)
 	case len(o.StreamIDs) == 0:
 		return nil, core.Errorf(core.CodeInvalidOption, field, "list at least one stream id, or leave the option out")

@@ -1,6 +1,7 @@
 package zego
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -99,7 +100,7 @@ func TestKindsAllowlist(t *testing.T) {
 		t.Fatalf("Kinds = %+v", ks)
 	}
 	ctx := context.Background()
-	g := core.Grant{Kind: KindKit, UserID: "u", Room: "r", Now: testNow, Rand: seededRand(4)}
+	g := core.Grant{Kind: KindKit, UserID: "u", Room: "r", TTL: time.Hour, Now: testNow, Rand: seededRand(4)}
 	if _, err := only.Issue(ctx, g); core.CodeOf(err) != core.CodeUnknownKind {
 		t.Fatalf("Issue of a disabled kind: %v", err)
 	}
@@ -297,7 +298,7 @@ func TestVerifyEitherMode(t *testing.T) {
 	ctx := context.Background()
 	cbc, gcm := newTestProvider(t, Config{}), newTestProvider(t, Config{Mode: ModeGCM})
 	for _, pair := range [][2]*Provider{{cbc, gcm}, {gcm, cbc}} {
-		c, err := pair[0].Issue(ctx, core.Grant{Kind: KindKit, UserID: "u", Room: "r", Now: testNow, Rand: seededRand(8)})
+		c, err := pair[0].Issue(ctx, core.Grant{Kind: KindKit, UserID: "u", Room: "r", TTL: time.Hour, Now: testNow, Rand: seededRand(8)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,8 +349,10 @@ func TestVerifyErrors(t *testing.T) {
 	}
 }
 
-// TestIssueValidation checks every input-validation error code and field,
-// both through the service and calling Issue directly.
+// TestIssueValidation checks every input-validation error code and field
+// through the service, and calling Issue directly with the grant the
+// service would hand over, except for the kind's own rules (room, role,
+// TTL), which only the service checks.
 func TestIssueValidation(t *testing.T) {
 	ctx := context.Background()
 	p := newTestProvider(t, Config{})
@@ -372,6 +375,7 @@ func TestIssueValidation(t *testing.T) {
 		displayName string
 		code        core.Code
 		field       string
+		kindRule    bool // checked by the service, against Kinds
 	}{
 		{name: "user too long", user: long(65), code: core.CodeInvalidUser, field: "user_id"},
 		{name: "user percent", user: "a%b", code: core.CodeInvalidUser, field: "user_id"},
@@ -379,12 +383,12 @@ func TestIssueValidation(t *testing.T) {
 		{name: "user non-ASCII", user: "josé", code: core.CodeInvalidUser, field: "user_id"},
 		{name: "room too long", room: long(129), code: core.CodeInvalidRoom, field: "room"},
 		{name: "room quote", room: `r"1`, code: core.CodeInvalidRoom, field: "room"},
-		{name: "kit without room", kind: KindKit, code: core.CodeInvalidRoom, field: "room"},
-		{name: "unknown role", room: "r", role: "host", code: core.CodeInvalidRole, field: "role"},
+		{name: "kit without room", kind: KindKit, code: core.CodeInvalidRoom, field: "room", kindRule: true},
+		{name: "unknown role", room: "r", role: "host", code: core.CodeInvalidRole, field: "role", kindRule: true},
 		{name: "publisher without room", role: RolePublisher, code: core.CodeInvalidRole, field: "role"},
-		{name: "ttl too short", ttl: 59 * time.Second, code: core.CodeInvalidTTL, field: "ttl"},
-		{name: "ttl too long", ttl: 24*time.Hour + time.Second, code: core.CodeInvalidTTL, field: "ttl"},
-		{name: "ttl fraction", ttl: 90*time.Second + time.Millisecond, code: core.CodeInvalidTTL, field: "ttl"},
+		{name: "ttl too short", ttl: 59 * time.Second, code: core.CodeInvalidTTL, field: "ttl", kindRule: true},
+		{name: "ttl too long", ttl: 24*time.Hour + time.Second, code: core.CodeInvalidTTL, field: "ttl", kindRule: true},
+		{name: "ttl fraction", ttl: 90*time.Second + time.Millisecond, code: core.CodeInvalidTTL, field: "ttl", kindRule: true},
 		{name: "unknown option", room: "r", opts: `{"privilege":1}`, code: core.CodeInvalidOption, field: "options.privilege"},
 		{name: "kit option", kind: KindKit, room: "r", role: RolePublisher, opts: `{"stream_ids":["a"]}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
 		{name: "streams wrong type", room: "r", role: RolePublisher, opts: `{"stream_ids":"a"}`, code: core.CodeInvalidOption, field: "options.stream_ids"},
@@ -412,22 +416,32 @@ func TestIssueValidation(t *testing.T) {
 					t.Fatalf("%s: %v, want %s (%s)", how, err, tc.code, tc.field)
 				}
 			}
-			g := core.Grant{Kind: tc.kind, UserID: tc.user, Room: tc.room, Role: tc.role, TTL: tc.ttl,
-				Options: json.RawMessage(tc.opts), Identity: core.Identity{UserID: tc.user, DisplayName: tc.displayName}, Now: testNow, Rand: seededRand(1)}
-			_, err := p.Issue(ctx, g)
-			check("Issue", err)
-			// The service checks some of these first, with the same code and field.
-			_, err = svc.Issue(ctx, g.Identity, core.Request{Provider: "zego", Kind: tc.kind, Room: tc.room, Role: tc.role, TTL: tc.ttl, Options: g.Options})
+			id := core.Identity{UserID: tc.user, DisplayName: tc.displayName}
+			_, err := svc.Issue(ctx, id, core.Request{Provider: "zego", Kind: tc.kind, Room: tc.room, Role: tc.role, TTL: tc.ttl, Options: json.RawMessage(tc.opts)})
 			check("Service.Issue", err)
+			if !tc.kindRule {
+				_, err = p.Issue(ctx, core.Grant{Kind: tc.kind, UserID: tc.user, Room: tc.room, Role: cmp.Or(tc.role, RoleSubscriber), TTL: cmp.Or(tc.ttl, DefaultTTL),
+					Options: json.RawMessage(tc.opts), Identity: id, Now: testNow, Rand: seededRand(1)})
+				check("Issue", err)
+			}
 		})
 	}
-	if _, err := p.Issue(ctx, core.Grant{Kind: "rtc", UserID: "a", Now: testNow, Rand: seededRand(1)}); core.CodeOf(err) != core.CodeUnknownKind {
+	if _, err := p.Issue(ctx, core.Grant{Kind: "rtc", UserID: "a", TTL: time.Hour, Now: testNow, Rand: seededRand(1)}); core.CodeOf(err) != core.CodeUnknownKind {
 		t.Errorf("unknown kind: %v", err)
 	}
-	if _, err := p.Issue(ctx, core.Grant{Kind: KindToken04, UserID: "a", Now: testNow}); err == nil {
-		t.Errorf("no randomness source: accepted")
+	// The service always sets Now, TTL and Rand: a grant without one is a
+	// programming error.
+	for name, g := range map[string]core.Grant{
+		"no time":              {Kind: KindToken04, UserID: "a", TTL: time.Hour, Rand: seededRand(1)},
+		"no ttl":               {Kind: KindToken04, UserID: "a", Now: testNow, Rand: seededRand(1)},
+		"sub-second ttl":       {Kind: KindToken04, UserID: "a", TTL: time.Millisecond, Now: testNow, Rand: seededRand(1)},
+		"no randomness source": {Kind: KindToken04, UserID: "a", TTL: time.Hour, Now: testNow},
+	} {
+		if _, err := p.Issue(ctx, g); core.CodeOf(err) != core.CodeInternal {
+			t.Errorf("%s: %v, want %s", name, err, core.CodeInternal)
+		}
 	}
-	if _, err := p.Issue(ctx, core.Grant{Kind: KindToken04, UserID: "a", Now: testNow, Rand: strings.NewReader("ab")}); err == nil {
+	if _, err := p.Issue(ctx, core.Grant{Kind: KindToken04, UserID: "a", TTL: time.Hour, Now: testNow, Rand: strings.NewReader("ab")}); err == nil {
 		t.Errorf("short randomness: accepted")
 	}
 	// The boundaries themselves are accepted.
@@ -439,7 +453,7 @@ func TestIssueValidation(t *testing.T) {
 		{Kind: KindToken04, UserID: "u", Role: RoleSubscriber},
 		{Kind: KindKit, UserID: "u", Room: "r", Identity: core.Identity{DisplayName: strings.Repeat("李", 85)}},
 	} {
-		g.Now, g.Rand = testNow, seededRand(2)
+		g.Now, g.Rand, g.TTL = testNow, seededRand(2), cmp.Or(g.TTL, DefaultTTL)
 		c, err := p.Issue(ctx, g)
 		if err != nil {
 			t.Errorf("Issue(%+v): %v", g, err)

@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -217,6 +216,12 @@ func optFlag(v *int64) sdkjwt.Flag {
 // Issue mints a Video SDK or Meeting SDK JWT for the grant. The token's iat
 // is g.Now (less Config.IATSkew) and its exp g.Now + g.TTL.
 //
+// The grant is one core.Service checked against Kinds (room, role, TTL);
+// Issue checks only what Zoom adds: the UTF-16 lengths of the session name
+// and user identity, meeting numbers, the options, that a host has a
+// meeting number, and exp-iat within MinTTL..MaxTTL. A grant without Now or
+// TTL is refused with core.CodeInternal.
+//
 // Video Join: sessionName, signature, userName and, when set, sessionKey:
 // the arguments of client.join(topic, signature, userName). Meeting Join:
 // meetingNumber (web JWT only), signature, sdkKey, userName. userName is
@@ -229,16 +234,8 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	if !p.offers(g.Kind) {
 		return nil, core.Errorf(core.CodeUnknownKind, "kind", "provider %s has no kind %q", p.name, strings.ToValidUTF8(g.Kind, "?"))
 	}
-	role, err := roleNumber(g.Role)
-	if err != nil {
-		return nil, err
-	}
-	if g.Now.IsZero() {
-		return nil, errors.New("zoom: the grant has no issuance time")
-	}
-	if g.TTL%time.Second != 0 || g.TTL < MinTTL || g.TTL > p.maxTTL {
-		return nil, core.Errorf(core.CodeInvalidTTL, "ttl", "ttl must be a whole number of seconds from %d to %d",
-			int64(MinTTL/time.Second), int64(p.maxTTL/time.Second))
+	if g.Now.IsZero() || g.TTL < time.Second {
+		return nil, core.Errorf(core.CodeInternal, "", "zoom: incomplete grant: no issuance time or TTL")
 	}
 	now := g.Now.Unix()
 	iat, exp := now-p.skew, now+int64(g.TTL/time.Second)
@@ -252,9 +249,11 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 		AppID: p.key, UserID: g.UserID, Room: g.Room, Role: g.Role,
 		IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(exp, 0).UTC(),
 	}
-	if c.Role == "" {
-		c.Role = RoleParticipant
+	role := 0
+	if g.Role == RoleHost {
+		role = 1
 	}
+	var err error
 	if g.Kind == KindVideo {
 		err = p.issueVideo(c, &g, role, iat, exp)
 	} else {
@@ -328,16 +327,6 @@ func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat
 		c.Join["meetingNumber"] = g.Room
 	}
 	return nil
-}
-
-func roleNumber(name string) (int, error) {
-	switch name {
-	case RoleParticipant, "":
-		return 0, nil
-	case RoleHost:
-		return 1, nil
-	}
-	return 0, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RoleParticipant, RoleHost)
 }
 
 // userName is the display name when the grant is for the signed-in user

@@ -423,12 +423,8 @@ func TestIssueValidation(t *testing.T) {
 		{"meeting number 12 digits", p, meeting(func(g *grant) { g.Room = "123456789012" }), core.CodeInvalidRoom, "room"},
 		{"meeting number letters", p, meeting(func(g *grant) { g.Room = "12345678a" }), core.CodeInvalidRoom, "room"},
 		{"meeting host without number", p, meeting(func(g *grant) { g.Room, g.Role = "", "host" }), core.CodeInvalidRoom, "room"},
-		{"video unknown role", p, video(func(g *grant) { g.Role = "admin" }), core.CodeInvalidRole, "role"},
-		{"meeting unknown role", p, meeting(func(g *grant) { g.Role = "Host" }), core.CodeInvalidRole, "role"},
-		{"ttl zero", p, video(func(g *grant) { g.TTL = 0 }), core.CodeInvalidTTL, "ttl"},
 		{"ttl 1799 s", p, video(func(g *grant) { g.TTL = 1799 * time.Second }), core.CodeInvalidTTL, "ttl"},
 		{"ttl over 48 h", p, meeting(func(g *grant) { g.TTL = 48*time.Hour + time.Second }), core.CodeInvalidTTL, "ttl"},
-		{"ttl fractional", p, video(func(g *grant) { g.TTL = time.Hour + time.Millisecond }), core.CodeInvalidTTL, "ttl"},
 		{"ttl 48 h with skew", skewed, video(func(g *grant) { g.TTL = 48 * time.Hour }), core.CodeInvalidTTL, "ttl"},
 		{"unknown option", p, video(opts(`{"pwd":"x"}`)), core.CodeInvalidOption, "options.pwd"},
 		{"meeting video option", p, meeting(opts(`{"session_key":"x"}`)), core.CodeInvalidOption, "options.session_key"},
@@ -478,8 +474,33 @@ func TestIssueValidation(t *testing.T) {
 			t.Errorf("ok[%d]: %v", i, err)
 		}
 	}
-	if _, err := p.Issue(context.Background(), video(func(g *grant) { g.Now = time.Time{} })); err == nil {
-		t.Error("a grant without a time was issued")
+	// The service always sets Now and TTL: a grant without one is a
+	// programming error.
+	for _, g := range []grant{video(func(g *grant) { g.Now = time.Time{} }), video(func(g *grant) { g.TTL = 0 })} {
+		if _, err := p.Issue(context.Background(), g); core.CodeOf(err) != core.CodeInternal {
+			t.Errorf("grant without Now or TTL: %v, want %s", err, core.CodeInternal)
+		}
+	}
+	// The kind's rules (roles, TTL policy) are checked by the service.
+	svc := newService(t, p)
+	for _, c := range []struct {
+		req   core.Request
+		code  core.Code
+		field string
+	}{
+		{core.Request{Kind: "video", Room: "room", Role: "admin"}, core.CodeInvalidRole, "role"},
+		{core.Request{Kind: "meeting", Room: "123456789", Role: "Host"}, core.CodeInvalidRole, "role"},
+		{core.Request{Kind: "video", Room: "room", TTL: time.Hour + time.Millisecond}, core.CodeInvalidTTL, "ttl"},
+		{core.Request{Kind: "video", Room: "room", TTL: 1799 * time.Second}, core.CodeInvalidTTL, "ttl"},
+		{core.Request{Kind: "meeting", TTL: 48*time.Hour + time.Second}, core.CodeInvalidTTL, "ttl"},
+		{core.Request{Kind: "video"}, core.CodeInvalidRoom, "room"},
+	} {
+		c.req.Provider = "zoom"
+		_, err := svc.Issue(context.Background(), core.Identity{UserID: "u1"}, c.req)
+		var ce *core.Error
+		if !errors.As(err, &ce) || ce.Code != c.code || ce.Field != c.field {
+			t.Errorf("Service.Issue(%+v): %v, want %s (%s)", c.req, err, c.code, c.field)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
