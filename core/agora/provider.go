@@ -145,15 +145,18 @@ func (p *Provider) allKinds() []core.KindSpec {
 
 // Issue implements core.Provider. See the package documentation for the
 // kinds, their options and their Join parameters; a kind Config.Kinds
-// leaves out is core.CodeUnknownKind.
+// leaves out is core.CodeUnknownKind. The grant's room, role and TTL are
+// taken as core.Service validated them against Kinds; Issue checks only
+// Agora's own rules on names and the options. A grant without an issuance
+// time or a TTL is a core.CodeInternal error.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
 	if !p.kinds[g.Kind] {
 		return nil, core.Errorf(core.CodeUnknownKind, "kind", "agora has no kind %q", g.Kind)
 	}
-	ttl, err := grantTTL(g.TTL)
-	if err != nil {
-		return nil, err
+	if g.Now.IsZero() || g.TTL <= 0 {
+		return nil, core.Errorf(core.CodeInternal, "", "agora: incomplete grant: no issuance time or TTL")
 	}
+	ttl := uint32(g.TTL / time.Second)
 	ts, err := accesstoken.IssueTs(g.Now)
 	if err != nil {
 		return nil, err
@@ -177,7 +180,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 			n = 2
 		}
 	default:
-		if err := noRoomRoleOptions(g); err != nil {
+		if err := core.DecodeOptions(g.Options, &struct{}{}); err != nil {
 			return nil, err
 		}
 		switch g.Kind {
@@ -218,27 +221,6 @@ const (
 	joinUserID  = "userId"
 	joinToken   = "token"
 )
-
-// limits are the TTL limits every kind shares.
-var limits = core.KindSpec{MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: DefaultTTL}
-
-// grantTTL checks a grant's TTL against the kinds' limits (0 means the
-// default) and returns it in seconds.
-func grantTTL(d time.Duration) (uint32, error) {
-	d, err := core.CheckTTL(limits, d)
-	return uint32(d / time.Second), err
-}
-
-func noRoomRoleOptions(g core.Grant) error {
-	if g.Room != "" {
-		return core.Errorf(core.CodeInvalidRoom, "room", "kind %s takes no room", g.Kind)
-	}
-	if g.Role != "" {
-		return core.Errorf(core.CodeInvalidRole, "role", "kind %s takes no role", g.Kind)
-	}
-	var none struct{}
-	return core.DecodeOptions(g.Options, &none)
-}
 
 // ID types of the rtc kind's "id_type" option.
 const (
@@ -294,12 +276,8 @@ func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, e
 		return rtcPlan{}, err
 	}
 	role := accesstoken.RoleSubscriber
-	switch g.Role {
-	case RolePublisher:
+	if g.Role == RolePublisher {
 		role = accesstoken.RolePublisher
-	case RoleSubscriber, "":
-	default:
-		return rtcPlan{}, core.Errorf(core.CodeInvalidRole, "role", "role must be %s or %s", RolePublisher, RoleSubscriber)
 	}
 	privs, err := o.privileges(ttl, role)
 	if err != nil {

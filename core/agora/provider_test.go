@@ -269,6 +269,7 @@ func TestIssueValidation(t *testing.T) {
 		{"alice@example.com", core.Request{Kind: "chat"}, core.CodeInvalidUser, "user_id"},
 		{long(65), core.Request{Kind: "chat"}, core.CodeInvalidUser, "user_id"},
 		{"alice", core.Request{Kind: "chat", Room: "r"}, core.CodeInvalidRoom, "room"},
+		{"alice", core.Request{Kind: "chat", Role: "publisher"}, core.CodeInvalidRole, "role"},
 		{"alice", core.Request{Kind: "chat", Options: json.RawMessage(`{"x":1}`)}, core.CodeInvalidOption, "options.x"},
 		// chat_app
 		{"alice", core.Request{Kind: "chat_app", Role: "subscriber"}, core.CodeInvalidRole, "role"},
@@ -283,34 +284,28 @@ func TestIssueValidation(t *testing.T) {
 	}
 }
 
-// TestIssueDirect calls Issue without a service: the provider validates on
-// its own.
+// TestIssueDirect calls Issue without a service, with grants no
+// core.Service hands over: the request rules (room, role, TTL) are the
+// Service's, tested in TestIssueValidation.
 func TestIssueDirect(t *testing.T) {
 	p := newProvider(t, "")
-	g := core.Grant{Kind: "rtc", UserID: "alice", Room: "r", Now: testNow, Rand: repeatSalt(1)}
-	c, err := p.Issue(context.Background(), g)
-	if err != nil || !c.ExpiresAt.Equal(testNow.Add(time.Hour)) || c.Role != "subscriber" {
-		t.Fatalf("zero TTL and role: %+v %v", c, err)
-	}
 	bad := []struct {
+		name string
 		g    core.Grant
 		code core.Code
 	}{
-		{core.Grant{Kind: "rtc", UserID: "alice", Room: "r", TTL: time.Second, Now: testNow, Rand: repeatSalt(1)}, core.CodeInvalidTTL},
-		{core.Grant{Kind: "rtc", UserID: "alice", Room: "r", Role: "admin", Now: testNow, Rand: repeatSalt(1)}, core.CodeInvalidRole},
-		{core.Grant{Kind: "chat", UserID: "alice", Role: "publisher", Now: testNow, Rand: repeatSalt(1)}, core.CodeInvalidRole},
-		{core.Grant{Kind: "video", UserID: "alice", Now: testNow, Rand: repeatSalt(1)}, core.CodeUnknownKind},
+		{"unknown kind", core.Grant{Kind: "video", UserID: "alice", TTL: time.Hour, Now: testNow, Rand: repeatSalt(1)}, core.CodeUnknownKind},
+		{"zero time", core.Grant{Kind: "rtm", UserID: "alice", TTL: time.Hour, Rand: repeatSalt(1)}, core.CodeInternal},
+		{"zero ttl", core.Grant{Kind: "rtc", UserID: "alice", Room: "r", Now: testNow, Rand: repeatSalt(1)}, core.CodeInternal},
+		{"negative ttl", core.Grant{Kind: "chat", UserID: "alice", TTL: -time.Hour, Now: testNow, Rand: repeatSalt(1)}, core.CodeInternal},
 	}
 	for _, b := range bad {
-		if _, err := p.Issue(context.Background(), b.g); core.CodeOf(err) != b.code {
-			t.Errorf("%+v: %v, want %s", b.g, err, b.code)
+		if c, err := p.Issue(context.Background(), b.g); c != nil || core.CodeOf(err) != b.code {
+			t.Errorf("%s: %+v %v, want %s", b.name, c, err, b.code)
 		}
 	}
-	if _, err := p.Issue(context.Background(), core.Grant{Kind: "rtm", UserID: "alice", Now: testNow}); err == nil {
+	if _, err := p.Issue(context.Background(), core.Grant{Kind: "rtm", UserID: "alice", TTL: time.Hour, Now: testNow}); err == nil {
 		t.Error("no randomness source: no error")
-	}
-	if _, err := p.Issue(context.Background(), core.Grant{Kind: "rtm", UserID: "alice", Rand: repeatSalt(1)}); err == nil {
-		t.Error("zero time: no error")
 	}
 }
 
@@ -352,11 +347,11 @@ func TestVerifyKeysAndErrors(t *testing.T) {
 	if err != nil || v.UserID != "alice" || v.Room != "" {
 		t.Errorf("rtc+rtm token as rtm: %+v %v", v, err)
 	}
-	chat, err := primary.Issue(ctx, core.Grant{Kind: "chat", UserID: "alice", Now: testNow, Rand: repeatSalt(7)})
+	chat, err := primary.Issue(ctx, core.Grant{Kind: "chat", UserID: "alice", TTL: time.Hour, Now: testNow, Rand: repeatSalt(7)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := primary.Issue(ctx, core.Grant{Kind: "chat_app", UserID: "server", Now: testNow, Rand: repeatSalt(7)})
+	app, err := primary.Issue(ctx, core.Grant{Kind: "chat_app", UserID: "server", TTL: time.Hour, Now: testNow, Rand: repeatSalt(7)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +412,7 @@ func TestConcurrent(t *testing.T) {
 			for i := range 200 {
 				user := "user-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
 				var c *core.Credential
-				if c, err = p.Issue(ctx, core.Grant{Kind: "rtc", UserID: user, Room: "room", Now: testNow, Rand: repeatSalt(uint32(1 + i))}); err != nil {
+				if c, err = p.Issue(ctx, core.Grant{Kind: "rtc", UserID: user, Room: "room", TTL: time.Hour, Now: testNow, Rand: repeatSalt(uint32(1 + i))}); err != nil {
 					break
 				}
 				var v *core.Verified

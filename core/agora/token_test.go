@@ -87,7 +87,7 @@ func TestKindsAllowlist(t *testing.T) {
 		t.Fatalf("kinds %+v", ks)
 	}
 	ctx := context.Background()
-	g := core.Grant{Kind: "rtc", UserID: "alice", Room: "r", Now: testNow, Rand: repeatSalt(1)}
+	g := core.Grant{Kind: "rtc", UserID: "alice", Room: "r", TTL: time.Hour, Now: testNow, Rand: repeatSalt(1)}
 	if _, err := p.Issue(ctx, g); core.CodeOf(err) != core.CodeUnknownKind {
 		t.Fatalf("rtc issued: %v", err)
 	}
@@ -98,7 +98,7 @@ func TestKindsAllowlist(t *testing.T) {
 	if _, err := p.Verify(ctx, "rtc", c.Token, testNow); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("rtc verified: %v", err)
 	}
-	g = core.Grant{Kind: "rtm", UserID: "alice", Now: testNow, Rand: repeatSalt(1)}
+	g = core.Grant{Kind: "rtm", UserID: "alice", TTL: time.Hour, Now: testNow, Rand: repeatSalt(1)}
 	if c, err = p.Issue(ctx, g); err != nil {
 		t.Fatal(err)
 	}

@@ -200,10 +200,14 @@ type privateMapKeyOptions struct {
 }
 
 // Issue implements core.Provider. KindUserSig takes no options;
-// KindPrivateMapKey takes "room_type" and "privilege_map".
+// KindPrivateMapKey takes "room_type" and "privilege_map". The grant's
+// room, role and TTL are taken as core.Service validated them against
+// Kinds; Issue checks only Tencent's own rules on user ids and rooms and
+// the options. A grant without an issuance time or a TTL is a
+// core.CodeInternal error.
 func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, error) {
-	if g.Now.IsZero() {
-		return nil, core.Errorf(core.CodeInvalidRequest, "", "the grant has no issuance time")
+	if g.Now.IsZero() || g.TTL <= 0 {
+		return nil, core.Errorf(core.CodeInternal, "", "tencent: incomplete grant: no issuance time or TTL")
 	}
 	if err := CheckUserID(g.UserID); err != nil {
 		return nil, err
@@ -219,21 +223,12 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 }
 
 func (p *Provider) issueUserSig(g core.Grant) (*core.Credential, error) {
-	if g.Room != "" {
-		return nil, core.Errorf(core.CodeInvalidRoom, "room", "kind %s takes no room", KindUserSig)
-	}
-	if g.Role != "" {
-		return nil, core.Errorf(core.CodeInvalidRole, "role", "kind %s takes no role", KindUserSig)
-	}
 	if len(g.Options) > 0 {
 		if err := core.DecodeOptions(g.Options, &struct{}{}); err != nil {
 			return nil, err
 		}
 	}
-	expire, err := checkTTL(g.TTL, DefaultTTL)
-	if err != nil {
-		return nil, err
-	}
+	expire := int64(g.TTL / time.Second)
 	tok, err := p.signer.UserSig(g.UserID, expire, g.Now)
 	if err != nil {
 		return nil, err
@@ -244,15 +239,9 @@ func (p *Provider) issueUserSig(g core.Grant) (*core.Credential, error) {
 }
 
 func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
-	var bits uint32
-	switch g.Role {
-	case "", RoleSubscriber:
-		g.Role, bits = RoleSubscriber, usersig.PrivSubscribe
-	case RolePublisher:
+	bits := uint32(usersig.PrivSubscribe)
+	if g.Role == RolePublisher {
 		bits = usersig.PrivAll
-	default:
-		return nil, core.Errorf(core.CodeInvalidRole, "role", "role %s is not offered by %s (one of %s, %s)",
-			strconv.QuoteToASCII(g.Role), KindPrivateMapKey, RoleSubscriber, RolePublisher)
 	}
 	var opt privateMapKeyOptions
 	if err := core.DecodeOptions(g.Options, &opt); err != nil {
@@ -272,10 +261,7 @@ func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
 	if err != nil {
 		return nil, err
 	}
-	expire, err := checkTTL(g.TTL, DefaultTTLPrivateMapKey)
-	if err != nil {
-		return nil, err
-	}
+	expire := int64(g.TTL / time.Second)
 	var tok string
 	if numeric {
 		tok, err = p.signer.PrivateMapKey(g.UserID, expire, g.Now, roomID, bits)
@@ -317,12 +303,6 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 		return nil, err
 	}
 	return t.verified(p.name), nil
-}
-
-// checkTTL returns the TTL in whole seconds, ttl 0 meaning def.
-func checkTTL(ttl, def time.Duration) (int64, error) {
-	ttl, err := core.CheckTTL(core.KindSpec{MinTTL: MinTTL, MaxTTL: MaxTTL, DefaultTTL: def}, ttl)
-	return int64(ttl / time.Second), err
 }
 
 // CheckUserID enforces Tencent's user id rule: 1 to 32 bytes of letters,

@@ -337,21 +337,23 @@ func TestIssueValidation(t *testing.T) {
 					t.Fatalf("%s: %v, want %s (%s)", via, err, c.code, c.field)
 				}
 			}
-			// Straight to the provider, as a host calling it directly would.
-			_, err := p.Issue(t.Context(), core.Grant{Kind: c.kind, UserID: c.user, Room: c.room, Role: c.role, TTL: c.ttl, Options: json.RawMessage(c.opts), Now: provNow})
-			check("provider", err)
-			// Through the service (which applies its own checks first).
-			_, err = svc.IssueServer(t.Context(), core.Identity{UserID: c.user}, core.Request{Provider: "tencent", Kind: c.kind, Room: c.room, Role: c.role, TTL: c.ttl, Options: json.RawMessage(c.opts)})
+			_, err := svc.IssueServer(t.Context(), core.Identity{UserID: c.user}, core.Request{Provider: "tencent", Kind: c.kind, Room: c.room, Role: c.role, TTL: c.ttl, Options: json.RawMessage(c.opts)})
 			check("service", err)
 		})
 	}
-	for name, g := range map[string]core.Grant{
-		"no user":      {Kind: "usersig", Now: provNow},
-		"unknown kind": {Kind: "rtc", UserID: "u", Now: provNow},
-		"no time":      {Kind: "usersig", UserID: "u"},
+	// Grants no core.Service hands over, straight to the provider.
+	for name, c := range map[string]struct {
+		g    core.Grant
+		code core.Code
+	}{
+		"no user":      {core.Grant{Kind: "usersig", TTL: time.Hour, Now: provNow}, core.CodeInvalidUser},
+		"unknown kind": {core.Grant{Kind: "rtc", UserID: "u", TTL: time.Hour, Now: provNow}, core.CodeUnknownKind},
+		"no time":      {core.Grant{Kind: "usersig", UserID: "u", TTL: time.Hour}, core.CodeInternal},
+		"no ttl":       {core.Grant{Kind: "privatemapkey", UserID: "u", Room: "r", Role: "publisher", Now: provNow}, core.CodeInternal},
+		"negative ttl": {core.Grant{Kind: "usersig", UserID: "u", TTL: -time.Hour, Now: provNow}, core.CodeInternal},
 	} {
-		if c, err := p.Issue(t.Context(), g); err == nil || c != nil || core.CodeOf(err) == core.CodeInternal {
-			t.Errorf("%s: %v, %v", name, c, err)
+		if cred, err := p.Issue(t.Context(), c.g); cred != nil || core.CodeOf(err) != c.code {
+			t.Errorf("%s: %v, %v, want %s", name, cred, err, c.code)
 		}
 	}
 }

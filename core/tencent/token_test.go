@@ -113,7 +113,7 @@ func TestConfigKindsAndName(t *testing.T) {
 	if p.Name() != "tencent-eu" || full.Name() != Name {
 		t.Fatalf("names %q %q", p.Name(), full.Name())
 	}
-	g := core.Grant{Kind: KindPrivateMapKey, UserID: "alice", Room: "lobby", Now: provNow}
+	g := core.Grant{Kind: KindPrivateMapKey, UserID: "alice", Room: "lobby", Role: RoleSubscriber, TTL: time.Hour, Now: provNow}
 	if _, err := p.Issue(t.Context(), g); !errors.Is(err, &core.Error{Code: core.CodeUnknownKind}) {
 		t.Fatalf("disabled kind issued: %v", err)
 	}
@@ -124,7 +124,7 @@ func TestConfigKindsAndName(t *testing.T) {
 	if _, err := p.Verify(t.Context(), KindPrivateMapKey, pmk.Token, provNow); !errors.Is(err, core.ErrMismatch) {
 		t.Fatalf("disabled kind verified: %v", err)
 	}
-	c, err := p.Issue(t.Context(), core.Grant{Kind: KindUserSig, UserID: "alice", Now: provNow})
+	c, err := p.Issue(t.Context(), core.Grant{Kind: KindUserSig, UserID: "alice", TTL: time.Hour, Now: provNow})
 	if err != nil || c.Provider != "tencent-eu" {
 		t.Fatalf("issue: %+v %v", c, err)
 	}
