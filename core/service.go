@@ -460,15 +460,15 @@ func validate(spec KindSpec, req *Request) error {
 	} else if _, ok := spec.Role(req.Role); !ok {
 		return Errorf(CodeInvalidRole, "role", "role %q is not offered by %s (one of %s)", printable(req.Role), spec.Kind, roleNames(spec.Roles))
 	}
-	ttl, err := CheckTTL(spec, req.TTL)
+	ttl, err := checkTTL(spec, req.TTL)
 	req.TTL = ttl
 	return err
 }
 
-// CheckTTL returns ttl, or the kind's default when ttl is 0, after checking
-// it is a whole number of seconds within the kind's limits. Providers use it
-// for grants that did not come through a Service.
-func CheckTTL(spec KindSpec, ttl time.Duration) (time.Duration, error) {
+// checkTTL returns ttl, or the kind's default when ttl is 0, after checking
+// it is a whole number of seconds within the kind's limits. The Service is
+// the only place that checks it: providers receive grants within it.
+func checkTTL(spec KindSpec, ttl time.Duration) (time.Duration, error) {
 	if ttl == 0 {
 		ttl = spec.DefaultTTL
 	}
