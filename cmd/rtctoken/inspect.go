@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"strconv"
 	"strings"
@@ -69,24 +70,38 @@ type check struct {
 	code   int
 }
 
-// report is inspect's output.
+// decoded is what inspect reads from a token, before or after checking it.
+// IssuedAt and ExpiresAt are zero when the token does not say.
+type decoded struct {
+	Format    string         `json:"format,omitempty"`
+	Provider  string         `json:"provider,omitempty"`
+	Kind      string         `json:"kind,omitempty"`
+	AppID     string         `json:"app_id,omitempty"`
+	UserID    string         `json:"user_id,omitempty"`
+	Room      string         `json:"room,omitempty"`
+	IssuedAt  time.Time      `json:"issued_at,omitzero"`
+	ExpiresAt time.Time      `json:"expires_at,omitzero"`
+	Header    map[string]any `json:"header,omitempty"`
+	Claims    map[string]any `json:"claims,omitempty"`
+	Notes     []string       `json:"notes,omitempty"`
+	// expiredAtExp: the expiry instant itself is expired (Zoom, ZEGO: now >=
+	// exp), not the last valid second (Tencent, Agora: now > exp). anyUser:
+	// an Agora uid 0 token, which any uid may join with. noUser, noRoom: the
+	// token names no user or room. foldRoom: rooms compare case-insensitively
+	// (Zoom session names). sealed: the content is encrypted (ZEGO).
+	expiredAtExp, anyUser, noUser, noRoom, foldRoom, sealed bool
+	// userCRC and roomCRC: the token holds only CRC32s (Agora 006).
+	userCRC, roomCRC *uint32
+}
+
+// report is inspect's output: the token as decoded, and the verdicts.
 type report struct {
-	Format           string         `json:"format,omitempty"`
-	Provider         string         `json:"provider,omitempty"`
-	Kind             string         `json:"kind,omitempty"`
-	AppID            string         `json:"app_id,omitempty"`
-	UserID           string         `json:"user_id,omitempty"`
-	Room             string         `json:"room,omitempty"`
-	IssuedAt         *time.Time     `json:"issued_at,omitempty"`
-	ExpiresAt        *time.Time     `json:"expires_at,omitempty"`
-	CheckedAt        time.Time      `json:"checked_at"`
-	RemainingSeconds *int64         `json:"remaining_seconds,omitempty"`
-	Header           map[string]any `json:"header,omitempty"`
-	Claims           map[string]any `json:"claims,omitempty"`
-	Notes            []string       `json:"notes,omitempty"`
-	Checks           []check        `json:"checks"`
-	Result           string         `json:"result"`
-	ExitCode         int            `json:"exit_code"`
+	decoded
+	CheckedAt        time.Time `json:"checked_at"`
+	RemainingSeconds *int64    `json:"remaining_seconds,omitempty"`
+	Checks           []check   `json:"checks"`
+	Result           string    `json:"result"`
+	ExitCode         int       `json:"exit_code"`
 }
 
 // results names the outcome of each exit code, in the order of precedence.
@@ -119,6 +134,98 @@ func (r *report) finish() {
 			}
 		}
 	}
+}
+
+// tokenFormat is how inspect reads one vendor's tokens of one format. match
+// tells the format from the token's shape (the first that matches reads
+// the token), parse decodes the token without a key, and verify checks it
+// with one secret. A verify result is what the secret reveals; an error
+// beside it, or one that is neither core.ErrSignature, core.ErrMalformed
+// nor a skipError, is a problem of the authentic token.
+type tokenFormat struct {
+	name   string
+	match  func(tok string) bool
+	parse  func(tok string) (*decoded, error)
+	verify func(tok string, key core.Secret, w want) (*decoded, error)
+}
+
+// want is what the user asked inspect to compare the token with.
+type want struct{ user, room string }
+
+// skipError says a check could not be made, and why.
+type skipError struct{ reason string }
+
+func (e skipError) Error() string { return e.reason }
+
+// parseWith decodes with a vendor package's Parse and shows the result
+// with render.
+func parseWith[T any](parse func(string) (*T, error), render func(*T) *decoded) func(string) (*decoded, error) {
+	return func(tok string) (*decoded, error) {
+		t, err := parse(tok)
+		if err != nil {
+			return nil, err
+		}
+		return render(t), nil
+	}
+}
+
+// verifyWith checks the signature and the vendor's rules with a vendor
+// package's Verify; inspect compares the rest itself.
+func verifyWith[T any](verify func(string, core.Keys, core.Expect) (*T, error)) func(string, core.Secret, want) (*decoded, error) {
+	return func(tok string, key core.Secret, _ want) (*decoded, error) {
+		_, err := verify(tok, core.Keys{Primary: key}, core.Expect{})
+		return nil, err
+	}
+}
+
+// maxTokenLen bounds what inspect reads: every format is far shorter.
+const maxTokenLen = 64 << 10
+
+// detect finds the token's format and decodes it without any secret.
+// Errors wrap core.ErrMalformed.
+func detect(tok string) (*tokenFormat, *decoded, error) {
+	switch {
+	case tok == "":
+		return nil, nil, fmt.Errorf("%w: empty token", core.ErrMalformed)
+	case len(tok) > maxTokenLen:
+		return nil, nil, fmt.Errorf("%w: %d bytes is longer than any token", core.ErrMalformed, len(tok))
+	}
+	for i := range formats {
+		f := &formats[i]
+		if !f.match(tok) {
+			continue
+		}
+		// The vendor packages' errors wrap core.ErrMalformed.
+		d, err := f.parse(tok)
+		if err != nil {
+			return nil, nil, err
+		}
+		d.Provider = f.name
+		return f, d, nil
+	}
+	return nil, nil, fmt.Errorf("%w: not a token of a known format (Tencent UserSig, Agora 007 or 006, Zoom SDK JWT, ZEGO Token04 or Kit Token)", core.ErrMalformed)
+}
+
+// firstMatch verifies tok with the secrets in turn and returns the index of
+// the first that does not fail with core.ErrSignature, with its error; -1
+// when none does or the token is malformed. What the secret reveals
+// replaces d.
+func (f *tokenFormat) firstMatch(tok string, d *decoded, secrets []core.Secret, w want) (int, error) {
+	var err error
+	for i, s := range secrets {
+		var v *decoded
+		switch v, err = f.verify(tok, s, w); {
+		case v != nil:
+			v.Provider = d.Provider
+			*d = *v
+			return i, err
+		case errors.Is(err, core.ErrMalformed):
+			return -1, err
+		case !errors.Is(err, core.ErrSignature):
+			return i, err
+		}
+	}
+	return -1, err
 }
 
 type inspectOptions struct {
@@ -196,30 +303,33 @@ func (c *cli) examine(tok string, o inspectOptions) *report {
 		r.finish()
 		return r
 	}
-	w := want{user: o.user, room: o.room}
-	expectApp := c.configuredAppID(d.Provider, o.keys)
-	if c.hasSecret(d.Provider, o.keys) {
+	r.decoded = *d
+	expectApp := c.configuredAppID(r.Provider, o.keys)
+	if c.hasSecret(r.Provider, o.keys) {
 		// The configuration's form of the app id is canonical ("01" is 1).
-		if appID := c.checkSignature(r, f, tok, d, o, w); appID != "" && expectApp != "" {
+		if appID := c.checkSignature(r, f, tok, o); appID != "" && expectApp != "" {
 			expectApp = appID
 		}
 	} else {
-		vv, _ := varsOf(d.Provider)
+		vv, _ := varsOf(r.Provider)
 		r.add(check{Name: "signature", Result: resultSkipped,
 			Detail: fmt.Sprintf("no secret: set %s (or %s%s), or give --secret-file", vv.secret, vv.secret, "_FILE")})
 	}
-	r.fill(d)
-	if d.IssuedAt.After(o.at.Add(time.Minute)) {
-		r.Notes = append(r.Notes, "issued "+human(d.IssuedAt.Sub(o.at))+" in the future: is a clock wrong?")
+	if !r.ExpiresAt.IsZero() {
+		left := int64(r.ExpiresAt.Sub(r.CheckedAt) / time.Second)
+		r.RemainingSeconds = &left
 	}
-	checkAppID(r, d, expectApp)
+	if r.IssuedAt.After(o.at.Add(time.Minute)) {
+		r.Notes = append(r.Notes, "issued "+human(r.IssuedAt.Sub(o.at))+" in the future: is a clock wrong?")
+	}
+	checkAppID(r, expectApp)
 	if o.user != "" {
-		r.add(compareID("user", d.UserID, o.user, d.noUser, d.anyUser, false, d.userCRC, d.sealed))
+		r.add(compareID("user", r.UserID, o.user, r.noUser, r.anyUser, false, r.userCRC, r.sealed))
 	}
 	if o.room != "" {
-		r.add(compareID("room", d.Room, o.room, d.noRoom, false, d.foldRoom, d.roomCRC, d.sealed))
+		r.add(compareID("room", r.Room, o.room, r.noRoom, false, r.foldRoom, r.roomCRC, r.sealed))
 	}
-	r.add(checkExpiry(d, o.at))
+	r.add(checkExpiry(&r.decoded, o.at))
 	r.finish()
 	return r
 }
@@ -227,21 +337,21 @@ func (c *cli) examine(tok string, o inspectOptions) *report {
 // checkSignature loads the provider's keys and verifies the token with
 // them, recording the signature check and, for an authentic token, the
 // consistency of its claims. It returns the configured app id.
-func (c *cli) checkSignature(r *report, f *tokenFormat, tok string, d *decoded, o inspectOptions, w want) string {
+func (c *cli) checkSignature(r *report, f *tokenFormat, tok string, o inspectOptions) string {
 	// config.Load wants an application id; the token's own (or any valid
 	// one, for a sealed ZEGO token) stands in when none is configured, and
 	// the app id check is then skipped.
-	fallback := d.AppID
+	fallback := r.AppID
 	if fallback == "" {
 		fallback = "1"
 	}
-	cfg, err := c.loadVendor(d.Provider, o.keys, fallback)
+	cfg, err := c.loadVendor(r.Provider, o.keys, fallback)
 	if err != nil {
 		r.add(check{Name: "signature", Result: resultFailed, Detail: err.Error(), code: exitConfig})
 		return ""
 	}
-	appID, secrets := vendorKeys(cfg, d.Provider)
-	i, err := f.verify(tok, d, secrets, w)
+	appID, secrets := vendorKeys(cfg, r.Provider)
+	i, err := f.firstMatch(tok, &r.decoded, secrets, want{user: o.user, room: o.room})
 	var skip skipError
 	switch {
 	case errors.As(err, &skip):
@@ -281,30 +391,15 @@ func describe(err error) string {
 	return msg
 }
 
-func (r *report) fill(d *decoded) {
-	r.Format, r.Provider, r.Kind, r.AppID, r.UserID, r.Room = d.Format, d.Provider, d.Kind, d.AppID, d.UserID, d.Room
-	r.Header, r.Claims, r.Notes = d.Header, d.Claims, d.Notes
-	if !d.IssuedAt.IsZero() {
-		t := d.IssuedAt.UTC()
-		r.IssuedAt = &t
-	}
-	if !d.ExpiresAt.IsZero() {
-		t := d.ExpiresAt.UTC()
-		r.ExpiresAt = &t
-		left := int64(d.ExpiresAt.Sub(r.CheckedAt) / time.Second)
-		r.RemainingSeconds = &left
-	}
-}
-
-func checkAppID(r *report, d *decoded, expect string) {
+func checkAppID(r *report, expect string) {
 	switch {
 	case expect == "":
 		r.add(check{Name: "app id", Result: resultSkipped, Detail: "no app id configured (--app-id or the provider's variable)"})
-	case d.AppID == "" && d.sealed:
+	case r.AppID == "" && r.sealed:
 		r.add(check{Name: "app id", Result: resultSkipped, Detail: "the content is encrypted"})
-	case d.AppID != expect:
+	case r.AppID != expect:
 		r.add(check{Name: "app id", Result: resultFailed, code: exitMismatch,
-			Detail: fmt.Sprintf("the token is for app id %q, not %q", d.AppID, expect)})
+			Detail: fmt.Sprintf("the token is for app id %q, not %q", r.AppID, expect)})
 	default:
 		r.add(check{Name: "app id", Result: resultOK})
 	}
@@ -320,7 +415,7 @@ func compareID(name, got, expect string, none, anyone, fold bool, crc *uint32, s
 		if name == "user" {
 			expect = agoraUID(expect)
 		}
-		if crc32Of(expect) != *crc {
+		if crc32.ChecksumIEEE([]byte(expect)) != *crc {
 			c.Result, c.code = resultFailed, exitMismatch
 			c.Detail = fmt.Sprintf("the token is for another %s than %q (CRC32 differs)", name, expect)
 		}
@@ -378,16 +473,16 @@ func (c *cli) printReport(r *report) {
 		row("app id", r.AppID)
 		row("user", r.UserID)
 		row("room", r.Room)
-		if r.IssuedAt != nil {
-			row("issued", c.when(*r.IssuedAt))
+		if !r.IssuedAt.IsZero() {
+			row("issued", c.when(r.IssuedAt))
 		}
-		if r.ExpiresAt != nil {
+		if !r.ExpiresAt.IsZero() {
 			left := time.Duration(*r.RemainingSeconds) * time.Second
 			state := "valid for " + human(left)
 			if !r.ExpiresAt.After(r.CheckedAt) {
 				state = "expired " + human(-left) + " ago"
 			}
-			row("expires", c.when(*r.ExpiresAt)+", "+state)
+			row("expires", c.when(r.ExpiresAt)+", "+state)
 		}
 		for _, n := range r.Notes {
 			fmt.Fprintf(&b, "  note: %s\n", n)

@@ -49,7 +49,7 @@ func TestInspectEveryKind(t *testing.T) {
 			if u := checkOf(r, "user"); (tc.user == "") != (u.Result == resultSkipped) {
 				t.Fatalf("user check %+v for a token with user %q", u, tc.user)
 			}
-			if r.ExpiresAt == nil || !r.ExpiresAt.Equal(cred.ExpiresAt) || *r.RemainingSeconds != int64(cred.ExpiresAt.Sub(later)/time.Second) {
+			if !r.ExpiresAt.Equal(cred.ExpiresAt) || *r.RemainingSeconds != int64(cred.ExpiresAt.Sub(later)/time.Second) {
 				t.Fatalf("expiry %v, remaining %v; credential expires %v", r.ExpiresAt, r.RemainingSeconds, cred.ExpiresAt)
 			}
 
