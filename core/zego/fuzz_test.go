@@ -9,18 +9,6 @@ import (
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
-// oneVerifyError reports whether err wraps exactly one of the verify
-// sentinels.
-func oneVerifyError(err error) bool {
-	n := 0
-	for _, s := range []error{core.ErrMalformed, core.ErrSignature, core.ErrExpired, core.ErrMismatch} {
-		if errors.Is(err, s) {
-			n++
-		}
-	}
-	return n == 1
-}
-
 // seedTokens adds every token of the vendor vectors to the corpus.
 func seedTokens(f *testing.F) {
 	var v struct {
@@ -57,7 +45,7 @@ func FuzzProviderVerify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, tok string) {
 		for _, kind := range []string{KindToken04, KindKit} {
-			if _, err := p.Verify(t.Context(), kind, tok, time.Unix(1700000000, 0)); err != nil && !oneVerifyError(err) {
+			if _, err := p.Verify(t.Context(), kind, tok, time.Unix(1700000000, 0)); err != nil && !testutil.OneVerifyError(err) {
 				t.Fatalf("%s: error %v wraps not exactly one sentinel", kind, err)
 			}
 		}
@@ -80,7 +68,7 @@ func FuzzParseVerify(f *testing.F) {
 		}
 		vt, err := Verify(tok, keys, core.Expect{})
 		if err != nil {
-			if !oneVerifyError(err) {
+			if !testutil.OneVerifyError(err) {
 				t.Fatalf("Verify: error %v wraps not exactly one sentinel", err)
 			}
 			return

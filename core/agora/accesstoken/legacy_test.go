@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
-	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
 // repack006 writes t back as a 006 token with the given CRC32 fields,
@@ -29,19 +28,7 @@ func repack006(t *accesstoken.Legacy006, crcChannel, crcUID uint32) string {
 // for (channel, uid) also verifies for any other split of the same bytes,
 // the wildcard uid 0 ("") included.
 func TestLegacy006DoesNotBindChannelAndUID(t *testing.T) {
-	var v struct {
-		Legacy []struct {
-			ID     string `json:"id"`
-			Inputs struct {
-				AppID   string `json:"app_id"`
-				Cert    string `json:"app_certificate"`
-				Channel string `json:"channel_name"`
-				UID     string `json:"uid_str"`
-			} `json:"inputs"`
-			Expected map[string]string `json:"expected"`
-		} `json:"legacy_006"`
-	}
-	testutil.LoadVectors(t, "agora_accesstoken2.json", &v)
+	v := loadVectors(t)
 	tested := 0
 	for _, c := range v.Legacy {
 		in := c.Inputs

@@ -9,19 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/testutil"
 )
-
-// oneVerifyError reports whether err wraps exactly one of the four
-// verification sentinels.
-func oneVerifyError(err error) bool {
-	n := 0
-	for _, s := range []error{core.ErrMalformed, core.ErrSignature, core.ErrExpired, core.ErrMismatch} {
-		if errors.Is(err, s) {
-			n++
-		}
-	}
-	return n == 1
-}
 
 func seedTokens(f *testing.F) {
 	for _, c := range loadToken04(f) {
@@ -46,7 +35,7 @@ func FuzzDecodeToken04(f *testing.F) {
 	f.Fuzz(func(t *testing.T, tok string) {
 		c, err := Verify(tok, secret, Expect{AppID: testAppID, Now: time.Unix(1700000000, 0)})
 		if err != nil {
-			if !oneVerifyError(err) {
+			if !testutil.OneVerifyError(err) {
 				t.Fatalf("error %v wraps not exactly one sentinel", err)
 			}
 			if len(tok) > 8 && strings.Contains(err.Error(), tok) {
@@ -66,7 +55,7 @@ func FuzzVerifyKitToken(f *testing.F) {
 	f.Fuzz(func(t *testing.T, tok string) {
 		v, err := VerifyKit(tok, secret, Expect{AppID: testAppID})
 		if err != nil {
-			if !oneVerifyError(err) {
+			if !testutil.OneVerifyError(err) {
 				t.Fatalf("error %v wraps not exactly one sentinel", err)
 			}
 			return

@@ -90,18 +90,6 @@ func ExitCode(err error) int {
 	return -1
 }
 
-// IsVerifyError reports whether err wraps exactly one of the verification
-// errors.
-func IsVerifyError(err error) bool {
-	n := 0
-	for _, s := range []error{core.ErrMalformed, core.ErrSignature, core.ErrExpired, core.ErrMismatch} {
-		if errors.Is(err, s) {
-			n++
-		}
-	}
-	return n == 1
-}
-
 // SeedTokens returns every token of the vector file, for fuzz seeds.
 func SeedTokens(t testing.TB) []string {
 	var v struct {
