@@ -167,6 +167,7 @@ func Run(t *testing.T, start Start) {
 	t.Run("authz checks", func(t *testing.T) { authzChecks(t, api, client, base) })
 	t.Run("header checks", func(t *testing.T) { headerChecks(t, start, client) })
 	t.Run("cache checks", func(t *testing.T) { cacheChecks(t, start) })
+	t.Run("kinds allowlist", func(t *testing.T) { kindsChecks(t, start, client) })
 }
 
 // Do sends one case's request and returns status, headers and body.
