@@ -44,11 +44,7 @@ func agoraToken(t *agora.Token) *decoded {
 	default:
 		d.Notes = append(d.Notes, "holds no rtc, rtm or chat service; only the token's own expire is checked")
 	}
-	// The deadline is the earlier of the token's and the kind's key privilege's.
-	if d.ExpiresAt = t.ExpiresAt; !t.PrivilegeExpiresAt.IsZero() && (d.ExpiresAt.IsZero() || t.PrivilegeExpiresAt.Before(d.ExpiresAt)) {
-		d.ExpiresAt = t.PrivilegeExpiresAt
-	}
-	if d.ExpiresAt.IsZero() {
+	if d.ExpiresAt = t.Deadline(); d.ExpiresAt.IsZero() {
 		d.Notes = append(d.Notes, "has no expiry of its own")
 	}
 	return d
@@ -56,29 +52,15 @@ func agoraToken(t *agora.Token) *decoded {
 
 func agora006Token(t *accesstoken.Legacy006) *decoded {
 	d := &decoded{
-		Format: "Agora legacy AccessToken (006)", Kind: agora.KindRTC, AppID: t.AppID, userCRC: &t.CRCUID, roomCRC: &t.CRCChannel,
+		Format: "Agora legacy AccessToken (006)", Kind: agora.KindRTC, AppID: t.AppID, userCRC: &t.CRCUID, roomCRC: &t.CRCChannel, Claims: t.Claims(),
 		Notes: []string{
 			"holds the channel and uid only as CRC32 checksums: give --room and --user to check them and the signature",
 			"a 006 token cannot bind its channel and uid: the checksums are unsigned and the signature covers channel+uid with no separator, so the same token also verifies for another split (e.g. a longer channel with uid 0)",
 		},
 	}
-	const loginRTM = 1000 // the 006 privilege id of an RTM login
-	privs, deadline := make([]any, 0, len(t.Privileges)), int64(t.Ts)
-	for _, p := range t.Privileges {
-		privs = append(privs, map[string]any{"id": int64(p.ID), "expires_at": int64(p.Expire)})
-		if p.ID == loginRTM {
-			d.Kind = agora.KindRTM
-		}
-		if (p.ID == accesstoken.PrivilegeJoinChannel || p.ID == loginRTM) && p.Expire != 0 && (deadline == 0 || int64(p.Expire) < deadline) {
-			deadline = int64(p.Expire)
-		}
-	}
-	if deadline != 0 {
-		d.ExpiresAt = time.Unix(deadline, 0).UTC()
-	}
-	d.Claims = map[string]any{
-		"version": accesstoken.LegacyVersion, "app_id": t.AppID, "salt": int64(t.Salt), "ts": int64(t.Ts),
-		"crc_channel_name": int64(t.CRCChannel), "crc_uid": int64(t.CRCUID), "privileges": privs,
+	var rtm bool
+	if d.ExpiresAt, rtm = t.Deadline(); rtm {
+		d.Kind = agora.KindRTM
 	}
 	return d
 }
@@ -86,16 +68,15 @@ func agora006Token(t *accesstoken.Legacy006) *decoded {
 // verifyAgora006 needs the channel and uid: the signature covers them.
 func verifyAgora006(tok string, key core.Secret, w want) (*decoded, error) {
 	t, err := accesstoken.ParseLegacy006(tok)
-	uid := agoraUID(w.user)
 	switch {
 	case err != nil:
 		return nil, err
 	case w.room == "" || w.user == "":
 		return nil, skipError{"a 006 token signs its channel and uid: give --room and --user"}
-	case crc32.ChecksumIEEE([]byte(w.room)) != t.CRCChannel || crc32.ChecksumIEEE([]byte(uid)) != t.CRCUID:
+	case crc32.ChecksumIEEE([]byte(w.room)) != t.CRCChannel || crc32.ChecksumIEEE([]byte(agoraUID(w.user))) != t.CRCUID:
 		return nil, skipError{"the token is for another channel or uid (see below)"}
 	}
-	return nil, t.VerifySignature(key.Reveal(), w.room, uid)
+	return nil, t.VerifySignature(key.Reveal(), w.room, agoraUID(w.user))
 }
 
 // agoraUID is the uid string a token holds: uid 0 is "".
@@ -127,33 +108,31 @@ func verifyZego(tok string, key core.Secret, _ want) (*decoded, error) {
 
 // zegoToken shows a parsed token, and its content when t.Claims is set.
 func zegoToken(t *zego.Token) *decoded {
-	d := &decoded{
-		Format: "ZEGO Token04", Kind: t.Kind, ExpiresAt: t.ExpiresAt, expiredAtExp: true, sealed: t.Claims == nil,
-		Claims: map[string]any{"expire": t.ExpiresAt.Unix(), "mode": t.Mode.String()},
-		Notes:  []string{"the content is encrypted: give the ServerSecret to read and check it"},
-	}
+	d := &decoded{Format: "ZEGO Token04", Kind: t.Kind, ExpiresAt: t.ExpiresAt, expiredAtExp: true, sealed: t.Claims == nil,
+		Claims: map[string]any{"expire": t.ExpiresAt.Unix(), "mode": t.Mode.String()}}
 	if c := t.Claims; c != nil {
 		p, ok := c.Privilege()
 		d.AppID, d.UserID, d.Room, d.noRoom = strconv.FormatUint(uint64(c.AppID), 10), c.UserID, p.RoomID, !ok
-		d.IssuedAt, d.ExpiresAt, d.Claims, d.Notes = time.Unix(c.CTime, 0).UTC(), time.Unix(c.Expire, 0).UTC(), c.Map(), nil
+		d.IssuedAt, d.ExpiresAt, d.Claims = time.Unix(c.CTime, 0).UTC(), time.Unix(c.Expire, 0).UTC(), c.Map()
 	}
 	k := t.Kit
-	if k == nil {
-		return d
-	}
-	d.Format = "ZEGO UIKit Kit Token"
-	d.Claims[zego.ClaimKitUnverified] = map[string]any{"appID": int64(k.AppID), "userID": k.UserID, "roomID": k.RoomID, "userName": k.UserName}
-	if d.sealed {
+	switch {
+	case k == nil && d.sealed:
+		d.Notes = []string{"the content is encrypted: give the ServerSecret to read and check it"}
+	case k != nil && d.sealed:
 		d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(k.AppID), 10), k.UserID, k.RoomID
 		d.Notes = []string{"the user and room shown are the kit part's, which nothing authenticates; its Token04 is encrypted: give the ServerSecret to read the authentic user and room"}
-		return d
-	}
-	d.Notes = []string{"the user and room are the Token04's; the kit part (" + zego.ClaimKitUnverified + "), the display name included, is not authenticated"}
-	if d.noRoom {
+	case k != nil:
+		d.Notes = []string{"the user and room are the Token04's; the kit part (" + zego.ClaimKitUnverified + "), the display name included, is not authenticated"}
 		// Unlike a basic Token04, a Kit Token names a room; this one names
 		// it only in the unauthenticated part, so it matches none.
-		d.noRoom = false
-		d.Notes = append(d.Notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
+		if d.noRoom {
+			d.noRoom, d.Notes = false, append(d.Notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
+		}
+	}
+	if k != nil {
+		d.Format = "ZEGO UIKit Kit Token"
+		d.Claims[zego.ClaimKitUnverified] = map[string]any{"appID": int64(k.AppID), "userID": k.UserID, "roomID": k.RoomID, "userName": k.UserName}
 	}
 	return d
 }

@@ -95,7 +95,7 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 		return nil, fmt.Errorf("%w: agora: the token is for another user", core.ErrMismatch)
 	case want.Room != "" && t.Room != want.Room:
 		return nil, fmt.Errorf("%w: agora: the token is for another channel", core.ErrMismatch)
-	case !want.At.IsZero() && (after(want.At, t.ExpiresAt) || after(want.At, t.PrivilegeExpiresAt)):
+	case !want.At.IsZero() && after(want.At, t.Deadline()):
 		return nil, fmt.Errorf("%w: agora: the token or its %s privilege expired", core.ErrExpired, t.Kind)
 	}
 	return t, nil
@@ -106,6 +106,16 @@ var errNoKey = fmt.Errorf("%w: %w", core.ErrSignature, accesstoken.ErrNoCertific
 
 // after applies the vendor's rule to a deadline at whole seconds: expired
 // when at > deadline; a zero deadline never expires.
+// Deadline is when the token stops working for its kind: the earlier of
+// ExpiresAt and PrivilegeExpiresAt, zero when neither is set. The token is
+// still valid during the second of its deadline.
+func (t *Token) Deadline() time.Time {
+	if t.ExpiresAt.IsZero() || (!t.PrivilegeExpiresAt.IsZero() && t.PrivilegeExpiresAt.Before(t.ExpiresAt)) {
+		return t.PrivilegeExpiresAt
+	}
+	return t.ExpiresAt
+}
+
 func after(at, deadline time.Time) bool {
 	return !deadline.IsZero() && at.Unix() > deadline.Unix()
 }

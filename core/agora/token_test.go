@@ -35,6 +35,12 @@ func TestParseAndVerify(t *testing.T) {
 		!tok.PrivilegeExpiresAt.Equal(testNow.Add(10*time.Minute)) || len(tok.Content.Services) != 2 {
 		t.Fatalf("parsed %+v", tok)
 	}
+	if d := tok.Deadline(); !d.Equal(tok.PrivilegeExpiresAt) {
+		t.Fatalf("Deadline() = %v, want the join privilege's %v", d, tok.PrivilegeExpiresAt)
+	}
+	if d := (&agora.Token{ExpiresAt: testNow}).Deadline(); !d.Equal(testNow) {
+		t.Fatalf("Deadline() without a privilege deadline = %v", d)
+	}
 	if tok, err := agora.Parse(app.Token); err != nil || tok.Kind != "chat_app" || tok.UserID != "" || tok.Room != "" {
 		t.Fatalf("chat app: %+v %v", tok, err)
 	}

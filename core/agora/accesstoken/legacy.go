@@ -149,3 +149,37 @@ func (t *Legacy006) ExpiresAt() (time.Time, bool) {
 	}
 	return time.Unix(int64(t.Ts), 0).UTC(), true
 }
+
+// PrivilegeLoginRTM is the 006 privilege id of an RTM login.
+const PrivilegeLoginRTM uint16 = 1000
+
+// Deadline returns the earliest of the token's expiry (Ts) and the expire
+// of its join-channel or RTM-login privilege, zero when none is set; rtm
+// reports an RTM login privilege.
+func (t *Legacy006) Deadline() (deadline time.Time, rtm bool) {
+	d := int64(t.Ts)
+	for _, p := range t.Privileges {
+		rtm = rtm || p.ID == PrivilegeLoginRTM
+		if (p.ID == PrivilegeJoinChannel || p.ID == PrivilegeLoginRTM) && p.Expire != 0 && (d == 0 || int64(p.Expire) < d) {
+			d = int64(p.Expire)
+		}
+	}
+	if d == 0 {
+		return time.Time{}, rtm
+	}
+	return time.Unix(d, 0).UTC(), rtm
+}
+
+// Claims returns the token as a map for display: version, app_id, salt,
+// ts, crc_channel_name, crc_uid and privileges (id, expires_at, the
+// absolute expire). Numbers are int64.
+func (t *Legacy006) Claims() map[string]any {
+	privs := make([]any, 0, len(t.Privileges))
+	for _, p := range t.Privileges {
+		privs = append(privs, map[string]any{"id": int64(p.ID), "expires_at": int64(p.Expire)})
+	}
+	return map[string]any{
+		"version": LegacyVersion, "app_id": t.AppID, "salt": int64(t.Salt), "ts": int64(t.Ts),
+		"crc_channel_name": int64(t.CRCChannel), "crc_uid": int64(t.CRCUID), "privileges": privs,
+	}
+}

@@ -341,6 +341,7 @@ func TestLegacy006Vectors(t *testing.T) {
 						t.Errorf("%s: privilege %d = %d", gen, pr.ID, pr.Expire)
 					}
 				}
+				testLegacyDisplay(t, l, in.Ts, in.Privileges)
 				raw, _ := base64.StdEncoding.DecodeString(tok[35:])
 				if hex.EncodeToString(raw) != c.Content {
 					t.Errorf("%s: content differs", gen)
@@ -356,6 +357,28 @@ func TestLegacy006Vectors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// testLegacyDisplay checks Deadline and Claims against a vector's inputs:
+// the deadline is the earliest non-zero of ts and the join or login
+// privilege's expire.
+func testLegacyDisplay(t *testing.T, l *accesstoken.Legacy006, ts uint32, privs map[string]uint32) {
+	t.Helper()
+	want, rtm := int64(ts), false
+	for id, exp := range privs {
+		rtm = rtm || id == "1000"
+		if (id == "1" || id == "1000") && exp != 0 && (want == 0 || int64(exp) < want) {
+			want = int64(exp)
+		}
+	}
+	d, gotRTM := l.Deadline()
+	if (want == 0) != d.IsZero() || (want != 0 && d.Unix() != want) || gotRTM != rtm {
+		t.Errorf("Deadline() = %v, %v; want unix %d, rtm %v", d, gotRTM, want, rtm)
+	}
+	c := l.Claims()
+	if c["ts"] != int64(ts) || c["app_id"] != l.AppID || len(c["privileges"].([]any)) != len(privs) {
+		t.Errorf("Claims() = %v", c)
 	}
 }
 
