@@ -77,7 +77,7 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = fmt.Errorf("%w: tencent: no key to verify with", core.ErrSignature)
+	err = errNoKey
 	for _, k := range keys.List() {
 		if err = t.Claims.VerifySignature(k); err == nil {
 			break
@@ -91,6 +91,9 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 	}
 	return t, nil
 }
+
+// errNoKey is the error of Verify without a key.
+var errNoKey = fmt.Errorf("%w: tencent: no key to verify with", core.ErrSignature)
 
 // check compares an authentic token with want.
 func (t *Token) check(want core.Expect) error {

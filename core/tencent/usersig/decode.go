@@ -76,13 +76,18 @@ func (c *Claims) Map() map[string]any {
 // VerifySignature checks TLS.sig against key. A mismatch wraps
 // core.ErrSignature.
 func (c *Claims) VerifySignature(key core.Secret) error {
+	// The signing text of a UserSig or PrivateMapKey fits these stack
+	// buffers; a longer one grows on the heap.
+	var text [320]byte
+	var ubuf [192]byte
+	var sum [sha256.Size]byte
 	var ub64 []byte
 	if c.Userbuf != nil {
-		ub64 = base64.StdEncoding.AppendEncode(nil, c.Userbuf)
+		ub64 = base64.StdEncoding.AppendEncode(ubuf[:0], c.Userbuf)
 	}
 	mac := hmac.New(sha256.New, []byte(key.Reveal()))
-	mac.Write(appendSigningText(nil, c.UserID, c.SDKAppID, c.Time, c.Expire, ub64, c.Userbuf != nil))
-	if !hmac.Equal(mac.Sum(nil), c.Sig) {
+	mac.Write(appendSigningText(text[:0], c.UserID, c.SDKAppID, c.Time, c.Expire, ub64, c.Userbuf != nil))
+	if !hmac.Equal(mac.Sum(sum[:0]), c.Sig) {
 		return fmt.Errorf("%w: tencent: TLS.sig does not match", core.ErrSignature)
 	}
 	return nil
