@@ -1,0 +1,132 @@
+package webhook
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/json"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+)
+
+// DefaultAgoraWindow is the window on Agora's notifyMs. Agora documents
+// none; notifyMs is refreshed on every resend, so a short window does not
+// refuse retries.
+const DefaultAgoraWindow = 300 * time.Second
+
+// AgoraConfig configures the Agora Notifications (NCS) scheme.
+type AgoraConfig struct {
+	// Secret is the NCS secret from Agora Console, used as text. Required.
+	Secret core.Secret
+	// Secondary is optional: callbacks signed with it verify too, so the
+	// secret can be rotated without refusing callbacks.
+	Secondary core.Secret
+	// Window is how far notifyMs may be from now, either way. 0 means
+	// DefaultAgoraWindow (300 s).
+	Window time.Duration
+	// AllowSHA1 accepts the legacy Agora-Signature header (HMAC-SHA1) when
+	// Agora-Signature-V2 is absent. Default false: only V2 is accepted.
+	AllowSHA1 bool
+}
+
+type agora struct {
+	keys      keys
+	window    time.Duration
+	allowSHA1 bool
+}
+
+// Agora returns the scheme of Agora Notifications (NCS), vendor "agora".
+//
+// Signed: the raw body, as lower-case hex HMAC-SHA256(Secret, body) in
+// Agora-Signature-V2 (and HMAC-SHA1 in Agora-Signature). Not signed: the
+// URL, the other headers; there is no timestamp header, so the window is on
+// the body's notifyMs (ms), which the signature covers. When
+// Agora-Signature-V2 is present it alone decides; Agora-Signature is read
+// only when V2 is absent and AllowSHA1 is set. Hex is read in either case,
+// at its exact length.
+//
+// The body must carry noticeId (the event id and dedupe key), productId,
+// eventType and notifyMs. Event.Type is "<productId>:<eventType>" in
+// decimal ("1:103" is an RTC broadcaster join, "3:31" a cloud recording
+// upload), because event type numbers repeat across Agora products.
+//
+// Answer: 200 with a JSON body ({"status":"ok"}) within 10 s. Any other
+// answer (a 4xx or 5xx, a non-JSON body, a timeout) is resent at once and
+// then at growing intervals, at most three times; the resend carries the
+// same noticeId, so it is deduplicated here.
+func Agora(c AgoraConfig) (Scheme, error) {
+	k, err := newKeys("agora", "Secret", c.Secret, c.Secondary)
+	if err != nil {
+		return nil, err
+	}
+	w, err := windowOf("agora", c.Window, DefaultAgoraWindow)
+	if err != nil {
+		return nil, err
+	}
+	return &agora{keys: k, window: w, allowSHA1: c.AllowSHA1}, nil
+}
+
+func (*agora) Name() string { return "agora" }
+
+func (*agora) Ack() httpapi.Response { return jsonAck(`{"status":"ok"}`) }
+
+type agoraEnvelope struct {
+	NoticeID  *string      `json:"noticeId"`
+	ProductID *json.Number `json:"productId"`
+	EventType *json.Number `json:"eventType"`
+	NotifyMs  *json.Number `json:"notifyMs"`
+}
+
+func (s *agora) Verify(r Request, body []byte, now time.Time) (Verified, error) {
+	var sig []byte
+	var err error
+	v2 := true
+	if h := r.Header("Agora-Signature-V2"); h != "" {
+		sig, err = decodeHex(h, sha256.Size, "Agora-Signature-V2")
+	} else if h := r.Header("Agora-Signature"); h != "" && s.allowSHA1 {
+		v2 = false
+		sig, err = decodeHex(h, sha1.Size, "Agora-Signature")
+	} else {
+		err = malformed("Agora-Signature-V2", "the signature header is missing")
+	}
+	if err != nil {
+		return Verified{}, err
+	}
+	var env agoraEnvelope
+	if err := decodeJSON(body, &env); err != nil {
+		return Verified{}, err
+	}
+	if env.NoticeID == nil || *env.NoticeID == "" {
+		return Verified{}, malformed("noticeId", "a required body field is missing")
+	}
+	product, ok := decimalField(env.ProductID)
+	if !ok {
+		return Verified{}, malformed("productId", "a required body field is missing or not a decimal integer")
+	}
+	event, ok := decimalField(env.EventType)
+	if !ok {
+		return Verified{}, malformed("eventType", "a required body field is missing or not a decimal integer")
+	}
+	ms, overflow, ok := parseDecimal(numberText(env.NotifyMs))
+	if !ok {
+		return Verified{}, malformed("notifyMs", "a required body field is missing or not a decimal integer")
+	}
+	h := sha256.New
+	if !v2 {
+		h = sha1.New
+	}
+	if !s.keys.macMatches(h, sig, body) {
+		return Verified{}, badSignature("Agora-Signature-V2", "the signature does not match")
+	}
+	if overflow || !inWindow(ms, 1000, now, s.window) {
+		return Verified{}, stale("notifyMs")
+	}
+	return Verified{
+		Event: Event{
+			Vendor: "agora", Type: product + ":" + event, ID: *env.NoticeID,
+			Time: timeOf(ms, 1000), Payload: body,
+		},
+		DedupeKey: *env.NoticeID,
+	}, nil
+}

@@ -1,0 +1,125 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"encoding/hex"
+	"hash"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/httpapi"
+)
+
+// keys holds the configured secrets (primary first) as HMAC keys or hashed
+// text.
+type keys [][]byte
+
+// newKeys validates a primary and an optional secondary secret. The bytes
+// used are the UTF-8 text of each secret, never a decoded form.
+func newKeys(provider, field string, primary, secondary core.Secret) (keys, error) {
+	if primary.IsZero() {
+		return nil, &core.ConfigError{Provider: provider, Field: field, Message: "is required"}
+	}
+	k := keys{[]byte(primary.Reveal())}
+	if !secondary.IsZero() {
+		k = append(k, []byte(secondary.Reveal()))
+	}
+	return k, nil
+}
+
+// macMatches reports whether want equals the MAC of the message parts under
+// any key. Every key is tried, whatever the outcome of the others, and
+// each comparison is constant-time.
+func (k keys) macMatches(h func() hash.Hash, want []byte, parts ...[]byte) bool {
+	ok := 0
+	var sum [64]byte
+	for _, key := range k {
+		m := hmac.New(h, key)
+		for _, p := range parts {
+			m.Write(p)
+		}
+		ok |= boolInt(hmac.Equal(m.Sum(sum[:0]), want))
+	}
+	return ok == 1
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// decodeHex decodes a hex digest of exactly n bytes, in either case.
+func decodeHex(s string, n int, field string) ([]byte, error) {
+	if len(s) != 2*n {
+		return nil, malformed(field, "the signature has the wrong length")
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, malformed(field, "the signature is not hexadecimal")
+	}
+	return b, nil
+}
+
+// parseDecimal parses a non-negative decimal integer written with digits
+// only. overflow reports a digit string too large for int64: such a value
+// is well-formed, and as a time it is outside any window.
+func parseDecimal(s string) (v int64, overflow, ok bool) {
+	if s == "" || len(s) > 64 {
+		return 0, false, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false, false
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, true, true
+	}
+	return v, false, true
+}
+
+// window checks that a signed time t (in units per second: 1 for seconds,
+// 1000 for milliseconds) is within w of now, bounds included.
+func inWindow(t int64, unit int64, now time.Time, w time.Duration) bool {
+	var n int64
+	if unit == 1000 {
+		n = now.UnixMilli()
+	} else {
+		n = now.Unix()
+	}
+	d := int64(w / time.Second)
+	if unit == 1000 {
+		d = w.Milliseconds()
+	}
+	return t >= n-d && t <= n+d
+}
+
+// timeOf converts a signed time in seconds or milliseconds.
+func timeOf(t, unit int64) time.Time {
+	if unit == 1000 {
+		return time.UnixMilli(t).UTC()
+	}
+	return time.Unix(t, 0).UTC()
+}
+
+// windowOf returns w, or def when w is 0; a negative w is a configuration
+// error.
+func windowOf(provider string, w, def time.Duration) (time.Duration, error) {
+	switch {
+	case w == 0:
+		return def, nil
+	case w < time.Second:
+		return 0, &core.ConfigError{Provider: provider, Field: "Window", Message: "must be at least one second (0 means the default)"}
+	}
+	return w, nil
+}
+
+// jsonAck returns a 200 answer with a JSON body.
+func jsonAck(body string) httpapi.Response {
+	return httpapi.Response{Status: http.StatusOK, Header: httpapi.JSONHeader(), Body: []byte(body)}
+}
