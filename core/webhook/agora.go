@@ -31,8 +31,7 @@ type AgoraConfig struct {
 }
 
 type agora struct {
-	keys      keys
-	window    time.Duration
+	base
 	allowSHA1 bool
 }
 
@@ -56,15 +55,11 @@ type agora struct {
 // then at growing intervals, at most three times; the resend carries the
 // same noticeId, so it is deduplicated here.
 func Agora(c AgoraConfig) (Scheme, error) {
-	k, err := newKeys("agora", "Secret", c.Secret, c.Secondary)
+	b, err := newBase("agora", "Secret", c.Secret, c.Secondary, c.Window, DefaultAgoraWindow)
 	if err != nil {
 		return nil, err
 	}
-	w, err := windowOf("agora", c.Window, DefaultAgoraWindow)
-	if err != nil {
-		return nil, err
-	}
-	return &agora{keys: k, window: w, allowSHA1: c.AllowSHA1}, nil
+	return &agora{base: b, allowSHA1: c.AllowSHA1}, nil
 }
 
 func (*agora) Name() string { return "agora" }
@@ -100,27 +95,22 @@ func (s *agora) Verify(r Request, body []byte, now time.Time) (Verified, error) 
 	if env.NoticeID == nil || *env.NoticeID == "" {
 		return Verified{}, malformed("noticeId", "a required body field is missing")
 	}
-	product, ok := decimalField(env.ProductID)
-	if !ok {
-		return Verified{}, malformed("productId", "a required body field is missing or not a decimal integer")
-	}
-	event, ok := decimalField(env.EventType)
-	if !ok {
-		return Verified{}, malformed("eventType", "a required body field is missing or not a decimal integer")
-	}
-	ms, overflow, ok := parseDecimal(numberText(env.NotifyMs))
-	if !ok {
-		return Verified{}, malformed("notifyMs", "a required body field is missing or not a decimal integer")
+	var f fields
+	product := f.integer(env.ProductID, "productId")
+	event := f.integer(env.EventType, "eventType")
+	ms, overflow := f.time(numberText(env.NotifyMs), "notifyMs")
+	if f.err != nil {
+		return Verified{}, f.err
 	}
 	h := sha256.New
 	if !v2 {
 		h = sha1.New
 	}
-	if !s.keys.macMatches(h, sig, body) {
+	if s.keys.macIndex(h, sig, body) < 0 {
 		return Verified{}, badSignature("Agora-Signature-V2", "the signature does not match")
 	}
-	if overflow || !inWindow(ms, 1000, now, s.window) {
-		return Verified{}, stale("notifyMs")
+	if err := s.fresh(ms, overflow, 1000, now, "notifyMs"); err != nil {
+		return Verified{}, err
 	}
 	return Verified{
 		Event: Event{

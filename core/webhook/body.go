@@ -34,9 +34,24 @@ func numberText(n *json.Number) string {
 	return n.String()
 }
 
-// decimalField returns the digits of a JSON integer field.
-func decimalField(n *json.Number) (string, bool) {
+// fields reads required fields, keeping the first error.
+type fields struct{ err error }
+
+// integer returns the digits of a required JSON integer field.
+func (f *fields) integer(n *json.Number, name string) string {
 	s := numberText(n)
-	_, overflow, ok := parseDecimal(s)
-	return s, ok && !overflow
+	if _, overflow, ok := parseDecimal(s); (!ok || overflow) && f.err == nil {
+		f.err = malformed(name, "a required field is missing or not a decimal integer")
+	}
+	return s
+}
+
+// time parses a required time field written in decimal; overflow reports
+// a value too large for int64, outside any window.
+func (f *fields) time(s, name string) (v int64, overflow bool) {
+	v, overflow, ok := parseDecimal(s)
+	if !ok && f.err == nil {
+		f.err = malformed(name, "a required time is missing or not a decimal integer")
+	}
+	return v, overflow
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -128,6 +129,16 @@ func (v *vector) window() time.Duration {
 		return 0
 	}
 	return time.Duration(v.Inputs.Policy.WindowS) * time.Second
+}
+
+// appID is the case's expected application id; without one, the id its
+// requests carry (1400123456), so that the scheme's required check passes.
+func (v *vector) appID() uint64 {
+	if v.Inputs.ExpectedSdkAppID != "" {
+		n, _ := strconv.ParseUint(v.Inputs.ExpectedSdkAppID, 10, 64)
+		return n
+	}
+	return 1400123456
 }
 
 func (v *vector) now() time.Time { return time.Unix(v.Inputs.Now, 0) }

@@ -2,9 +2,11 @@ package webhook_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core/webhook"
@@ -16,6 +18,22 @@ var schemeFor = map[string]func(v *vector) (webhook.Scheme, error){
 	"agora": func(v *vector) (webhook.Scheme, error) {
 		s1, s2 := v.secrets()
 		return webhook.Agora(webhook.AgoraConfig{Secret: s1, Secondary: s2, Window: v.window(), AllowSHA1: true})
+	},
+	"tencent_chat": func(v *vector) (webhook.Scheme, error) {
+		s1, s2 := v.secrets()
+		return webhook.TencentChat(webhook.TencentChatConfig{Token: s1, Secondary: s2, SDKAppID: v.appID(), Window: v.window()})
+	},
+	"trtc": func(v *vector) (webhook.Scheme, error) {
+		s1, s2 := v.secrets()
+		return webhook.TRTC(webhook.TRTCConfig{Key: s1, Secondary: s2, SDKAppID: v.appID(), Window: v.window()})
+	},
+	"zoom": func(v *vector) (webhook.Scheme, error) {
+		s1, s2 := v.secrets()
+		return webhook.Zoom(webhook.ZoomConfig{Secret: s1, Secondary: s2, Window: v.window()})
+	},
+	"zego": func(v *vector) (webhook.Scheme, error) {
+		s1, s2 := v.secrets()
+		return webhook.Zego(webhook.ZegoConfig{Secret: s1, Secondary: s2, Window: v.window()})
 	},
 }
 
@@ -31,6 +49,65 @@ var checkSigned = map[string]func(t *testing.T, v *vector, body []byte){
 			t.Errorf("sender's signatures %q / %q, want %q %q", got1, got2, v.Expected.SignatureV1, v.Expected.SignatureV2)
 		}
 	},
+	"tencent_chat": func(t *testing.T, v *vector, body []byte) {
+		q, _ := url.ParseQuery(v.Inputs.RawQuery)
+		rt := q.Get("RequestTime")
+		eachSecret(t, v, v.Expected.Sign, func(secret string) string {
+			if secret+rt == v.Expected.SigningInput {
+				return signTencentChat(secret, rt)
+			}
+			return ""
+		})
+	},
+	"trtc": func(t *testing.T, v *vector, body []byte) {
+		eachSecret(t, v, v.Expected.Sign, func(secret string) string { return signTRTC(secret, body) })
+	},
+	"zoom": func(t *testing.T, v *vector, body []byte) {
+		ts := v.Inputs.Headers["x-zm-request-timestamp"]
+		if in := "v0:" + ts + ":" + string(body); in != v.Expected.SigningInput {
+			t.Errorf("signing input %q, want %q", in, v.Expected.SigningInput)
+		}
+		eachSecret(t, v, v.Expected.Signature, func(secret string) string { return signZoom(secret, ts, body) })
+		if v.Expected.EncryptedToken != "" {
+			var b struct {
+				Payload struct{ PlainToken string } `json:"payload"`
+			}
+			if err := json.Unmarshal(body, &b); err != nil {
+				t.Fatal(err)
+			}
+			eachSecret(t, v, v.Expected.EncryptedToken, func(secret string) string {
+				return hexMAC(sha256.New, secret, b.Payload.PlainToken)
+			})
+		}
+	},
+	"zego": func(t *testing.T, v *vector, body []byte) {
+		ts, nonce := zegoTimeNonce(t, v, body)
+		eachSecret(t, v, v.Expected.Signature, func(secret string) string {
+			sig, in := signZego(secret, ts, nonce)
+			if in != v.Expected.SigningInput {
+				return "signing input " + in
+			}
+			return sig
+		})
+	},
+}
+
+// eachSecret checks that sign gives want under one of the case's secrets.
+func eachSecret(t *testing.T, v *vector, want string, sign func(secret string) string) {
+	t.Helper()
+	s1, s2 := v.secrets()
+	var got []string
+	for _, s := range []string{s1.Reveal(), s2.Reveal()} {
+		if s == "" {
+			continue
+		}
+		g := sign(s)
+		if g == want {
+			return
+		}
+		got = append(got, g)
+	}
+	t.Errorf("sender computes %q, want %q", got, want)
 }
 
 // expectedType is the Event.Type a positive case must verify to.
@@ -167,4 +244,8 @@ func checkServe(t *testing.T, v *vector, s webhook.Scheme, body []byte) {
 	}
 }
 
-func TestAgoraVectors(t *testing.T) { runVectors(t, "agora") }
+func TestAgoraVectors(t *testing.T)       { runVectors(t, "agora") }
+func TestTencentChatVectors(t *testing.T) { runVectors(t, "tencent_chat") }
+func TestTRTCVectors(t *testing.T)        { runVectors(t, "trtc") }
+func TestZoomVectors(t *testing.T)        { runVectors(t, "zoom") }
+func TestZegoVectors(t *testing.T)        { runVectors(t, "zego") }

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"crypto/hmac"
+	"crypto/subtle"
 	"encoding/hex"
 	"hash"
 	"net/http"
@@ -11,6 +12,40 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 )
+
+// base is what every scheme holds: its keys and its window.
+type base struct {
+	keys   keys
+	window time.Duration
+}
+
+// newBase validates the secrets and the window of a scheme's config; def
+// is the scheme's default window.
+func newBase(provider, field string, primary, secondary core.Secret, w, def time.Duration) (base, error) {
+	k, err := newKeys(provider, field, primary, secondary)
+	if err != nil {
+		return base{}, err
+	}
+	w, err = windowOf(provider, w, def)
+	return base{keys: k, window: w}, err
+}
+
+// fresh checks a signed time (in units per second) against the window.
+func (b *base) fresh(t int64, overflow bool, unit int64, now time.Time, field string) error {
+	if overflow || !inWindow(t, unit, now, b.window) {
+		return stale(field)
+	}
+	return nil
+}
+
+// appIDText validates a required application id and returns its decimal
+// text, as callbacks carry it.
+func appIDText(provider string, id uint64) (string, error) {
+	if id == 0 {
+		return "", &core.ConfigError{Provider: provider, Field: "SDKAppID", Message: "is required"}
+	}
+	return strconv.FormatUint(id, 10), nil
+}
 
 // keys holds the configured secrets (primary first) as HMAC keys or hashed
 // text.
@@ -29,27 +64,30 @@ func newKeys(provider, field string, primary, secondary core.Secret) (keys, erro
 	return k, nil
 }
 
-// macMatches reports whether want equals the MAC of the message parts under
-// any key. Every key is tried, whatever the outcome of the others, and
-// each comparison is constant-time.
-func (k keys) macMatches(h func() hash.Hash, want []byte, parts ...[]byte) bool {
-	ok := 0
-	var sum [64]byte
-	for _, key := range k {
+// find returns the index of the first key under which compute gives want,
+// or -1. Every key is tried, whatever the outcome of the others, and each
+// comparison is constant-time. compute appends its value to dst.
+func (k keys) find(want []byte, compute func(key, dst []byte) []byte) int {
+	found := -1
+	var buf [64]byte
+	for i := len(k) - 1; i >= 0; i-- {
+		if subtle.ConstantTimeCompare(compute(k[i], buf[:0]), want) == 1 {
+			found = i
+		}
+	}
+	return found
+}
+
+// macIndex returns the index of the key whose HMAC of the message parts is
+// want, or -1.
+func (k keys) macIndex(h func() hash.Hash, want []byte, parts ...[]byte) int {
+	return k.find(want, func(key, dst []byte) []byte {
 		m := hmac.New(h, key)
 		for _, p := range parts {
 			m.Write(p)
 		}
-		ok |= boolInt(hmac.Equal(m.Sum(sum[:0]), want))
-	}
-	return ok == 1
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+		return m.Sum(dst)
+	})
 }
 
 // decodeHex decodes a hex digest of exactly n bytes, in either case.
