@@ -82,6 +82,25 @@ func WithFieldPrefix(err error, prefix string) error {
 	return &c
 }
 
+// RenameField returns err with its field renamed through fields when err
+// is an *Error whose Field is a key of fields; other errors are returned
+// unchanged. A vendor's format code names the vendor's claims in its
+// errors (tpc, exp, TLS.identifier); its provider renames them to the
+// request fields they come from (room, ttl, user_id).
+func RenameField(err error, fields map[string]string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	f, ok := fields[e.Field]
+	if !ok {
+		return err
+	}
+	c := *e
+	c.Field = f
+	return &c
+}
+
 func stringsTrimDot(s string) string {
 	if n := len(s); n > 0 && s[n-1] == '.' {
 		return s[:n-1]

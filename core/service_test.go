@@ -562,6 +562,21 @@ func TestWithFieldPrefix(t *testing.T) {
 	}
 }
 
+func TestRenameField(t *testing.T) {
+	fields := map[string]string{"tpc": "room"}
+	orig := core.Errorf(core.CodeInvalidRoom, "tpc", "too long")
+	err := core.RenameField(fmt.Errorf("sign: %w", orig), fields)
+	var e *core.Error
+	if !errors.As(err, &e) || e.Field != "room" || e.Code != core.CodeInvalidRoom || e.Message != "too long" || orig.Field != "tpc" {
+		t.Fatalf("renamed %v (original now %q)", err, orig.Field)
+	}
+	other := core.Errorf(core.CodeInvalidOption, "iv", "x")
+	plain := errors.New("x")
+	if core.RenameField(other, fields) != error(other) || core.RenameField(plain, fields) != plain {
+		t.Fatal("an error without a mapped field changed")
+	}
+}
+
 func TestElevatedOptions(t *testing.T) {
 	k := core.KindSpec{Kind: "rtc", ElevatedOptions: []string{"any_uid"}}
 	for opts, want := range map[string]bool{

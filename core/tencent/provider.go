@@ -231,7 +231,7 @@ func (p *Provider) issueUserSig(g core.Grant) (*core.Credential, error) {
 	expire := int64(g.TTL / time.Second)
 	tok, err := p.signer.UserSig(g.UserID, expire, g.Now)
 	if err != nil {
-		return nil, err
+		return nil, core.RenameField(err, claimFields)
 	}
 	c := p.credential(g, tok, expire)
 	c.Join = map[string]any{"sdkAppID": p.joinAppID, "userID": g.UserID, "userSig": tok}
@@ -269,7 +269,7 @@ func (p *Provider) issuePrivateMapKey(g core.Grant) (*core.Credential, error) {
 		tok, err = p.signer.PrivateMapKeyWithStringRoomID(g.UserID, expire, g.Now, g.Room, bits)
 	}
 	if err != nil {
-		return nil, err
+		return nil, core.RenameField(err, claimFields)
 	}
 	c := p.credential(g, tok, expire)
 	c.Join = map[string]any{"sdkAppID": p.joinAppID, "userID": g.UserID, "privateMapKey": tok}
@@ -303,6 +303,12 @@ func (p *Provider) Verify(_ context.Context, kind, token string, now time.Time) 
 		return nil, err
 	}
 	return t.verified(p.name), nil
+}
+
+// claimFields maps the claims usersig names in its errors to the request
+// fields they come from.
+var claimFields = map[string]string{
+	"TLS.identifier": "user_id", "account": "user_id", "TLS.expire": "ttl", "roomStr": "room", "TLS.time": "",
 }
 
 // CheckUserID enforces Tencent's user id rule: 1 to 32 bytes of letters,

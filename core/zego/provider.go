@@ -274,7 +274,7 @@ func (p *Provider) Issue(_ context.Context, g core.Grant) (*core.Credential, err
 	}
 	token, err := p.keys[0].Issue(g.Rand, prm, priv, kp)
 	if err != nil {
-		return nil, err
+		return nil, core.RenameField(err, claimFields)
 	}
 
 	c := &core.Credential{
@@ -329,6 +329,12 @@ func (p *Provider) streamIDs(g core.Grant, kit bool) ([]string, error) {
 		seen[id] = true
 	}
 	return o.StreamIDs, nil
+}
+
+// claimFields maps the claims token04 names in its errors to the request
+// fields they come from.
+var claimFields = map[string]string{
+	"expire": "ttl", "userID": "user_id", "roomID": "room", "userName": "user_name",
 }
 
 // Verify implements core.Provider: it decrypts the token with the primary

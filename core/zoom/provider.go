@@ -287,7 +287,7 @@ func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, 
 	}
 	tok, err := p.signer.Video(v)
 	if err != nil {
-		return err
+		return core.RenameField(err, claimFields)
 	}
 	c.Token = tok
 	c.Join = map[string]any{"sessionName": g.Room, "signature": tok, "userName": userName(g)}
@@ -295,6 +295,16 @@ func (p *Provider) issueVideo(c *core.Credential, g *core.Grant, role int, iat, 
 		c.Join["sessionKey"] = v.SessionKey
 	}
 	return nil
+}
+
+// claimFields maps the claims sdkjwt names in its errors to the request
+// fields they come from.
+var claimFields = map[string]string{
+	"tpc": "room", "mn": "room", "user_identity": "user_id", "role_type": "role", "role": "role", "exp": "ttl",
+	"session_key": "options.session_key", "geo_regions": "options.geo_regions",
+	"telemetry_tracking_id":  "options.telemetry_tracking_id",
+	"cloud_recording_option": "options.cloud_recording_option", "cloud_recording_election": "options.cloud_recording_election",
+	"video_webrtc_mode": "options.video_webrtc_mode", "audio_webrtc_mode": "options.audio_webrtc_mode",
 }
 
 func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat, exp int64) error {
@@ -319,7 +329,7 @@ func (p *Provider) issueMeeting(c *core.Credential, g *core.Grant, role int, iat
 	}
 	tok, err := p.signer.Meeting(m)
 	if err != nil {
-		return err
+		return core.RenameField(err, claimFields)
 	}
 	c.Token = tok
 	c.Join = map[string]any{"signature": tok, "sdkKey": p.key, "userName": userName(g)}

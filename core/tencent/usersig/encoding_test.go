@@ -201,23 +201,27 @@ func TestSignerRefusals(t *testing.T) {
 	}
 	s, _ := NewSigner(1400000000, key, StyleGo14)
 	now := time.Unix(1700000000, 0)
+	// Each error names the claim at fault.
 	for name, c := range map[string]struct {
-		err  error
-		call func() (string, error)
+		err   error
+		claim string
+		call  func() (string, error)
 	}{
-		"invalid utf-8":   {core.ErrInvalidUser, func() (string, error) { return s.UserSig("a\xffb", 60, now) }},
-		"negative expire": {core.ErrInvalidTTL, func() (string, error) { return s.UserSig("a", -1, now) }},
-		"overflow":        {core.ErrInvalidTTL, func() (string, error) { return s.UserSig("a", math.MaxInt64, now) }},
-		"epoch":           {core.ErrInvalidRequest, func() (string, error) { return s.UserSig("a", 60, time.Unix(0, 0)) }},
-		"long account": {core.ErrInvalidUser, func() (string, error) {
+		"invalid utf-8":   {core.ErrInvalidUser, "TLS.identifier", func() (string, error) { return s.UserSig("a\xffb", 60, now) }},
+		"negative expire": {core.ErrInvalidTTL, "TLS.expire", func() (string, error) { return s.UserSig("a", -1, now) }},
+		"overflow":        {core.ErrInvalidTTL, "TLS.expire", func() (string, error) { return s.UserSig("a", math.MaxInt64, now) }},
+		"epoch":           {core.ErrInvalidRequest, "TLS.time", func() (string, error) { return s.UserSig("a", 60, time.Unix(0, 0)) }},
+		"long account": {core.ErrInvalidUser, "account", func() (string, error) {
 			return s.PrivateMapKey(strings.Repeat("a", 70000), 60, now, 1, 255)
 		}},
-		"long room": {core.ErrInvalidRoom, func() (string, error) {
+		"long room": {core.ErrInvalidRoom, "roomStr", func() (string, error) {
 			return s.PrivateMapKeyWithStringRoomID("a", 60, now, strings.Repeat("r", 70000), 255)
 		}},
 	} {
-		if tok, err := c.call(); !errors.Is(err, c.err) || tok != "" {
-			t.Errorf("%s: %q, %v; want %v", name, tok, err, c.err)
+		tok, err := c.call()
+		var ce *core.Error
+		if !errors.Is(err, c.err) || tok != "" || !errors.As(err, &ce) || ce.Field != c.claim {
+			t.Errorf("%s: %q, %v; want %v naming %s", name, tok, err, c.err, c.claim)
 		}
 	}
 }

@@ -172,15 +172,15 @@ func (s *Signer) put(sc *scratch) {
 func (s *Signer) issue(userID string, expire, now int64, userbuf []byte, m *PrivateMap) (string, error) {
 	if now <= 0 {
 		// The v1.4 layout would leave TLS.time out.
-		return "", core.Errorf(core.CodeInvalidRequest, "", "the issue time must be after 1970")
+		return "", core.Errorf(core.CodeInvalidRequest, "TLS.time", "the issue time must be after 1970")
 	}
 	if expire < 0 || expire > math.MaxInt64-now {
-		return "", core.Errorf(core.CodeInvalidTTL, "ttl", "expire must be between 0 and %d seconds", int64(math.MaxInt64-now))
+		return "", core.Errorf(core.CodeInvalidTTL, "TLS.expire", "expire must be between 0 and %d seconds", int64(math.MaxInt64-now))
 	}
 	if !utf8.ValidString(userID) {
 		// encoding/json would replace the invalid bytes in the JSON but not
 		// in the signed text: the token could never verify.
-		return "", core.Errorf(core.CodeInvalidUser, "user_id", "user id is not valid UTF-8")
+		return "", core.Errorf(core.CodeInvalidUser, "TLS.identifier", "user id is not valid UTF-8")
 	}
 	sc := s.get()
 	defer s.put(sc)

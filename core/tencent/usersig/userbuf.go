@@ -83,16 +83,16 @@ func (m PrivateMap) ExpiresAt() time.Time { return time.Unix(int64(m.ExpTime), 0
 // string longer than 65535 bytes.
 func (m PrivateMap) AppendBinary(b []byte) ([]byte, error) {
 	if len(m.Account) > 0xffff {
-		return b, core.Errorf(core.CodeInvalidUser, "user_id", "user id is longer than 65535 bytes")
+		return b, core.Errorf(core.CodeInvalidUser, "account", "user id is longer than 65535 bytes")
 	}
 	switch m.Version {
 	case MapNumericRoom:
 		if m.RoomStr != "" {
-			return b, core.Errorf(core.CodeInvalidRoom, "room", "a string room needs userbuf version %d", MapStringRoom)
+			return b, core.Errorf(core.CodeInvalidRoom, "roomStr", "a string room needs userbuf version %d", MapStringRoom)
 		}
 	case MapStringRoom:
 		if len(m.RoomStr) > 0xffff {
-			return b, core.Errorf(core.CodeInvalidRoom, "room", "room is longer than 65535 bytes")
+			return b, core.Errorf(core.CodeInvalidRoom, "roomStr", "room is longer than 65535 bytes")
 		}
 	default:
 		return b, fmt.Errorf("tencent: unknown userbuf version %d", m.Version)

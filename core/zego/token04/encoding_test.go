@@ -193,8 +193,13 @@ func TestGenerateToken04Errors(t *testing.T) {
 	} {
 		p := ok
 		tc.mut(&p)
-		if _, err := Generate(secret, p); !errors.Is(err, tc.want) {
+		_, err := Generate(secret, p)
+		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+		var ce *core.Error
+		if errors.Is(tc.want, core.ErrInvalidTTL) && (!errors.As(err, &ce) || ce.Field != "expire") {
+			t.Errorf("%s: %v, want an error naming the expire claim", tc.name, err)
 		}
 	}
 	// The largest payload that fits: 65535 bytes of CBC ciphertext.
@@ -396,6 +401,13 @@ func TestKitTokenErrors(t *testing.T) {
 	} {
 		if _, err := KitToken(tc.tok, tc.k); !errors.Is(err, tc.want) {
 			t.Errorf("KitToken(%+v): %v, want %v", tc.k, err, tc.want)
+		}
+	}
+	// The errors name the kit part's claims, which the provider renames.
+	for claim, k := range map[string]Kit{"userID": {AppID: 1, UserID: "用户"}, "roomID": {AppID: 1, UserID: "u", RoomID: "房间"}, "userName": {AppID: 1, UserID: "u", UserName: "\xff"}} {
+		var ce *core.Error
+		if _, err := KitToken("04a", k); !errors.As(err, &ce) || ce.Field != claim {
+			t.Errorf("KitToken(%+v): %v, want an error naming %s", k, err, claim)
 		}
 	}
 	kitPart := func(js string) string { return "04AAAA#" + encodeB64(toLatin1([]byte(js))) }

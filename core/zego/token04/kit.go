@@ -45,7 +45,7 @@ type Kit struct {
 // containing "#", which would make the Kit Token ambiguous.
 func KitToken(token04 string, k Kit) (string, error) {
 	if strings.Contains(token04, KitSeparator) {
-		return "", core.Errorf(core.CodeInvalidRequest, "token", "the Token04 must not contain %q", KitSeparator)
+		return "", core.Errorf(core.CodeInvalidRequest, "token04", "the Token04 must not contain %q", KitSeparator)
 	}
 	s := getScratch()
 	defer putScratch(s)
@@ -62,11 +62,11 @@ func KitToken(token04 string, k Kit) (string, error) {
 func appendKitPart(dst []byte, s *scratch, k *Kit) ([]byte, error) {
 	switch {
 	case !isLatin1(k.UserID):
-		return dst, core.Errorf(core.CodeInvalidUser, "user_id", "a Kit Token user id must be Latin-1 text")
+		return dst, core.Errorf(core.CodeInvalidUser, "userID", "a Kit Token user id must be Latin-1 text")
 	case !isLatin1(k.RoomID):
-		return dst, core.Errorf(core.CodeInvalidRoom, "room", "a Kit Token room must be Latin-1 text")
+		return dst, core.Errorf(core.CodeInvalidRoom, "roomID", "a Kit Token room must be Latin-1 text")
 	case !utf8.ValidString(k.UserName):
-		return dst, core.Errorf(core.CodeInvalidUser, "user_name", "the user name is not valid UTF-8")
+		return dst, core.Errorf(core.CodeInvalidUser, "userName", "the user name is not valid UTF-8")
 	}
 	j := s.json[:0]
 	j = append(j, `{"userID":`...)

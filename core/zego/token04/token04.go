@@ -136,7 +136,7 @@ func checkParams(appID uint32, userID string, secretLen int, effective int64) er
 	case secretLen != SecretSize:
 		return fmt.Errorf("%w: zego: the server secret must be exactly %d bytes, not %d", core.ErrConfig, SecretSize, secretLen)
 	case effective <= 0:
-		return core.Errorf(core.CodeInvalidTTL, "ttl", "the effective time must be positive")
+		return core.Errorf(core.CodeInvalidTTL, "expire", "the effective time must be positive")
 	}
 	return nil
 }
@@ -318,7 +318,7 @@ func (k *Key) appendToken(dst []byte, s *scratch, p *Params, payload payloadWrit
 	case len(p.IV) != ivLen:
 		return dst, core.Errorf(core.CodeInvalidOption, "iv", "the %s IV must be %d bytes, not %d", p.Mode, ivLen, len(p.IV))
 	case p.CTime > math.MaxInt64-p.Effective:
-		return dst, core.Errorf(core.CodeInvalidTTL, "ttl", "the expiry time overflows")
+		return dst, core.Errorf(core.CodeInvalidTTL, "expire", "the expiry time overflows")
 	}
 	expire := p.CTime + p.Effective
 	hdr := 8 + 2 + ivLen + 2

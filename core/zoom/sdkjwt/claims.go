@@ -145,22 +145,19 @@ type MeetingClaims struct {
 	VideoWebRTCMode Flag          // video_webrtc_mode
 }
 
-// Claim validation names the request field each claim comes from, so that
-// the Provider can return these errors unchanged: tpc and mn are "room",
-// user_identity is "user_id", role_type and role are "role", exp-iat is
-// "ttl", everything else is "options.<claim>".
-
 // Validate checks the claims against Zoom's rules. Errors are *core.Error
-// values naming the request field each claim comes from (see above); an
-// empty or over-long SDK key is core.ErrConfig.
+// values whose Field is the claim at fault (tpc, user_identity, role_type,
+// exp for the exp-iat range, geo_regions, ...); the Provider maps claims to
+// the request fields they come from. An empty or over-long SDK key is
+// core.ErrConfig.
 func (c *VideoClaims) Validate() error {
 	if err := checkAppKey(c.AppKey); err != nil {
 		return err
 	}
 	if c.RoleType != 0 && c.RoleType != 1 {
-		return core.Errorf(core.CodeInvalidRole, "role", "role_type must be 0 (participant) or 1 (host)")
+		return core.Errorf(core.CodeInvalidRole, "role_type", "role_type must be 0 (participant) or 1 (host)")
 	}
-	if err := checkText(c.Topic, core.CodeInvalidRoom, "room", "session name (tpc)", 1, MaxTopicLen); err != nil {
+	if err := checkText(c.Topic, core.CodeInvalidRoom, "tpc", "session name (tpc)", 1, MaxTopicLen); err != nil {
 		return err
 	}
 	if c.Version != 0 && c.Version != 1 {
@@ -169,10 +166,10 @@ func (c *VideoClaims) Validate() error {
 	if err := checkLifetime(c.IssuedAt, c.ExpiresAt); err != nil {
 		return err
 	}
-	if err := checkText(c.UserIdentity, core.CodeInvalidUser, "user_id", "user_identity", 0, MaxUserIdentityLen); err != nil {
+	if err := checkText(c.UserIdentity, core.CodeInvalidUser, "user_identity", "user_identity", 0, MaxUserIdentityLen); err != nil {
 		return err
 	}
-	if err := checkText(c.SessionKey, core.CodeInvalidOption, "options.session_key", "session_key", 0, MaxSessionKeyLen); err != nil {
+	if err := checkText(c.SessionKey, core.CodeInvalidOption, "session_key", "session_key", 0, MaxSessionKeyLen); err != nil {
 		return err
 	}
 	var seen uint16
@@ -180,10 +177,10 @@ func (c *VideoClaims) Validate() error {
 		bit := regionBit(r)
 		switch {
 		case bit == 0:
-			return core.Errorf(core.CodeInvalidOption, "options.geo_regions",
+			return core.Errorf(core.CodeInvalidOption, "geo_regions",
 				"geo_regions[%d] is not one of AU, BR, CA, CN, DE, HK, IN, JP, MX, NL, SG, US", i)
 		case seen&bit != 0:
-			return core.Errorf(core.CodeInvalidOption, "options.geo_regions", "geo_regions[%d] repeats a region", i)
+			return core.Errorf(core.CodeInvalidOption, "geo_regions", "geo_regions[%d] repeats a region", i)
 		}
 		seen |= bit
 	}
@@ -193,7 +190,7 @@ func (c *VideoClaims) Validate() error {
 	if err := checkFlag(c.CloudRecordingElection, "cloud_recording_election"); err != nil {
 		return err
 	}
-	if err := checkText(c.TelemetryTrackingID, core.CodeInvalidOption, "options.telemetry_tracking_id", "telemetry_tracking_id", 0, MaxTelemetryIDLen); err != nil {
+	if err := checkText(c.TelemetryTrackingID, core.CodeInvalidOption, "telemetry_tracking_id", "telemetry_tracking_id", 0, MaxTelemetryIDLen); err != nil {
 		return err
 	}
 	if err := checkFlag(c.VideoWebRTCMode, "video_webrtc_mode"); err != nil {
@@ -212,7 +209,7 @@ func (c *MeetingClaims) Validate() error {
 	case hasMN && !hasRole:
 		return core.Errorf(core.CodeInvalidRole, "role", "a meeting number needs a role: mn and role are all-or-none")
 	case hasRole && !hasMN:
-		return core.Errorf(core.CodeInvalidRoom, "room", "a role needs a meeting number: mn and role are all-or-none")
+		return core.Errorf(core.CodeInvalidRoom, "mn", "a role needs a meeting number: mn and role are all-or-none")
 	case !c.Role.valid():
 		return core.Errorf(core.CodeInvalidRole, "role", "role must be 0 (participant) or 1 (host)")
 	}
@@ -255,7 +252,7 @@ func checkText(s string, code core.Code, field, what string, min, max int) error
 func checkLifetime(iat, exp int64) error {
 	d := exp - iat
 	if exp <= iat || d < int64(MinLifetime/time.Second) || d > int64(MaxLifetime/time.Second) {
-		return core.Errorf(core.CodeInvalidTTL, "ttl", "exp-iat must be between %d and %d seconds",
+		return core.Errorf(core.CodeInvalidTTL, "exp", "exp-iat must be between %d and %d seconds",
 			int64(MinLifetime/time.Second), int64(MaxLifetime/time.Second))
 	}
 	return nil
@@ -263,18 +260,18 @@ func checkLifetime(iat, exp int64) error {
 
 func checkFlag(f Flag, claim string) error {
 	if !f.valid() {
-		return core.Errorf(core.CodeInvalidOption, "options."+claim, "%s must be 0 or 1", claim)
+		return core.Errorf(core.CodeInvalidOption, claim, "%s must be 0 or 1", claim)
 	}
 	return nil
 }
 
 func checkMeetingNumber(m MeetingNumber) error {
 	if !m.Numeric {
-		return checkText(m.Text, core.CodeInvalidRoom, "room", "meeting number (mn)", 1, MaxMeetingNumberLen)
+		return checkText(m.Text, core.CodeInvalidRoom, "mn", "meeting number (mn)", 1, MaxMeetingNumberLen)
 	}
 	v, err := strconv.ParseUint(m.Text, 10, 64)
 	if err != nil || m.Text[0] == '+' || (len(m.Text) > 1 && m.Text[0] == '0') || v > maxSafeInteger {
-		return core.Errorf(core.CodeInvalidRoom, "room", "a numeric meeting number must be a decimal integer up to 2^53-1 without leading zeros")
+		return core.Errorf(core.CodeInvalidRoom, "mn", "a numeric meeting number must be a decimal integer up to 2^53-1 without leading zeros")
 	}
 	return nil
 }

@@ -38,10 +38,8 @@ var b64 = base64.RawURLEncoding.Strict()
 // {"alg":"HS256","typ":"JWT"}, base64url payload in the sample's key order
 // with JSON.stringify escaping, HMAC-SHA256 keyed with the UTF-8 bytes of
 // secret. Nothing depends on the clock: c.IssuedAt and c.ExpiresAt are the
-// time. Invalid claims are *core.Error values naming the request field the
-// claim comes from (tpc "room", user_identity "user_id", role_type "role",
-// exp-iat "ttl", other claims "options.<claim>"); an empty key or secret is
-// core.ErrConfig.
+// time. Invalid claims are *core.Error values naming the claim (see
+// VideoClaims.Validate); an empty key or secret is core.ErrConfig.
 //
 // The payload is written by hand, not by encoding/json (or golang-jwt,
 // which uses it): Zoom's samples emit their keys in a fixed order with
@@ -54,7 +52,7 @@ func SignVideo(secret string, c VideoClaims) (string, error) {
 	return (&Signer{secret: core.NewSecret(secret)}).Video(c)
 }
 
-// SignMeeting is SignVideo for a Meeting SDK JWT. mn is "room" in errors.
+// SignMeeting is SignVideo for a Meeting SDK JWT.
 func SignMeeting(secret string, c MeetingClaims) (string, error) {
 	return (&Signer{secret: core.NewSecret(secret)}).Meeting(c)
 }
@@ -189,11 +187,11 @@ func (j *JWT) Validate() error {
 	}
 	if a, ok := j.Claims["appKey"]; ok {
 		if s, ok := j.Claims["sdkKey"]; ok && a != s {
-			return core.Errorf(core.CodeInvalidRequest, "", "appKey and sdkKey differ")
+			return core.Errorf(core.CodeInvalidRequest, "sdkKey", "appKey and sdkKey differ")
 		}
 	}
 	if t, ok := j.Claims["tokenExp"]; ok && t != j.Claims["exp"] {
-		return core.Errorf(core.CodeInvalidTTL, "ttl", "tokenExp differs from exp")
+		return core.Errorf(core.CodeInvalidTTL, "tokenExp", "tokenExp differs from exp")
 	}
 	return j.Meeting.Validate()
 }
