@@ -1,0 +1,85 @@
+// Package hs256 splits, signs and checks compact JWS tokens signed with
+// HMAC-SHA256, the envelope of the LiveKit and Twilio access tokens. It
+// knows nothing of the claims: the vendor packages decode them.
+package hs256
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/rtctoken/rtctoken/core"
+)
+
+// Parts is a token split into its decoded segments.
+type Parts struct {
+	// Header and Payload are the decoded first and second segments.
+	Header, Payload []byte
+	signed          string // the first two segments, as signed
+	sig             []byte
+}
+
+// Split decodes the three segments of a compact JWS of at most max bytes.
+// Errors wrap core.ErrMalformed and name the vendor; they never contain
+// the token.
+func Split(vendor, token string, max int) (*Parts, error) {
+	if len(token) > max {
+		return nil, fmt.Errorf("%w: %s: token longer than %d bytes", core.ErrMalformed, vendor, max)
+	}
+	h, rest, ok1 := strings.Cut(token, ".")
+	p, s, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.Contains(s, ".") {
+		return nil, fmt.Errorf("%w: %s: not three dot-separated segments", core.ErrMalformed, vendor)
+	}
+	enc := base64.RawURLEncoding.Strict()
+	var out Parts
+	var err error
+	if out.Header, err = enc.DecodeString(h); err != nil {
+		return nil, fmt.Errorf("%w: %s: header is not base64url", core.ErrMalformed, vendor)
+	}
+	if out.Payload, err = enc.DecodeString(p); err != nil {
+		return nil, fmt.Errorf("%w: %s: payload is not base64url", core.ErrMalformed, vendor)
+	}
+	if out.sig, err = enc.DecodeString(s); err != nil {
+		return nil, fmt.Errorf("%w: %s: signature is not base64url", core.ErrMalformed, vendor)
+	}
+	out.signed = token[:len(h)+1+len(p)]
+	return &out, nil
+}
+
+// Verify reports whether the signature is the HMAC-SHA256 of the signed
+// segments under one of the secrets (compared in constant time by
+// golang-jwt's HS256 method). Empty secrets never match.
+func (p *Parts) Verify(secrets ...core.Secret) bool {
+	ok := false
+	for _, s := range secrets {
+		if s.IsZero() {
+			continue
+		}
+		if jwt.SigningMethodHS256.Verify(p.signed, p.sig, []byte(s.Reveal())) == nil {
+			ok = true
+		}
+	}
+	return ok
+}
+
+// Sign returns the compact JWS of header and payload (JSON texts), signed
+// with the UTF-8 bytes of secret.
+func Sign(header, payload []byte, secret core.Secret) (string, error) {
+	if secret.IsZero() {
+		return "", fmt.Errorf("%w: empty signing secret", core.ErrConfig)
+	}
+	enc := base64.RawURLEncoding
+	n := enc.EncodedLen(len(header)) + 1 + enc.EncodedLen(len(payload))
+	b := make([]byte, n, n+1+enc.EncodedLen(32))
+	enc.Encode(b, header)
+	b[enc.EncodedLen(len(header))] = '.'
+	enc.Encode(b[enc.EncodedLen(len(header))+1:], payload)
+	sig, err := jwt.SigningMethodHS256.Sign(string(b), []byte(secret.Reveal()))
+	if err != nil {
+		return "", err
+	}
+	b = append(b, '.')
+	return string(enc.AppendEncode(b, sig)), nil
+}
