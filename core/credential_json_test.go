@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,33 @@ func FuzzCredentialJSON(f *testing.F) {
 		want, _ := json.Marshal(credentialFields(c))
 		if string(got) != string(want) {
 			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
+// BenchmarkCredentialJSON compares Credential.MarshalJSON with encoding/json
+// on the same fields, for a typical Agora RTC credential.
+func BenchmarkCredentialJSON(b *testing.B) {
+	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	c := core.Credential{Provider: "agora", Kind: "rtc", Token: "007eJxTYBBa" + strings.Repeat("x9+/", 50), AppID: "970CA35de60c44645bbae8a215061b33",
+		UserID: "alice", Room: "lobby", Role: "publisher", IssuedAt: now, ExpiresAt: now.Add(time.Hour), RenewAfter: now.Add(50 * time.Minute),
+		Join: map[string]any{"appId": "970CA35de60c44645bbae8a215061b33", "channel": "lobby", "token": "007eJxTYBBa", "uid": "alice"}}
+	f := credentialFields{Provider: c.Provider, Kind: c.Kind, Token: c.Token, AppID: c.AppID, UserID: c.UserID, Room: c.Room, Role: c.Role,
+		IssuedAt: c.IssuedAt, ExpiresAt: c.ExpiresAt, RenewAfter: c.RenewAfter, Join: c.Join}
+	b.Run("hand", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.MarshalJSON(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(f); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
