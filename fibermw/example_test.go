@@ -1,12 +1,14 @@
 package fibermw_test
 
 import (
+	"context"
 	"log"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/resolve"
+	"github.com/rtctoken/rtctoken/core/webhook"
 	"github.com/rtctoken/rtctoken/core/zoom"
 	"github.com/rtctoken/rtctoken/fibermw"
 )
@@ -42,4 +44,29 @@ func Example() {
 		return c.JSON(fiber.Map{"user": user.UserID, "rtc": creds})
 	})
 	_ = app // app.Listen("127.0.0.1:8080")
+}
+
+// ExampleMountWebhook receives ZEGOCLOUD's signed callbacks at
+// /webhooks/zego. ZEGO signs the time and a nonce but not the body, so the
+// handler treats the payload as untrusted.
+func ExampleMountWebhook() {
+	scheme, err := webhook.Zego(webhook.ZegoConfig{Secret: core.NewSecret("the CallbackSecret of the project")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rc, err := webhook.New(webhook.Config{
+		Scheme: scheme,
+		Handlers: map[string]webhook.Handler{
+			"room_create": webhook.HandlerFunc(func(ctx context.Context, ev webhook.Event) error {
+				log.Printf("zego room created at %v", ev.Time)
+				return nil
+			}),
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := fiber.New()
+	fibermw.MountWebhook(app, "/webhooks/zego", rc) // every method: a GET gets 405 in the envelope
+	_ = app                                         // app.Listen("127.0.0.1:8080")
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
+	"github.com/rtctoken/rtctoken/core/webhook"
+	"github.com/rtctoken/rtctoken/core/webhook/webhooktest"
 	"github.com/rtctoken/rtctoken/fibermw"
 )
 
@@ -45,7 +47,7 @@ func newApp(api *httpapi.API) *fiber.App {
 	return app
 }
 
-func serve(t *testing.T, app *fiber.App) string {
+func serve(t testing.TB, app *fiber.App) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -99,4 +101,22 @@ func TestCORS(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	httpapitest.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+}
+
+func TestWebhooks(t *testing.T) {
+	webhooktest.Run(t, func(t testing.TB, path string, rc *webhook.Receiver) string {
+		app := fiber.New(fiber.Config{DisableStartupMessage: true})
+		fibermw.MountWebhook(app, path, rc)
+		return serve(t, app)
+	})
+}
+
+// TestWebhookStreamed runs the table on an app that streams request
+// bodies (StreamRequestBody), where the handler reads the body stream.
+func TestWebhookStreamed(t *testing.T) {
+	webhooktest.Run(t, func(t testing.TB, path string, rc *webhook.Receiver) string {
+		app := fiber.New(fiber.Config{DisableStartupMessage: true, StreamRequestBody: true})
+		app.Group("/webhooks").All(strings.TrimPrefix(path, "/webhooks"), fibermw.Webhook(rc))
+		return serve(t, app)
+	})
 }

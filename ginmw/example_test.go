@@ -1,12 +1,14 @@
 package ginmw_test
 
 import (
+	"context"
 	"log"
 
 	"github.com/gin-gonic/gin"
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/resolve"
+	"github.com/rtctoken/rtctoken/core/webhook"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/ginmw"
 )
@@ -48,4 +50,27 @@ func Example() {
 		c.JSON(200, gin.H{"user": user.UserID, "rtc": creds})
 	})
 	_ = r // r.Run("127.0.0.1:8080")
+}
+
+// ExampleMountWebhook receives Zoom's signed webhooks at /webhooks/zoom,
+// answering Zoom's endpoint.url_validation challenge once its signature
+// verifies.
+func ExampleMountWebhook() {
+	scheme, err := webhook.Zoom(webhook.ZoomConfig{Secret: core.NewSecret("the app's Secret Token")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rc, err := webhook.New(webhook.Config{
+		Scheme: scheme,
+		Default: webhook.HandlerFunc(func(ctx context.Context, ev webhook.Event) error {
+			log.Printf("zoom %s", ev.Type) // "meeting.started", ...
+			return nil
+		}),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	ginmw.MountWebhook(r, "/webhooks/zoom", rc) // every method: a GET gets 405 in the envelope
+	_ = r                                       // r.Run("127.0.0.1:8080")
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
+	"github.com/rtctoken/rtctoken/core/webhook"
+	"github.com/rtctoken/rtctoken/core/webhook/webhooktest"
 	"github.com/rtctoken/rtctoken/ginmw"
 )
 
@@ -50,7 +52,7 @@ func newApp(api *httpapi.API) *gin.Engine {
 	return r
 }
 
-func serve(t *testing.T, h http.Handler) string {
+func serve(t testing.TB, h http.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -107,4 +109,24 @@ func TestCORS(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	httpapitest.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+}
+
+func TestWebhooks(t *testing.T) {
+	webhooktest.Run(t, func(t testing.TB, path string, rc *webhook.Receiver) string {
+		r := gin.New()
+		ginmw.MountWebhook(r, path, rc)
+		return serve(t, r)
+	})
+}
+
+// TestWebhookOnGroup mounts the handler itself on a route group, next to
+// the host's routes.
+func TestWebhookOnGroup(t *testing.T) {
+	webhooktest.Run(t, func(t testing.TB, path string, rc *webhook.Receiver) string {
+		r := gin.New()
+		g := r.Group("/webhooks")
+		g.GET("/health", func(c *gin.Context) { c.String(200, "ok") })
+		g.Any(strings.TrimPrefix(path, "/webhooks"), ginmw.Webhook(rc))
+		return serve(t, r)
+	})
 }

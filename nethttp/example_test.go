@@ -12,6 +12,7 @@ import (
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/resolve"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/webhook"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -73,4 +74,30 @@ func ExampleHandler() {
 	var api *httpapi.API // built with httpapi.New
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/rtc/", http.StripPrefix("/api/v1/rtc", nethttp.Handler(api)))
+}
+
+// ExampleWebhook receives Agora's signed notifications at /webhooks/agora:
+// the receiver verifies each one over the raw body, acknowledges a
+// duplicate without dispatching it again, and hands the event to the
+// handler of its type.
+func ExampleWebhook() {
+	scheme, err := webhook.Agora(webhook.AgoraConfig{Secret: core.NewSecret("the NCS secret from Agora Console")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rc, err := webhook.New(webhook.Config{
+		Scheme: scheme,
+		Handlers: map[string]webhook.Handler{
+			"1:103": webhook.HandlerFunc(func(ctx context.Context, ev webhook.Event) error {
+				log.Printf("broadcaster joined (notice %s)", ev.ID)
+				return nil // an error answers 500, and Agora resends
+			}),
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks/agora", nethttp.Webhook(rc)) // every method: a GET gets 405 in the envelope
+	_ = http.ListenAndServe                            // e.g. http.ListenAndServe(":8080", mux)
 }

@@ -15,6 +15,7 @@ package nethttp
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -51,14 +52,18 @@ func View(r *http.Request) httpapi.Request { return request{r} }
 // mount point: use it behind http.StripPrefix, or use Mount.
 func Handler(api *httpapi.API) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The body as received: the contract refuses an encoded one,
-		// so nothing here may inflate it.
-		var body = r.Body
-		if r.Body == http.NoBody {
-			body = nil
-		}
-		WriteResponse(w, r, api.Serve(request{r}, r.URL.Path, body))
+		WriteResponse(w, r, api.Serve(request{r}, r.URL.Path, rawBody(r)))
 	})
+}
+
+// rawBody is the body as received, nil when there is none: the contract
+// and the webhook receivers refuse an encoded one, so nothing here may
+// inflate it.
+func rawBody(r *http.Request) io.Reader {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	return r.Body
 }
 
 // Mux is the part of *http.ServeMux (and of most routers) Mount needs.

@@ -13,6 +13,8 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
+	"github.com/rtctoken/rtctoken/core/webhook"
+	"github.com/rtctoken/rtctoken/core/webhook/webhooktest"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -66,7 +68,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func serve(t *testing.T, h http.Handler) string {
+func serve(t testing.TB, h http.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -158,4 +160,12 @@ func TestCORS(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	httpapitest.RunAbuse(t, func(t *testing.T, api *httpapi.API) string { return serve(t, newApp(api)) })
+}
+
+func TestWebhooks(t *testing.T) {
+	webhooktest.Run(t, func(t testing.TB, path string, rc *webhook.Receiver) string {
+		mux := http.NewServeMux()
+		mux.Handle(path, nethttp.Webhook(rc))
+		return serve(t, mux)
+	})
 }
