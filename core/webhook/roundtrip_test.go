@@ -1,0 +1,267 @@
+package webhook_test
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/core/webhook"
+)
+
+// sender makes one vendor's signed callbacks, for round trips.
+type sender struct {
+	vendor string
+	// scheme builds the scheme with these secrets and window.
+	scheme func(primary, secondary string, window time.Duration) (webhook.Scheme, error)
+	// sign returns a callback signed with secret at t, whose body carries
+	// marker in a field the signature covers when the body is signed.
+	sign func(secret string, t time.Time, marker string) (*fakeRequest, []byte)
+	// bodySigned: the signature covers the body.
+	bodySigned bool
+	// unit of the signed time: time.Second or time.Millisecond.
+	unit time.Duration
+}
+
+const testAppID = 1400123456
+
+var senders = []sender{
+	{
+		vendor: "agora", bodySigned: true, unit: time.Millisecond,
+		scheme: func(p, s string, w time.Duration) (webhook.Scheme, error) {
+			return webhook.Agora(webhook.AgoraConfig{Secret: core.NewSecret(p), Secondary: core.NewSecret(s), Window: w})
+		},
+		sign: func(secret string, t time.Time, marker string) (*fakeRequest, []byte) {
+			body := fmt.Appendf(nil, `{"noticeId":"n-%s","productId":1,"eventType":103,"notifyMs":%d,"payload":{"channelName":%q}}`, marker, t.UnixMilli(), marker)
+			v1v2 := strings.Fields(signAgora(secret, body))
+			return newRequest(map[string]string{"Agora-Signature": v1v2[0], "Agora-Signature-V2": v1v2[1]}, ""), body
+		},
+	},
+	{
+		vendor: "tencent_chat", unit: time.Second,
+		scheme: func(p, s string, w time.Duration) (webhook.Scheme, error) {
+			return webhook.TencentChat(webhook.TencentChatConfig{Token: core.NewSecret(p), Secondary: core.NewSecret(s), SDKAppID: testAppID, Window: w})
+		},
+		sign: func(secret string, t time.Time, marker string) (*fakeRequest, []byte) {
+			rt := strconv.FormatInt(t.Unix(), 10)
+			q := "SdkAppid=1400123456&CallbackCommand=C2C.CallbackAfterSendMsg&contenttype=json&Sign=" + signTencentChat(secret, rt) + "&RequestTime=" + rt
+			return newRequest(nil, q), fmt.Appendf(nil, `{"CallbackCommand":"C2C.CallbackAfterSendMsg","MsgKey":%q}`, marker)
+		},
+	},
+	{
+		vendor: "trtc", bodySigned: true, unit: time.Millisecond,
+		scheme: func(p, s string, w time.Duration) (webhook.Scheme, error) {
+			return webhook.TRTC(webhook.TRTCConfig{Key: core.NewSecret(p), Secondary: core.NewSecret(s), SDKAppID: testAppID, Window: w})
+		},
+		sign: func(secret string, t time.Time, marker string) (*fakeRequest, []byte) {
+			body := fmt.Appendf(nil, `{"EventGroupId":1,"EventType":103,"CallbackTs":%d,"EventInfo":{"RoomId":%q,"UserId":"u","EventMsTs":%d}}`, t.UnixMilli(), marker, t.UnixMilli())
+			return newRequest(map[string]string{"Sign": signTRTC(secret, body), "SdkAppId": "1400123456"}, ""), body
+		},
+	},
+	{
+		vendor: "zoom", bodySigned: true, unit: time.Second,
+		scheme: func(p, s string, w time.Duration) (webhook.Scheme, error) {
+			return webhook.Zoom(webhook.ZoomConfig{Secret: core.NewSecret(p), Secondary: core.NewSecret(s), Window: w})
+		},
+		sign: func(secret string, t time.Time, marker string) (*fakeRequest, []byte) {
+			ts := strconv.FormatInt(t.Unix(), 10)
+			body := fmt.Appendf(nil, `{"event":"meeting.started","payload":{"object":{"topic":%q}},"event_ts":%d}`, marker, t.UnixMilli())
+			return newRequest(map[string]string{"x-zm-signature": signZoom(secret, ts, body), "x-zm-request-timestamp": ts}, ""), body
+		},
+	},
+	{
+		vendor: "zego", unit: time.Second,
+		scheme: func(p, s string, w time.Duration) (webhook.Scheme, error) {
+			return webhook.Zego(webhook.ZegoConfig{Secret: core.NewSecret(p), Secondary: core.NewSecret(s), Window: w})
+		},
+		sign: func(secret string, t time.Time, marker string) (*fakeRequest, []byte) {
+			ts := strconv.FormatInt(t.Unix(), 10)
+			sig, _ := signZego(secret, ts, "n"+marker)
+			body := fmt.Appendf(nil, `{"event":"room_create","room_id":%q,"timestamp":%s,"nonce":"n%s","signature":%q}`, marker, ts, marker, sig)
+			return newRequest(map[string]string{"Content-Type": "application/json"}, ""), body
+		},
+	},
+}
+
+var t0 = time.Unix(1796169600, 0)
+
+func TestRoundTrip(t *testing.T) {
+	for _, sd := range senders {
+		t.Run(sd.vendor, func(t *testing.T) {
+			s, err := sd.scheme("primarySecret1", "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, body := sd.sign("primarySecret1", t0, "m1")
+			v, err := s.Verify(r, body, t0)
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if v.Event.Vendor != sd.vendor || v.Event.Type == "" || !v.Event.Time.Equal(t0) || string(v.Event.Payload) != string(body) {
+				t.Errorf("event %+v", v.Event)
+			}
+			if v.DedupeKey == "" {
+				t.Error("no dedupe key")
+			}
+			// Another callback has another dedupe key.
+			r2, body2 := sd.sign("primarySecret1", t0, "m2")
+			v2, err := s.Verify(r2, body2, t0)
+			if err != nil || v2.DedupeKey == v.DedupeKey {
+				t.Errorf("second callback: key %q (first %q), %v", v2.DedupeKey, v.DedupeKey, err)
+			}
+			if _, err := s.Verify(r, body, t0); err != nil {
+				t.Errorf("Verify is not repeatable: %v", err)
+			}
+		})
+	}
+}
+
+func TestRotation(t *testing.T) {
+	for _, sd := range senders {
+		t.Run(sd.vendor, func(t *testing.T) {
+			s, err := sd.scheme("primarySecret1", "secondarySecret2", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, secret := range []string{"primarySecret1", "secondarySecret2"} {
+				r, body := sd.sign(secret, t0, "m")
+				if _, err := s.Verify(r, body, t0); err != nil {
+					t.Errorf("signed with %s: %v", secret, err)
+				}
+			}
+			r, body := sd.sign("retiredSecret3", t0, "m")
+			if _, err := s.Verify(r, body, t0); !errors.Is(err, webhook.ErrSignature) {
+				t.Errorf("signed with another secret: %v, want ErrSignature", err)
+			}
+			only, err := sd.scheme("primarySecret1", "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, body = sd.sign("secondarySecret2", t0, "m")
+			if _, err := only.Verify(r, body, t0); !errors.Is(err, webhook.ErrSignature) {
+				t.Errorf("secondary not configured: %v, want ErrSignature", err)
+			}
+		})
+	}
+}
+
+// TestTamper changes the marker in the body after signing: schemes that
+// sign the body refuse it; Tencent Chat and ZEGO, which do not, accept it,
+// as documented.
+func TestTamper(t *testing.T) {
+	for _, sd := range senders {
+		t.Run(sd.vendor, func(t *testing.T) {
+			s, err := sd.scheme("primarySecret1", "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, body := sd.sign("primarySecret1", t0, "m1")
+			forged := []byte(strings.Replace(string(body), `"m1"`, `"m9"`, 1))
+			if string(forged) == string(body) {
+				t.Fatal("the marker is not in the body")
+			}
+			_, err = s.Verify(r, forged, t0)
+			if sd.bodySigned && !errors.Is(err, webhook.ErrSignature) {
+				t.Errorf("tampered body: %v, want ErrSignature", err)
+			}
+			if !sd.bodySigned && err != nil {
+				t.Errorf("tampered unsigned body: %v, want it accepted (the scheme does not sign the body)", err)
+			}
+			// Any single flipped byte of a signed body is refused, as a bad
+			// signature or as malformed JSON, never accepted.
+			if sd.bodySigned {
+				for i := range body {
+					b := []byte(string(body))
+					b[i] ^= 0x01
+					if _, err := s.Verify(r, b, t0); err == nil {
+						t.Fatalf("byte %d flipped: accepted", i)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestWindow checks the window's bounds, both ways: exactly the window
+// passes, one unit more is stale.
+func TestWindow(t *testing.T) {
+	defaults := map[string]time.Duration{
+		"agora": webhook.DefaultAgoraWindow, "tencent_chat": webhook.DefaultTencentChatWindow,
+		"trtc": webhook.DefaultTRTCWindow, "zoom": webhook.DefaultZoomWindow, "zego": webhook.DefaultZegoWindow,
+	}
+	for _, sd := range senders {
+		for _, w := range []time.Duration{0, 30 * time.Second} {
+			t.Run(fmt.Sprint(sd.vendor, "/", w), func(t *testing.T) {
+				s, err := sd.scheme("primarySecret1", "", w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w == 0 {
+					w = defaults[sd.vendor]
+				}
+				r, body := sd.sign("primarySecret1", t0, "m")
+				for _, c := range []struct {
+					now   time.Time
+					valid bool
+				}{
+					{t0.Add(w), true}, {t0.Add(-w), true},
+					{t0.Add(w + sd.unit), false}, {t0.Add(-w - sd.unit), false},
+					{t0.Add(time.Duration(1<<62) / 2), false},
+				} {
+					_, err := s.Verify(r, body, c.now)
+					if c.valid && err != nil || !c.valid && !errors.Is(err, webhook.ErrStale) {
+						t.Errorf("now = t%+v: %v, want valid %v", c.now.Sub(t0), err, c.valid)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, sd := range senders {
+		t.Run(sd.vendor, func(t *testing.T) {
+			for _, c := range []struct {
+				primary string
+				window  time.Duration
+				field   string
+			}{
+				{"", 0, ""},
+				{"k", -time.Second, "Window"},
+				{"k", time.Millisecond, "Window"},
+			} {
+				_, err := sd.scheme(c.primary, "", c.window)
+				if !errors.Is(err, core.ErrConfig) {
+					t.Errorf("%+v: %v, want ErrConfig", c, err)
+				}
+				if f := core.ConfigField(err); c.field != "" && f != c.field {
+					t.Errorf("%+v: field %q, want %q", c, f, c.field)
+				}
+				if err != nil && strings.Contains(err.Error(), "k\"") {
+					t.Errorf("the error quotes the secret: %v", err)
+				}
+			}
+		})
+	}
+	bad := []error{}
+	_, err := webhook.TencentChat(webhook.TencentChatConfig{Token: core.NewSecret("t")})
+	bad = append(bad, err)
+	_, err = webhook.TencentChat(webhook.TencentChatConfig{Token: core.NewSecret("t"), SDKAppID: 1, Window: 61 * time.Second})
+	bad = append(bad, err)
+	_, err = webhook.TencentChat(webhook.TencentChatConfig{Token: core.NewSecret(strings.Repeat("t", 129)), SDKAppID: 1})
+	bad = append(bad, err)
+	_, err = webhook.TRTC(webhook.TRTCConfig{Key: core.NewSecret("k")})
+	bad = append(bad, err)
+	_, err = webhook.TRTC(webhook.TRTCConfig{Key: core.NewSecret("not-alnum"), SDKAppID: 1})
+	bad = append(bad, err)
+	_, err = webhook.TRTC(webhook.TRTCConfig{Key: core.NewSecret(strings.Repeat("k", 33)), SDKAppID: 1})
+	bad = append(bad, err)
+	for i, err := range bad {
+		if !errors.Is(err, core.ErrConfig) || core.ConfigField(err) == "" {
+			t.Errorf("case %d: %v, want a ConfigError naming its field", i, err)
+		}
+	}
+}
