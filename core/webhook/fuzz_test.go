@@ -17,10 +17,7 @@ func fuzzVerify(f *testing.F, vendor string, place func(a, b string) *fakeReques
 			sd = s
 		}
 	}
-	s, err := sd.scheme("primarySecret1", "secondarySecret2", 0)
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := sd.must(f, "primarySecret1", "secondarySecret2", 0)
 	r, body := sd.sign("primarySecret1", t0, "m")
 	a, b := seed(r)
 	f.Add(body, a, b)
@@ -50,7 +47,9 @@ func FuzzAgoraVerify(f *testing.F) {
 		func(a, b string) *fakeRequest {
 			return newRequest(map[string]string{"Agora-Signature-V2": a, "Agora-Signature": b}, "")
 		},
-		func(r *fakeRequest) (string, string) { return r.Header("Agora-Signature-V2"), r.Header("Agora-Signature") })
+		func(r *fakeRequest) (string, string) {
+			return r.Header("Agora-Signature-V2"), r.Header("Agora-Signature")
+		})
 }
 
 func FuzzTencentChatVerify(f *testing.F) {

@@ -88,13 +88,30 @@ var senders = []sender{
 
 var t0 = time.Unix(1796169600, 0)
 
+// must builds the sender's scheme.
+func (sd sender) must(t testing.TB, primary, secondary string, window time.Duration) webhook.Scheme {
+	t.Helper()
+	s, err := sd.scheme(primary, secondary, window)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// refused checks that a callback signed with secret is refused as badly
+// signed.
+func (sd sender) refused(t *testing.T, s webhook.Scheme, secret, why string) {
+	t.Helper()
+	r, body := sd.sign(secret, t0, "m")
+	if _, err := s.Verify(r, body, t0); !errors.Is(err, webhook.ErrSignature) {
+		t.Errorf("%s: %v, want ErrSignature", why, err)
+	}
+}
+
 func TestRoundTrip(t *testing.T) {
 	for _, sd := range senders {
 		t.Run(sd.vendor, func(t *testing.T) {
-			s, err := sd.scheme("primarySecret1", "", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := sd.must(t, "primarySecret1", "", 0)
 			r, body := sd.sign("primarySecret1", t0, "m1")
 			v, err := s.Verify(r, body, t0)
 			if err != nil {
@@ -122,28 +139,15 @@ func TestRoundTrip(t *testing.T) {
 func TestRotation(t *testing.T) {
 	for _, sd := range senders {
 		t.Run(sd.vendor, func(t *testing.T) {
-			s, err := sd.scheme("primarySecret1", "secondarySecret2", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := sd.must(t, "primarySecret1", "secondarySecret2", 0)
 			for _, secret := range []string{"primarySecret1", "secondarySecret2"} {
 				r, body := sd.sign(secret, t0, "m")
 				if _, err := s.Verify(r, body, t0); err != nil {
 					t.Errorf("signed with %s: %v", secret, err)
 				}
 			}
-			r, body := sd.sign("retiredSecret3", t0, "m")
-			if _, err := s.Verify(r, body, t0); !errors.Is(err, webhook.ErrSignature) {
-				t.Errorf("signed with another secret: %v, want ErrSignature", err)
-			}
-			only, err := sd.scheme("primarySecret1", "", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, body = sd.sign("secondarySecret2", t0, "m")
-			if _, err := only.Verify(r, body, t0); !errors.Is(err, webhook.ErrSignature) {
-				t.Errorf("secondary not configured: %v, want ErrSignature", err)
-			}
+			sd.refused(t, s, "retiredSecret3", "signed with another secret")
+			sd.refused(t, sd.must(t, "primarySecret1", "", 0), "secondarySecret2", "secondary not configured")
 		})
 	}
 }
@@ -154,16 +158,13 @@ func TestRotation(t *testing.T) {
 func TestTamper(t *testing.T) {
 	for _, sd := range senders {
 		t.Run(sd.vendor, func(t *testing.T) {
-			s, err := sd.scheme("primarySecret1", "", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := sd.must(t, "primarySecret1", "", 0)
 			r, body := sd.sign("primarySecret1", t0, "m1")
 			forged := []byte(strings.Replace(string(body), `"m1"`, `"m9"`, 1))
 			if string(forged) == string(body) {
 				t.Fatal("the marker is not in the body")
 			}
-			_, err = s.Verify(r, forged, t0)
+			_, err := s.Verify(r, forged, t0)
 			if sd.bodySigned && !errors.Is(err, webhook.ErrSignature) {
 				t.Errorf("tampered body: %v, want ErrSignature", err)
 			}
@@ -195,10 +196,7 @@ func TestWindow(t *testing.T) {
 	for _, sd := range senders {
 		for _, w := range []time.Duration{0, 30 * time.Second} {
 			t.Run(fmt.Sprint(sd.vendor, "/", w), func(t *testing.T) {
-				s, err := sd.scheme("primarySecret1", "", w)
-				if err != nil {
-					t.Fatal(err)
-				}
+				s := sd.must(t, "primarySecret1", "", w)
 				if w == 0 {
 					w = defaults[sd.vendor]
 				}
