@@ -136,7 +136,7 @@ func New(s Settings, out io.Writer) (*Env, error) {
 	if e.API, err = e.NewAPI(resolve.Cookie(CookieName, e.lookup)); err != nil {
 		return nil, err
 	}
-	if e.kinds, err = json.Marshal(map[string]any{"kinds": kindInfos(e.Service), "demo": e.Demo}); err != nil {
+	if e.kinds, err = json.Marshal(map[string]any{"kinds": KindInfos(e.Service), "demo": e.Demo}); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -212,7 +212,9 @@ var roomExamples = map[string]string{
 	"zego/kit":              "room-1",
 }
 
-func kindInfos(svc *core.Service) []KindInfo {
+// KindInfos describes every kind svc serves, in the order of its
+// providers and their kinds.
+func KindInfos(svc *core.Service) []KindInfo {
 	out := []KindInfo{}
 	for _, p := range svc.Providers() {
 		for _, k := range p.Kinds {

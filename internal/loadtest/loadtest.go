@@ -1,12 +1,15 @@
 // Package loadtest drives real HTTP load over loopback against the token
-// endpoint of each adapter and, in the same run, against a bare handler of
+// endpoints of each adapter (every kind of every vendor the demo
+// configuration enables) and, in the same run, against a bare handler of
 // the same framework that returns a static JSON body of the same size. It
 // reports requests per second, latency percentiles and errors for both.
 package loadtest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,32 +25,41 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gofiber/fiber/v2"
 	"github.com/rtctoken/rtctoken/core"
-	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/resolve"
-	"github.com/rtctoken/rtctoken/core/tencent"
 	"github.com/rtctoken/rtctoken/fibermw"
 	"github.com/rtctoken/rtctoken/ginmw"
+	"github.com/rtctoken/rtctoken/internal/demo"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
 // Config bounds a run.
 type Config struct {
-	// Requests per target (default 20000).
+	// Requests per target and round (default 20000).
 	Requests int
 	// Concurrency is the number of concurrent clients (default 32).
 	Concurrency int
 	// MaxDuration stops a target early (default 30 s).
 	MaxDuration time.Duration
-	// Path is the token endpoint below /rtc (default "/tencent/usersig").
-	Path string
-	// Body is the JSON request body (default `{}`).
-	Body string
+	// Targets are the token endpoints measured (default: every kind the
+	// API serves, see Targets).
+	Targets []Target
+	// Rounds measures each endpoint and its bare handler this many times,
+	// alternating, and keeps the median round of each (default 1).
+	Rounds int
 	// Logger receives the audit lines (default: discarded).
 	Logger *slog.Logger
 }
 
-func (c *Config) defaults() {
+// Target is one token endpoint: POST /rtc/{Provider}/{Kind} with Body.
+type Target struct {
+	Provider, Kind, Body string
+}
+
+// Name is "provider/kind".
+func (t Target) Name() string { return t.Provider + "/" + t.Kind }
+
+func (c *Config) defaults(api *httpapi.API) {
 	if c.Requests <= 0 {
 		c.Requests = 20000
 	}
@@ -57,21 +69,34 @@ func (c *Config) defaults() {
 	if c.MaxDuration <= 0 {
 		c.MaxDuration = 30 * time.Second
 	}
-	if c.Path == "" {
-		c.Path = "/tencent/usersig"
+	if c.Targets == nil {
+		c.Targets = Targets(api.Service())
 	}
-	if c.Body == "" {
-		c.Body = `{}`
+	if c.Rounds <= 0 {
+		c.Rounds = 1
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
+}
+
+// Targets lists every kind svc serves, each with a body the demo page would
+// send: the kind's example room where it takes one, and its default role.
+func Targets(svc *core.Service) []Target {
+	var out []Target
+	for _, k := range demo.KindInfos(svc) {
+		body := map[string]any{}
+		if k.RoomExample != "" && k.RoomAllowed {
+			body["room"] = k.RoomExample
+		}
+		b, _ := json.Marshal(body)
+		out = append(out, Target{Provider: k.Provider, Kind: k.Kind, Body: string(b)})
 	}
+	return out
 }
 
 // Result is one target's measurement.
 type Result struct {
 	Framework string        `json:"framework"`
-	Target    string        `json:"target"` // "token" or "bare"
+	Endpoint  string        `json:"endpoint"` // provider/kind
+	Target    string        `json:"target"`   // "token" or "bare"
 	Requests  int           `json:"requests"`
 	Errors    int           `json:"errors"`
 	Elapsed   time.Duration `json:"elapsed"`
@@ -83,8 +108,8 @@ type Result struct {
 
 // String formats the result as one aligned line.
 func (r Result) String() string {
-	return fmt.Sprintf("%-8s %-5s %7d req %4d err %9.0f req/s  p50 %-9s p99 %-9s body %d B",
-		r.Framework, r.Target, r.Requests, r.Errors, r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.BodyBytes)
+	return fmt.Sprintf("%-8s %-22s %-5s %7d req %4d err %9.0f req/s  p50 %-9s p99 %-9s body %d B",
+		r.Framework, r.Endpoint, r.Target, r.Requests, r.Errors, r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.BodyBytes)
 }
 
 // Frameworks lists the adapters measured.
@@ -93,26 +118,18 @@ var Frameworks = []string{"nethttp", "gin", "fiber"}
 // userHeader carries the identity, as an authenticating proxy would.
 const userHeader = "X-Load-User"
 
-// Keys used by the load test only.
-const (
-	tencentAppID = 1400000002
-	tencentKey   = "load-test-key-load-test-key-load-test-key-000000"
-	agoraAppID   = "0123456789abcdef0123456789abcdef"
-	agoraCert    = "fedcba9876543210fedcba9876543210"
-)
-
-// NewAPI returns the API under load: Tencent and Agora providers, identity
-// from a trusted header.
+// NewAPI returns the API under load: every vendor on generated demo
+// credentials, identity from a header believed from loopback peers.
 func NewAPI(log *slog.Logger) (*httpapi.API, error) {
-	tc, err := tencent.New(tencent.Config{SDKAppID: tencentAppID, Key: core.NewSecret(tencentKey)})
+	creds, err := demo.GenerateCredentials(rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	ag, err := agora.New(agora.Config{AppID: agoraAppID, AppCertificate: core.NewSecret(agoraCert)})
+	providers, err := creds.Config().Providers()
 	if err != nil {
 		return nil, err
 	}
-	svc, err := core.NewService([]core.Provider{tc, ag})
+	svc, err := core.NewService(providers)
 	if err != nil {
 		return nil, err
 	}
@@ -176,40 +193,66 @@ func start(framework string, api *httpapi.API, body []byte) (server, error) {
 	return server{}, fmt.Errorf("unknown framework %q", framework)
 }
 
-// Run measures every framework: its token endpoint, then its bare handler
-// answering a body of the same size, in the same process.
+// Run measures every framework: each token endpoint, then a bare handler
+// answering a body of the same size, in the same process and the same app.
 func Run(ctx context.Context, cfg Config) ([]Result, error) {
-	cfg.defaults()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	api, err := NewAPI(cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
+	cfg.defaults(api)
 	var out []Result
 	for _, fw := range Frameworks {
-		// The bare body has the size of a real credential response.
-		probe, err := start(fw, api, nil)
-		if err != nil {
-			return nil, err
+		for _, t := range cfg.Targets {
+			tok, bare, err := measure(ctx, cfg, fw, api, t)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, tok, bare)
 		}
-		sample, err := once(ctx, http.DefaultClient, probe.url+"/rtc"+cfg.Path, cfg.Body)
-		probe.stop()
-		if err != nil {
-			return nil, fmt.Errorf("%s: probe: %w", fw, err)
-		}
-		bare := bytes.Repeat([]byte(" "), len(sample))
-		copy(bare, `{"static":true}`)
-		srv, err := start(fw, api, bare)
-		if err != nil {
-			return nil, err
-		}
-		tok := drive(ctx, cfg, srv.url+"/rtc"+cfg.Path)
-		tok.Framework, tok.Target = fw, "token"
-		b := drive(ctx, cfg, srv.url+"/bare")
-		b.Framework, b.Target = fw, "bare"
-		srv.stop()
-		out = append(out, tok, b)
 	}
 	return out, nil
+}
+
+// measure runs cfg.Rounds rounds of one endpoint and its bare handler and
+// returns the median round of each.
+func measure(ctx context.Context, cfg Config, fw string, api *httpapi.API, t Target) (tok, bare Result, err error) {
+	path := "/rtc/" + t.Name()
+	// The bare body has the size of a real credential response.
+	probe, err := start(fw, api, nil)
+	if err != nil {
+		return tok, bare, err
+	}
+	sample, err := once(ctx, http.DefaultClient, probe.url+path, t.Body)
+	probe.stop()
+	if err != nil {
+		return tok, bare, fmt.Errorf("%s %s: probe: %w", fw, t.Name(), err)
+	}
+	static := bytes.Repeat([]byte(" "), len(sample))
+	copy(static, `{"static":true}`)
+	srv, err := start(fw, api, static)
+	if err != nil {
+		return tok, bare, err
+	}
+	defer srv.stop()
+	var toks, bares []Result
+	for range cfg.Rounds {
+		toks = append(toks, drive(ctx, cfg, srv.url+path, t.Body))
+		bares = append(bares, drive(ctx, cfg, srv.url+"/bare", t.Body))
+	}
+	tok, bare = median(toks), median(bares)
+	tok.Framework, tok.Endpoint, tok.Target = fw, t.Name(), "token"
+	bare.Framework, bare.Endpoint, bare.Target = fw, t.Name(), "bare"
+	return tok, bare, nil
+}
+
+// median returns the round with the median throughput.
+func median(rs []Result) Result {
+	slices.SortFunc(rs, func(a, b Result) int { return cmp.Compare(a.RPS, b.RPS) })
+	return rs[len(rs)/2]
 }
 
 func once(ctx context.Context, c *http.Client, url, body string) ([]byte, error) {
@@ -236,7 +279,7 @@ func once(ctx context.Context, c *http.Client, url, body string) ([]byte, error)
 
 // drive sends cfg.Requests POSTs with cfg.Concurrency clients over
 // keep-alive connections and measures them.
-func drive(ctx context.Context, cfg Config, url string) Result {
+func drive(ctx context.Context, cfg Config, url, reqBody string) Result {
 	ctx, cancel := context.WithTimeout(ctx, cfg.MaxDuration)
 	defer cancel()
 	tr := &http.Transport{MaxIdleConnsPerHost: cfg.Concurrency, MaxConnsPerHost: cfg.Concurrency, DisableCompression: true}
@@ -244,7 +287,7 @@ func drive(ctx context.Context, cfg Config, url string) Result {
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	// Warm up the connections.
 	for range cfg.Concurrency {
-		_, _ = once(ctx, client, url, cfg.Body)
+		_, _ = once(ctx, client, url, reqBody)
 	}
 	var next atomic.Int64
 	var errs atomic.Int64
@@ -257,7 +300,7 @@ func drive(ctx context.Context, cfg Config, url string) Result {
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 0, 4096)
-			body := []byte(cfg.Body)
+			body := []byte(reqBody)
 			for next.Add(1) <= int64(cfg.Requests) && ctx.Err() == nil {
 				t0 := time.Now()
 				req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
@@ -308,21 +351,22 @@ func readAll(r io.Reader, buf []byte) ([]byte, error) {
 	}
 }
 
-// Ratio is the token endpoint's requests/s as a fraction of the bare
-// handler's, per framework.
+// Ratio is each token endpoint's requests/s as a fraction of its bare
+// handler's, keyed "framework provider/kind".
 func Ratio(rs []Result) map[string]float64 {
 	tok, bare := map[string]float64{}, map[string]float64{}
 	for _, r := range rs {
+		k := r.Framework + " " + r.Endpoint
 		if r.Target == "token" {
-			tok[r.Framework] = r.RPS
+			tok[k] = r.RPS
 		} else {
-			bare[r.Framework] = r.RPS
+			bare[k] = r.RPS
 		}
 	}
 	out := map[string]float64{}
-	for fw, b := range bare {
+	for k, b := range bare {
 		if b > 0 {
-			out[fw] = tok[fw] / b
+			out[k] = tok[k] / b
 		}
 	}
 	return out

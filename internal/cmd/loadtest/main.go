@@ -1,43 +1,68 @@
-// Command loadtest measures each adapter's token endpoint beside a bare
-// handler of the same framework returning a static JSON body of the same
-// size, over real HTTP on 127.0.0.1, in one run:
+// Command loadtest measures each adapter's token endpoints, every kind of
+// every vendor, beside a bare handler of the same framework returning a
+// static JSON body of the same size, over real HTTP on 127.0.0.1, in one
+// run:
 //
-//	go run ./internal/cmd/loadtest -n 50000 -c 32
-//	go run ./internal/cmd/loadtest -path /agora/rtc -body '{"room":"chan1"}'
+//	go run ./internal/cmd/loadtest -n 20000 -c 32 -rounds 3
+//	go run ./internal/cmd/loadtest -only agora/rtc,tencent/usersig
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rtctoken/rtctoken/internal/loadtest"
 )
 
 func main() {
-	n := flag.Int("n", 20000, "requests per target")
+	n := flag.Int("n", 20000, "requests per target and round")
 	c := flag.Int("c", 32, "concurrent clients")
 	d := flag.Duration("max", 60*time.Second, "maximum duration per target")
-	path := flag.String("path", "/tencent/usersig", "token endpoint below /rtc")
-	body := flag.String("body", "{}", "JSON request body")
+	rounds := flag.Int("rounds", 3, "rounds per endpoint, alternating with the bare handler; the median round is kept")
+	only := flag.String("only", "", "comma-separated provider/kind list (default: every kind)")
 	asJSON := flag.Bool("json", false, "print JSON")
 	flag.Parse()
-	rs, err := loadtest.Run(context.Background(), loadtest.Config{Requests: *n, Concurrency: *c, MaxDuration: *d, Path: *path, Body: *body})
+	cfg := loadtest.Config{Requests: *n, Concurrency: *c, MaxDuration: *d, Rounds: *rounds}
+	if *only != "" {
+		api, err := loadtest.NewAPI(slog.New(slog.DiscardHandler))
+		if err != nil {
+			fail(err)
+		}
+		want := strings.Split(*only, ",")
+		for _, t := range loadtest.Targets(api.Service()) {
+			if slices.Contains(want, t.Name()) {
+				cfg.Targets = append(cfg.Targets, t)
+			}
+		}
+		if len(cfg.Targets) == 0 {
+			fail(fmt.Errorf("no kind matches -only %q", *only))
+		}
+	}
+	rs, err := loadtest.Run(context.Background(), cfg)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadtest:", err)
-		os.Exit(1)
+		fail(err)
 	}
 	if *asJSON {
 		b, _ := loadtest.JSON(rs)
 		fmt.Println(string(b))
 		return
 	}
+	ratio := loadtest.Ratio(rs)
 	for _, r := range rs {
 		fmt.Println(r)
+		if r.Target == "bare" {
+			fmt.Printf("%-8s %-22s token/bare = %.0f%%\n", r.Framework, r.Endpoint, 100*ratio[r.Framework+" "+r.Endpoint])
+		}
 	}
-	for fw, ratio := range loadtest.Ratio(rs) {
-		fmt.Printf("%-8s token/bare = %.0f%%\n", fw, ratio*100)
-	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "loadtest:", err)
+	os.Exit(1)
 }
