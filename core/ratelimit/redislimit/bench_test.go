@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/rtctoken/rtctoken/core/ratelimit/internal/redistest"
 	"github.com/rtctoken/rtctoken/core/ratelimit/redislimit"
+	"github.com/rtctoken/rtctoken/internal/redistest"
 )
 
 // BenchmarkRedisAllow measures one Allow against a redis-server on

@@ -19,8 +19,8 @@ import (
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/ratelimit"
 	"github.com/rtctoken/rtctoken/core/ratelimit/internal/apitest"
-	"github.com/rtctoken/rtctoken/core/ratelimit/internal/redistest"
 	"github.com/rtctoken/rtctoken/core/ratelimit/redislimit"
+	"github.com/rtctoken/rtctoken/internal/redistest"
 )
 
 // newClient returns a client for addr, closed when the test ends. Each
