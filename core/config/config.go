@@ -134,10 +134,7 @@ func (c *Config) Providers() ([]core.Provider, error) {
 }
 
 // vendor is one configured vendor and its provider's constructor.
-type vendor struct {
-	name      string
-	construct func() (core.Provider, error)
-}
+type vendor = constructor[core.Provider]
 
 // vendors returns the configured vendors, in the order Providers builds
 // them.
@@ -170,17 +167,7 @@ func provider[P core.Provider](p P, err error) (core.Provider, error) {
 // providers when all succeed, and otherwise the errors report makes of the
 // failures (report may return nil to drop one).
 func (c *Config) build(report func(vendor string, err error) error) ([]core.Provider, []error) {
-	var ps []core.Provider
-	var errs []error
-	for _, v := range c.vendors() {
-		p, err := v.construct()
-		if err == nil {
-			ps = append(ps, p)
-		} else if err = report(v.name, err); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return ps, errs
+	return buildEach(c.vendors(), report)
 }
 
 // reader reads variables and collects every problem.
@@ -231,8 +218,12 @@ func (r *reader) get(name string) (string, bool) {
 }
 
 // enabled reports whether any variable of the vendor, or a file twin, is set.
-func (r *reader) enabled(vendor string) bool {
-	for _, v := range vars {
+func (r *reader) enabled(vendor string) bool { return r.anySet(vars, vendor) }
+
+// anySet reports whether any variable of table for vendor, or a file twin,
+// is set.
+func (r *reader) anySet(table []Var, vendor string) bool {
+	for _, v := range table {
 		if v.Vendor != vendor {
 			continue
 		}

@@ -44,6 +44,36 @@
 // name the variable and never contain a value; a file problem names neither the
 // path nor the content, in case a secret was put in a _FILE variable.
 //
+// # Webhook receivers
+//
+// LoadWebhooks (WebhooksFromEnv) reads the receivers of the vendors'
+// signed callbacks (core/webhook) by the same rules, and Webhooks.Schemes
+// builds their schemes, keyed by vendor, to mount at /webhooks/<vendor>
+// (WebhookVars lists the variables with descriptions):
+//
+//	RTCTOKEN_AGORA_NCS_SECRET                 required  secret (Agora Notifications)
+//	RTCTOKEN_AGORA_NCS_SECRET_SECONDARY       optional  secret, for rotation
+//	RTCTOKEN_AGORA_NCS_WINDOW                 optional  duration (default 5m)
+//	RTCTOKEN_TENCENT_CALLBACK_TOKEN           required  secret (Tencent Chat); needs RTCTOKEN_TENCENT_SDKAPPID
+//	RTCTOKEN_TENCENT_CALLBACK_TOKEN_SECONDARY optional  secret, for rotation
+//	RTCTOKEN_TENCENT_CALLBACK_WINDOW          optional  duration (default and most 60s)
+//	RTCTOKEN_TRTC_CALLBACK_KEY                required  secret (TRTC); needs RTCTOKEN_TENCENT_SDKAPPID
+//	RTCTOKEN_TRTC_CALLBACK_KEY_SECONDARY      optional  secret, for rotation
+//	RTCTOKEN_TRTC_CALLBACK_WINDOW             optional  duration (default 2m)
+//	RTCTOKEN_ZOOM_WEBHOOK_SECRET              required  secret (Zoom Secret Token)
+//	RTCTOKEN_ZOOM_WEBHOOK_SECRET_SECONDARY    optional  secret, for rotation
+//	RTCTOKEN_ZOOM_WEBHOOK_WINDOW              optional  duration (default 5m)
+//	RTCTOKEN_ZEGO_CALLBACK_SECRET             required  secret (ZEGOCLOUD callbacks)
+//	RTCTOKEN_ZEGO_CALLBACK_SECRET_SECONDARY   optional  secret, for rotation
+//	RTCTOKEN_ZEGO_CALLBACK_WINDOW             optional  duration (default 5m)
+//
+// A receiver is enabled when any of its variables is set, and must then
+// have its secret; every secret has a _FILE twin. The Tencent Chat and
+// TRTC receivers check the application id their callbacks name against
+// RTCTOKEN_TENCENT_SDKAPPID, which also enables the Tencent token provider
+// in Load (and so needs RTCTOKEN_TENCENT_KEY there). A window is how far a
+// callback's signed time may be from now, either way.
+//
 // Reading the environment is the host's explicit choice: nothing in
 // rtctoken calls FromEnv by itself, and Load takes any lookup function.
 package config
