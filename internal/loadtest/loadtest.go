@@ -69,7 +69,7 @@ func (c *Config) defaults(api *httpapi.API) {
 	if c.MaxDuration <= 0 {
 		c.MaxDuration = 30 * time.Second
 	}
-	if c.Targets == nil {
+	if c.Targets == nil && api != nil {
 		c.Targets = Targets(api.Service())
 	}
 	if c.Rounds <= 0 {
@@ -117,6 +117,9 @@ var Frameworks = []string{"nethttp", "gin", "fiber"}
 
 // userHeader carries the identity, as an authenticating proxy would.
 const userHeader = "X-Load-User"
+
+// asUser is the identity header of every request of Run.
+var asUser = http.Header{userHeader: {"load-user"}}
 
 // NewAPI returns the API under load: every vendor on generated demo
 // credentials, identity from a header believed from loopback peers.
@@ -226,7 +229,7 @@ func measure(ctx context.Context, cfg Config, fw string, api *httpapi.API, t Tar
 	if err != nil {
 		return tok, bare, err
 	}
-	sample, err := once(ctx, http.DefaultClient, probe.url+path, t.Body)
+	sample, err := once(ctx, http.DefaultClient, probe.url+path, t.Body, asUser)
 	probe.stop()
 	if err != nil {
 		return tok, bare, fmt.Errorf("%s %s: probe: %w", fw, t.Name(), err)
@@ -240,8 +243,8 @@ func measure(ctx context.Context, cfg Config, fw string, api *httpapi.API, t Tar
 	defer srv.stop()
 	var toks, bares []Result
 	for range cfg.Rounds {
-		toks = append(toks, drive(ctx, cfg, srv.url+path, t.Body))
-		bares = append(bares, drive(ctx, cfg, srv.url+"/bare", t.Body))
+		toks = append(toks, drive(ctx, cfg, srv.url+path, t.Body, asUser))
+		bares = append(bares, drive(ctx, cfg, srv.url+"/bare", t.Body, asUser))
 	}
 	tok, bare = median(toks), median(bares)
 	tok.Framework, tok.Endpoint, tok.Target = fw, t.Name(), "token"
@@ -255,13 +258,12 @@ func median(rs []Result) Result {
 	return rs[len(rs)/2]
 }
 
-func once(ctx context.Context, c *http.Client, url, body string) ([]byte, error) {
+func once(ctx context.Context, c *http.Client, url, body string, hdr http.Header) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader([]byte(body)))
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(userHeader, "load-user")
+	setHeaders(req, hdr)
 	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
@@ -279,7 +281,7 @@ func once(ctx context.Context, c *http.Client, url, body string) ([]byte, error)
 
 // drive sends cfg.Requests POSTs with cfg.Concurrency clients over
 // keep-alive connections and measures them.
-func drive(ctx context.Context, cfg Config, url, reqBody string) Result {
+func drive(ctx context.Context, cfg Config, url, reqBody string, hdr http.Header) Result {
 	ctx, cancel := context.WithTimeout(ctx, cfg.MaxDuration)
 	defer cancel()
 	tr := &http.Transport{MaxIdleConnsPerHost: cfg.Concurrency, MaxConnsPerHost: cfg.Concurrency, DisableCompression: true}
@@ -287,7 +289,7 @@ func drive(ctx context.Context, cfg Config, url, reqBody string) Result {
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	// Warm up the connections.
 	for range cfg.Concurrency {
-		_, _ = once(ctx, client, url, reqBody)
+		_, _ = once(ctx, client, url, reqBody, hdr)
 	}
 	var next atomic.Int64
 	var errs atomic.Int64
@@ -304,8 +306,7 @@ func drive(ctx context.Context, cfg Config, url, reqBody string) Result {
 			for next.Add(1) <= int64(cfg.Requests) && ctx.Err() == nil {
 				t0 := time.Now()
 				req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set(userHeader, "load-user")
+				setHeaders(req, hdr)
 				resp, err := client.Do(req)
 				if err != nil {
 					errs.Add(1)
@@ -333,6 +334,14 @@ func drive(ctx context.Context, cfg Config, url, reqBody string) Result {
 		r.P99 = all[len(all)*99/100]
 	}
 	return r
+}
+
+// setHeaders sets the JSON content type and hdr on req.
+func setHeaders(req *http.Request, hdr http.Header) {
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
 }
 
 func readAll(r io.Reader, buf []byte) ([]byte, error) {

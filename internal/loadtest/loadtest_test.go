@@ -2,6 +2,10 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -39,5 +43,57 @@ func TestLoadHarness(t *testing.T) {
 		if d := rs[i].BodyBytes - rs[i+1].BodyBytes; d*20 > rs[i].BodyBytes || -d*20 > rs[i].BodyBytes || rs[i].Endpoint != rs[i+1].Endpoint {
 			t.Errorf("%s %s: token body %d B, bare body %d B", rs[i].Framework, rs[i].Endpoint, rs[i].BodyBytes, rs[i+1].BodyBytes)
 		}
+	}
+}
+
+// TestMain doubles as the bare JWT verifier process of TestServeHarness.
+func TestMain(m *testing.M) {
+	if os.Getenv("LOADTEST_RUN_BARE") == "1" {
+		ln, err := listen()
+		if err != nil {
+			os.Exit(1)
+		}
+		fmt.Println("listening", ln.Addr())
+		_ = BareJWT(ln)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// TestServeHarness builds rtctoken, runs a small load against rtctoken
+// serve signed in with a bearer JWT and against the bare verifier, each a
+// process of its own, and checks that both answered every request with
+// bodies of one size.
+func TestServeHarness(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds cmd/rtctoken")
+	}
+	bin := filepath.Join(t.TempDir(), "rtctoken")
+	build := exec.Command("go", "build", "-o", bin, "github.com/rtctoken/rtctoken/cmd/rtctoken")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LOADTEST_RUN_BARE", "")
+	const n = 300
+	serve, bare, err := RunServe(t.Context(), ServeConfig{
+		Config: Config{Requests: n, Concurrency: 4, MaxDuration: 20 * time.Second},
+		Serve:  []string{bin, "serve"},
+		Bare:   []string{"env", "LOADTEST_RUN_BARE=1", self},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []Result{serve, bare} {
+		t.Log(r)
+		if r.Errors != 0 || r.Requests != n || r.RPS <= 0 {
+			t.Errorf("%s: %+v", r.Target, r)
+		}
+	}
+	if serve.BodyBytes != bare.BodyBytes || serve.BodyBytes < 200 {
+		t.Errorf("serve body %d B, bare body %d B", serve.BodyBytes, bare.BodyBytes)
 	}
 }

@@ -5,6 +5,12 @@
 //
 //	go run ./internal/cmd/loadtest -n 20000 -c 32 -rounds 3
 //	go run ./internal/cmd/loadtest -only agora/rtc,tencent/usersig
+//
+// With -serve it measures rtctoken serve, signed in with a bearer JWT,
+// against a bare net/http handler that verifies the same JWT, each in a
+// process of its own:
+//
+//	go build -o /tmp/rtctoken ./cmd/rtctoken && go run ./internal/cmd/loadtest -serve /tmp/rtctoken
 package main
 
 import (
@@ -12,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -27,7 +34,34 @@ func main() {
 	rounds := flag.Int("rounds", 3, "rounds per endpoint, alternating with the bare handler; the median round is kept")
 	only := flag.String("only", "", "comma-separated provider/kind list (default: every kind)")
 	asJSON := flag.Bool("json", false, "print JSON")
+	serveBin := flag.String("serve", "", "path of an rtctoken binary: measure `rtctoken serve` with a bearer JWT against a bare net/http handler verifying the same JWT")
+	bareJWT := flag.Bool("bare-jwt", false, "run the bare JWT verifier (started by -serve)")
 	flag.Parse()
+	if *bareJWT {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fail(err)
+		}
+		fmt.Println("listening", ln.Addr())
+		fail(loadtest.BareJWT(ln))
+	}
+	if *serveBin != "" {
+		self, err := os.Executable()
+		if err != nil {
+			fail(err)
+		}
+		s, b, err := loadtest.RunServe(context.Background(), loadtest.ServeConfig{
+			Config: loadtest.Config{Requests: *n, Concurrency: *c, MaxDuration: *d, Rounds: *rounds},
+			Serve:  []string{*serveBin, "serve"}, Bare: []string{self, "-bare-jwt"},
+		})
+		if err != nil {
+			fail(err)
+		}
+		fmt.Println(s)
+		fmt.Println(b)
+		fmt.Printf("rtctoken serve / bare JWT verifier = %.0f%%\n", 100*s.RPS/b.RPS)
+		return
+	}
 	cfg := loadtest.Config{Requests: *n, Concurrency: *c, MaxDuration: *d, Rounds: *rounds}
 	if *only != "" {
 		api, err := loadtest.NewAPI(slog.New(slog.DiscardHandler))
