@@ -113,6 +113,7 @@ Server variables:
 		}
 		writeVar(&b, v.Name, req+v.Description)
 	}
+	writeWebhookUsage(&b)
 	b.WriteString(`
 Exit codes: 0 after a clean shutdown, 1 on a server failure, 2 usage error,
 5 configuration error (no provider configured, no identity source, invalid
@@ -188,6 +189,11 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.configError("serve", err)
 	}
+	handler, closeWebhooks, err := c.withWebhooks(handler, log)
+	if err != nil {
+		return c.configError("serve", err)
+	}
+	defer closeWebhooks()
 
 	ln, err := c.listen("tcp", sc.addr)
 	if err != nil {

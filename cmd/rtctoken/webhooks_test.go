@@ -1,0 +1,113 @@
+package main
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtctoken/rtctoken/core/webhook"
+	"github.com/rtctoken/rtctoken/core/webhook/webhooktest"
+)
+
+const (
+	ncsSecret     = "serve-agora-ncs-secret-0001"
+	zoomWebhookSk = "serve-zoom-webhook-secret-0001"
+)
+
+// webhookEnv configures the Agora and Zoom receivers beside the providers.
+var webhookEnv = jwtEnv.with("RTCTOKEN_AGORA_NCS_SECRET", ncsSecret, "RTCTOKEN_ZOOM_WEBHOOK_SECRET", zoomWebhookSk)
+
+// agoraNotice is a signed Agora notification with noticeId id; forged
+// signs it with another secret.
+func agoraNotice(t *testing.T, url, id string, forged bool) (*http.Response, []byte) {
+	t.Helper()
+	body := `{"noticeId":"` + id + `","productId":1,"eventType":101,"notifyMs":` + strconv.FormatInt(time.Now().UnixMilli(), 10) + `,"payload":{"channelName":"c1"}}`
+	secret := ncsSecret
+	if forged {
+		secret = "another-secret"
+	}
+	req, err := http.NewRequest(http.MethodPost, url+"/webhooks/agora", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = webhooktest.AgoraHeaders(secret, []byte(body))
+	req.Header.Set("Content-Type", "application/json")
+	return do(t, req)
+}
+
+func TestServeWebhooks(t *testing.T) {
+	s := startServe(t, webhookEnv)
+	for i := range 2 { // the second is Agora's resend: acknowledged, not handled again
+		if resp, body := agoraNotice(t, s.url, "notice-1", false); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"ok"`) {
+			t.Fatalf("signed notice #%d: %d %s", i, resp.StatusCode, body)
+		}
+	}
+	resp, body := agoraNotice(t, s.url, "notice-2", true)
+	if resp.StatusCode != http.StatusUnauthorized || errorCode(t, body) != webhook.CodeInvalidSignature {
+		t.Fatalf("forged notice: %d %s", resp.StatusCode, body)
+	}
+	// Zoom's challenge is answered once signed; a receiver that is not
+	// configured is not mounted.
+	challenge := []byte(`{"payload":{"plainToken":"pt-1"},"event_ts":1,"event":"endpoint.url_validation"}`)
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/webhooks/zoom", strings.NewReader(string(challenge)))
+	req.Header = webhooktest.ZoomHeaders(zoomWebhookSk, time.Now(), challenge)
+	if resp, body = do(t, req); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), webhooktest.ZoomChallengeAnswer(zoomWebhookSk, "pt-1")) {
+		t.Fatalf("zoom challenge: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ = get(t, s.url+"/webhooks/zego"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unconfigured receiver: %d", resp.StatusCode)
+	}
+	if resp, body = get(t, s.url+"/webhooks/agora"); resp.StatusCode != http.StatusMethodNotAllowed || errorCode(t, body) != "method_not_allowed" {
+		t.Fatalf("GET on a receiver: %d %s", resp.StatusCode, body)
+	}
+	// The token endpoints are still served.
+	if resp, body = post(t, s.url+"/rtc/agora/rtc", userJWT(t, "alice"), `{"room":"chan1"}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("token endpoint: %d %s", resp.StatusCode, body)
+	}
+	if code := s.stop(t); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+
+	logs := s.logs.String()
+	if n := strings.Count(logs, `"msg":"rtctoken webhook event"`); n != 1 {
+		t.Errorf("%d event lines for one notice sent twice and one forged:\n%s", n, logs)
+	}
+	for _, want := range []string{`"receivers":["agora","zoom"]`, `"dedupe":"memory"`, `"type":"1:101","id":"notice-1"`, `"outcome":"duplicate"`, `"outcome":"invalid_signature"`, `"outcome":"challenge"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+	for _, secret := range []string{ncsSecret, zoomWebhookSk, "channelName"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+}
+
+// TestServeWebhookConfigErrors checks that a faulty webhook variable stops
+// serve with the configuration exit code, naming the variable only.
+func TestServeWebhookConfigErrors(t *testing.T) {
+	for name, e := range map[string]env{
+		"secondary without a secret": jwtEnv.with("RTCTOKEN_ZOOM_WEBHOOK_SECRET_SECONDARY", "LEAKCANARY-zoom"),
+		"trtc without an app id":     jwtEnv.with("RTCTOKEN_TENCENT_SDKAPPID", "", "RTCTOKEN_TENCENT_KEY", "", "RTCTOKEN_TRTC_CALLBACK_KEY", "LEAKCANARY1"),
+		"window":                     jwtEnv.with("RTCTOKEN_AGORA_NCS_SECRET", ncsSecret, "RTCTOKEN_AGORA_NCS_WINDOW", "LEAKCANARY"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := runAt(t, e, time.Now(), "", "serve")
+			if code != exitConfig || !strings.Contains(stderr, "RTCTOKEN_") || strings.Contains(stderr, "LEAKCANARY") {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+		})
+	}
+}
+
+func TestServeUsageListsWebhooks(t *testing.T) {
+	u := serveUsage()
+	for _, v := range []string{"RTCTOKEN_AGORA_NCS_SECRET", "RTCTOKEN_ZEGO_CALLBACK_WINDOW", "/webhooks/{vendor}"} {
+		if !strings.Contains(u, v) {
+			t.Errorf("usage lacks %s", v)
+		}
+	}
+}
