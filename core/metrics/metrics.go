@@ -130,6 +130,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec // provider, kind
 	limited  *prometheus.CounterVec   // provider, kind
 	resolver prometheus.Counter
+	webhooks webhookMetrics
 
 	providers map[string]*provider
 	other     *pair // unknown provider
@@ -192,6 +193,7 @@ func New(opts ...Option) *Metrics {
 		}),
 		providers: map[string]*provider{},
 	}
+	m.webhooks = newWebhookMetrics(set)
 	m.other = m.newPair(Other, Other)
 	if set.svc != nil {
 		for _, info := range set.svc.Providers() {
@@ -264,7 +266,7 @@ func (m *Metrics) ResolverFailed(context.Context) { m.resolver.Inc() }
 // Collectors returns the collectors behind m, for hosts that register them
 // one by one.
 func (m *Metrics) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.requests, m.latency, m.limited, m.resolver}
+	return []prometheus.Collector{m.requests, m.latency, m.limited, m.resolver, m.webhooks.events, m.webhooks.latency}
 }
 
 // Describe implements prometheus.Collector.
