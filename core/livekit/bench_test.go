@@ -2,15 +2,13 @@ package livekit_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/livekit"
+	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
 func benchIssue(b *testing.B, g core.Grant) {
@@ -43,14 +41,7 @@ func BenchmarkHMACSHA256(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	input := []byte(cred.Token[:strings.LastIndexByte(cred.Token, '.')])
-	key := []byte(testSecret)
-	b.ReportAllocs()
-	for b.Loop() {
-		m := hmac.New(sha256.New, key)
-		m.Write(input)
-		_ = m.Sum(nil)
-	}
+	testutil.BenchHMACSHA256(b, testSecret, cred.Token)
 }
 
 // BenchmarkVerifyRoom is a Provider verifying a token (key lookup by iss).

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rtctoken/rtctoken/core"
+	"github.com/rtctoken/rtctoken/internal/hs256"
 	"github.com/rtctoken/rtctoken/internal/vendorconfig"
 )
 
@@ -317,7 +318,7 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	}
 	return &core.Credential{
 		Token: tok, AppID: p.key, UserID: g.UserID, Room: g.Room, Role: g.Role,
-		IssuedAt: unix(c.IssuedAt), ExpiresAt: unix(c.ExpiresAt),
+		IssuedAt: hs256.Unix(c.IssuedAt), ExpiresAt: hs256.Unix(c.ExpiresAt),
 		Join: map[string]any{"serverUrl": p.url, "token": tok, "roomName": g.Room, "identity": g.UserID},
 	}, nil
 }

@@ -37,12 +37,7 @@ func newProvider(t testing.TB, mod func(*livekit.Config)) *livekit.Provider {
 }
 
 func newService(t testing.TB, p core.Provider, opts ...core.Option) *core.Service {
-	t.Helper()
-	svc, err := core.NewService([]core.Provider{p}, append([]core.Option{core.WithClock(func() time.Time { return testNow })}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return testutil.PinnedService(t, testNow, p, opts...)
 }
 
 func allowAll(context.Context, core.Identity, core.Elevation) bool { return true }

@@ -3,7 +3,6 @@ package livekit_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -15,18 +14,7 @@ import (
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
-// pieces are what random texts are made of: JSON and HTML specials,
-// non-ASCII and a character outside the BMP.
-var pieces = []string{"a", "Z", "7", " ", "-", "\"", "\\", "/", "<", ">", "&", "é", "会", "😀", "\u00a0", "'"}
-
-func randText(r *rand.Rand, min, max int) string {
-	n := min + r.IntN(max-min+1)
-	var b strings.Builder
-	for range n {
-		b.WriteString(pieces[r.IntN(len(pieces))])
-	}
-	return b.String()
-}
+func randText(r *rand.Rand, min, max int) string { return testutil.RandText(r, min, max) }
 
 func randBool(r *rand.Rand) *bool {
 	switch r.IntN(3) {
@@ -145,28 +133,8 @@ func TestTamper(t *testing.T) {
 	a, _ := p.Issue(context.Background(), g)
 	g.Role, g.UserID = livekit.RoleAdmin, "mallory"
 	b, _ := p.Issue(context.Background(), g)
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
-	for i := range len(a.Token) {
-		for _, c := range []byte{alphabet[i%len(alphabet)], alphabet[(i+7)%len(alphabet)]} {
-			if c == a.Token[i] {
-				continue
-			}
-			bad := a.Token[:i] + string(c) + a.Token[i+1:]
-			_, err := p.Verify(context.Background(), livekit.KindRoom, bad, testNow)
-			if err == nil {
-				// A change in the last character's unused bits is refused by
-				// strict base64 or the signature; none may pass.
-				t.Fatalf("byte %d changed to %q verifies", i, c)
-			}
-			if !testutil.OneVerifyError(err) {
-				t.Fatalf("byte %d: %v", i, err)
-			}
-		}
-	}
-	as, bs := strings.Split(a.Token, "."), strings.Split(b.Token, ".")
-	for _, mixed := range []string{as[0] + "." + bs[1] + "." + as[2], as[0] + "." + as[1] + "." + bs[2], as[0] + "." + as[1] + ".", as[0] + "." + as[1]} {
-		if _, err := p.Verify(context.Background(), livekit.KindRoom, mixed, testNow); err == nil || !(errors.Is(err, core.ErrSignature) || errors.Is(err, core.ErrMalformed)) {
-			t.Fatalf("%s: %v", mixed, err)
-		}
-	}
+	testutil.TamperJWS(t, a.Token, b.Token, func(tok string) error {
+		_, err := p.Verify(context.Background(), livekit.KindRoom, tok, testNow)
+		return err
+	})
 }

@@ -1,7 +1,6 @@
 package livekit
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -47,13 +46,6 @@ type Token struct {
 	Header, Raw map[string]any
 }
 
-func unix(s int64) time.Time {
-	if s == 0 {
-		return time.Time{}
-	}
-	return time.Unix(s, 0).UTC()
-}
-
 // Parse decodes a LiveKit access token without a key, for inspection: no
 // signature, rule or time check, so nothing in the Token is authenticated.
 // Errors wrap core.ErrMalformed: not a compact JWS of at most MaxTokenLen
@@ -66,28 +58,14 @@ func Parse(token string) (*Token, error) {
 }
 
 func parse(token string) (*Token, *hs256.Parts, error) {
-	parts, err := hs256.Split("livekit", token, MaxTokenLen)
+	c := new(Claims)
+	d, err := hs256.Decode("livekit", token, MaxTokenLen, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	var h map[string]any
-	if err := json.Unmarshal(parts.Header, &h); err != nil || h == nil {
-		return nil, nil, malformed("the header is not a JSON object")
-	}
-	if h["alg"] != "HS256" {
-		return nil, nil, malformed("alg is not HS256")
-	}
-	var raw map[string]any
-	if err := json.Unmarshal(parts.Payload, &raw); err != nil || raw == nil {
-		return nil, nil, malformed("the payload is not a JSON object")
-	}
-	c := new(Claims)
-	if err := json.Unmarshal(parts.Payload, c); err != nil {
-		return nil, nil, malformed("a claim has the wrong type")
-	}
 	t := &Token{
-		Kind: KindRoom, APIKey: c.Issuer, Identity: c.Subject, Claims: c, Header: h, Raw: raw,
-		IssuedAt: unix(c.IssuedAt), NotBefore: unix(c.NotBefore), ExpiresAt: unix(c.ExpiresAt),
+		Kind: KindRoom, APIKey: c.Issuer, Identity: c.Subject, Claims: c, Header: d.Header, Raw: d.Raw,
+		IssuedAt: hs256.Unix(c.IssuedAt), NotBefore: hs256.Unix(c.NotBefore), ExpiresAt: hs256.Unix(c.ExpiresAt),
 	}
 	if t.Identity == "" {
 		t.Identity = c.ID
@@ -102,7 +80,7 @@ func parse(token string) (*Token, *hs256.Parts, error) {
 			t.Role = RolePublisher
 		}
 	}
-	return t, parts, nil
+	return t, d.Parts, nil
 }
 
 // Verify checks a LiveKit access token and decodes it. The steps and their
@@ -158,7 +136,7 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 		return nil, fmt.Errorf("%w: livekit: expired at %s", core.ErrExpired, t.ExpiresAt.Format(time.RFC3339))
 	}
 	if from != 0 && from > math.MinInt64+lee && at < from-lee {
-		return nil, fmt.Errorf("%w: livekit: not valid before %s", core.ErrExpired, unix(from).Format(time.RFC3339))
+		return nil, fmt.Errorf("%w: livekit: not valid before %s", core.ErrExpired, hs256.Unix(from).Format(time.RFC3339))
 	}
 	return t, nil
 }
@@ -171,10 +149,4 @@ func (t *Token) verified(provider string) *core.Verified {
 	}
 }
 
-func malformed(msg string) error {
-	return fmt.Errorf("%w: livekit: %s", core.ErrMalformed, msg)
-}
-
-func mismatch(format string, args ...any) error {
-	return fmt.Errorf("%w: livekit: "+format, append([]any{core.ErrMismatch}, args...)...)
-}
+func mismatch(format string, args ...any) error { return hs256.Mismatch("livekit", format, args...) }

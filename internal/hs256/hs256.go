@@ -5,8 +5,10 @@ package hs256
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/rtctoken/rtctoken/core"
@@ -82,4 +84,55 @@ func Sign(header, payload []byte, secret core.Secret) (string, error) {
 	}
 	b = append(b, '.')
 	return string(enc.AppendEncode(b, sig)), nil
+}
+
+// Decoded is a token split and decoded, not verified.
+type Decoded struct {
+	*Parts
+	// Header and Raw are the header and the payload as JSON objects
+	// (numbers are float64).
+	Header, Raw map[string]any
+}
+
+// Decode splits a compact JWS of at most max bytes, decodes its header and
+// payload as JSON objects, and the payload once more into claims (a
+// pointer to the vendor's claims struct). Errors wrap core.ErrMalformed.
+func Decode(vendor, token string, max int, claims any) (*Decoded, error) {
+	parts, err := Split(vendor, token, max)
+	if err != nil {
+		return nil, err
+	}
+	d := &Decoded{Parts: parts}
+	if err := json.Unmarshal(parts.Header, &d.Header); err != nil || d.Header == nil {
+		return nil, Malformed(vendor, "the header is not a JSON object")
+	}
+	if d.Header["alg"] != "HS256" {
+		return nil, Malformed(vendor, "alg is not HS256")
+	}
+	if err := json.Unmarshal(parts.Payload, &d.Raw); err != nil || d.Raw == nil {
+		return nil, Malformed(vendor, "the payload is not a JSON object")
+	}
+	if err := json.Unmarshal(parts.Payload, claims); err != nil {
+		return nil, Malformed(vendor, "a claim has the wrong type")
+	}
+	return d, nil
+}
+
+// Unix is the time of s Unix seconds in UTC, or the zero time for 0 (an
+// absent claim).
+func Unix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// Malformed is a core.ErrMalformed error of vendor.
+func Malformed(vendor, msg string) error {
+	return fmt.Errorf("%w: %s: %s", core.ErrMalformed, vendor, msg)
+}
+
+// Mismatch is a core.ErrMismatch error of vendor.
+func Mismatch(vendor, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: "+format, append([]any{core.ErrMismatch, vendor}, args...)...)
 }
