@@ -2,18 +2,36 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/config"
 	"github.com/rtctoken/rtctoken/core/webhook"
+	"github.com/rtctoken/rtctoken/core/webhook/redisdedupe"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
 // webhookPrefix is where serve mounts the webhook receivers:
 // /webhooks/<vendor>.
 const webhookPrefix = "/webhooks/"
+
+// envRedisURL names the Redis that the webhook receivers share their
+// dedupe keys through, so that several serve instances dispatch a
+// callback once.
+const envRedisURL = "RTCTOKEN_REDIS_URL"
+
+// Timeouts of the dedupe store's Redis calls: a callback's whole answer
+// must stay within the vendors' deadlines (2 s for Tencent Chat).
+const (
+	redisDialTimeout = time.Second
+	redisIOTimeout   = 500 * time.Millisecond
+)
 
 // writeWebhookUsage writes the webhook part of serve's usage.
 func writeWebhookUsage(b *strings.Builder) {
@@ -34,6 +52,7 @@ secret also has a _FILE twin):
 		}
 		writeVar(b, v.Name, req+v.Description)
 	}
+	writeVar(b, envRedisURL, "Optional. redis:// or rediss:// URL of a Redis the receivers keep their dedupe keys in, shared by every instance (default: in memory, this process only). While it does not answer, callbacks get 503 and the vendors retry.")
 }
 
 // withWebhooks returns h with the configured webhook receivers mounted in
@@ -51,7 +70,7 @@ func (c *cli) withWebhooks(h http.Handler, log *slog.Logger) (http.Handler, func
 	if len(schemes) == 0 {
 		return h, func() {}, nil
 	}
-	store, closeStore, storeName, err := c.webhookStore()
+	store, closeStore, storeName, err := c.webhookStore(log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,7 +99,24 @@ func logEvent(log *slog.Logger) webhook.Handler {
 	})
 }
 
-// webhookStore is the receivers' dedupe store, in memory.
-func (c *cli) webhookStore() (webhook.Store, func(), string, error) {
-	return webhook.NewMemoryStore(webhook.DefaultStoreSize), func() {}, "memory", nil
+// webhookStore is the receivers' dedupe store: on the Redis at
+// RTCTOKEN_REDIS_URL, or in memory.
+func (c *cli) webhookStore(log *slog.Logger) (webhook.Store, func(), string, error) {
+	u, _ := c.env(envRedisURL)
+	if u = strings.TrimSpace(u); u == "" {
+		return webhook.NewMemoryStore(webhook.DefaultStoreSize), func() {}, "memory", nil
+	}
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		// ParseURL's error may quote the URL, password included.
+		return nil, nil, "", fmt.Errorf("%w: %s is not a redis:// or rediss:// URL", core.ErrConfig, envRedisURL)
+	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = redisDialTimeout, redisIOTimeout, redisIOTimeout
+	client := redis.NewClient(opt)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*redisDialTimeout)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		log.Warn("the webhooks' Redis does not answer yet; callbacks get 503 until it does", "var", envRedisURL)
+	}
+	return redisdedupe.New(client, ""), func() { _ = client.Close() }, "redis", nil
 }

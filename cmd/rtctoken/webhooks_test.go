@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core/webhook"
 	"github.com/rtctoken/rtctoken/core/webhook/webhooktest"
+	"github.com/rtctoken/rtctoken/internal/redistest"
 )
 
 const (
@@ -105,9 +106,35 @@ func TestServeWebhookConfigErrors(t *testing.T) {
 
 func TestServeUsageListsWebhooks(t *testing.T) {
 	u := serveUsage()
-	for _, v := range []string{"RTCTOKEN_AGORA_NCS_SECRET", "RTCTOKEN_ZEGO_CALLBACK_WINDOW", "/webhooks/{vendor}"} {
+	for _, v := range []string{"RTCTOKEN_AGORA_NCS_SECRET", "RTCTOKEN_ZEGO_CALLBACK_WINDOW", envRedisURL, "/webhooks/{vendor}"} {
 		if !strings.Contains(u, v) {
 			t.Errorf("usage lacks %s", v)
 		}
+	}
+}
+
+// TestServeWebhooksRedis runs two serve instances on one real Redis: a
+// notice delivered to one and then resent to the other is handled once.
+func TestServeWebhooksRedis(t *testing.T) {
+	addr, _ := redistest.Start(t)
+	e := webhookEnv.with(envRedisURL, "redis://"+addr+"/0")
+	a, b := startServe(t, e), startServe(t, e)
+	for _, s := range []*server{a, b} {
+		if resp, body := agoraNotice(t, s.url, "shared-1", false); resp.StatusCode != http.StatusOK {
+			t.Fatalf("notice: %d %s", resp.StatusCode, body)
+		}
+	}
+	a.stop(t)
+	b.stop(t)
+	events := strings.Count(a.logs.String(), `"msg":"rtctoken webhook event"`) + strings.Count(b.logs.String(), `"msg":"rtctoken webhook event"`)
+	if events != 1 || !strings.Contains(b.logs.String(), `"outcome":"duplicate"`) || !strings.Contains(a.logs.String(), `"dedupe":"redis"`) {
+		t.Fatalf("%d events handled for one notice sent to two instances:\n%s\n%s", events, a.logs, b.logs)
+	}
+}
+
+func TestServeRedisURLRefused(t *testing.T) {
+	code, _, stderr := runAt(t, webhookEnv.with(envRedisURL, "http://user:LEAKCANARY@host"), time.Now(), "", "serve")
+	if code != exitConfig || !strings.Contains(stderr, envRedisURL) || strings.Contains(stderr, "LEAKCANARY") {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
