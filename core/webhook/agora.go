@@ -3,7 +3,6 @@ package webhook
 import (
 	"crypto/sha1"
 	"crypto/sha256"
-	"encoding/json"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
@@ -66,13 +65,6 @@ func (*agora) Name() string { return "agora" }
 
 func (*agora) Ack() httpapi.Response { return jsonAck(`{"status":"ok"}`) }
 
-type agoraEnvelope struct {
-	NoticeID  *string      `json:"noticeId"`
-	ProductID *json.Number `json:"productId"`
-	EventType *json.Number `json:"eventType"`
-	NotifyMs  *json.Number `json:"notifyMs"`
-}
-
 func (s *agora) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 	var sig []byte
 	var err error
@@ -88,17 +80,15 @@ func (s *agora) Verify(r Request, body []byte, now time.Time) (Verified, error) 
 	if err != nil {
 		return Verified{}, err
 	}
-	var env agoraEnvelope
-	if err := decodeJSON(body, &env); err != nil {
+	m, err := members(body, "noticeId", "productId", "eventType", "notifyMs")
+	if err != nil {
 		return Verified{}, err
 	}
-	if env.NoticeID == nil || *env.NoticeID == "" {
-		return Verified{}, malformed("noticeId", "a required body field is missing")
-	}
 	var f fields
-	product := f.integer(env.ProductID, "productId")
-	event := f.integer(env.EventType, "eventType")
-	ms, overflow := f.time(numberText(env.NotifyMs), "notifyMs")
+	notice := f.str(m[0], "noticeId")
+	product := f.integer(m[1], "productId")
+	event := f.integer(m[2], "eventType")
+	ms, overflow := f.time(string(m[3]), "notifyMs")
 	if f.err != nil {
 		return Verified{}, f.err
 	}
@@ -114,9 +104,9 @@ func (s *agora) Verify(r Request, body []byte, now time.Time) (Verified, error) 
 	}
 	return Verified{
 		Event: Event{
-			Vendor: "agora", Type: product + ":" + event, ID: *env.NoticeID,
+			Vendor: "agora", Type: product + ":" + event, ID: notice,
 			Time: timeOf(ms, 1000), Payload: body,
 		},
-		DedupeKey: *env.NoticeID,
+		DedupeKey: notice,
 	}, nil
 }

@@ -78,7 +78,7 @@ type fixture struct {
 
 type ctxKey struct{}
 
-func newFixture(t *testing.T, mod func(c *webhook.Config)) *fixture {
+func newFixture(t testing.TB, mod func(c *webhook.Config)) *fixture {
 	t.Helper()
 	f := &fixture{obs: &observed{}, store: webhook.NewMemoryStore(100), sd: senders[0]}
 	h := webhook.HandlerFunc(func(ctx context.Context, ev webhook.Event) error {

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"net/url"
 	"time"
 
@@ -85,13 +84,6 @@ func (*tencentChat) Ack() httpapi.Response {
 	return jsonAck(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`)
 }
 
-type tencentChatBody struct {
-	CallbackCommand string       `json:"CallbackCommand"`
-	MsgKey          string       `json:"MsgKey"`
-	GroupID         string       `json:"GroupId"`
-	MsgSeq          *json.Number `json:"MsgSeq"`
-}
-
 func (s *tencentChat) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 	q, err := url.ParseQuery(r.RawQuery())
 	if err != nil {
@@ -118,15 +110,15 @@ func (s *tencentChat) Verify(r Request, body []byte, now time.Time) (Verified, e
 	if err != nil {
 		return Verified{}, err
 	}
-	var b tencentChatBody
+	m := make([]jsonValue, 4)
 	if len(body) > 0 {
-		if err := decodeJSON(body, &b); err != nil {
+		if m, err = members(body, "CallbackCommand", "MsgKey", "GroupId", "MsgSeq"); err != nil {
 			return Verified{}, err
 		}
 	}
 	cmd := q.Get("CallbackCommand")
 	if cmd == "" {
-		cmd = b.CallbackCommand
+		cmd, _ = m[0].str()
 	}
 	if cmd == "" {
 		return Verified{}, malformed("CallbackCommand", "the callback command is missing")
@@ -148,18 +140,21 @@ func (s *tencentChat) Verify(r Request, body []byte, now time.Time) (Verified, e
 	}
 	return Verified{
 		Event:     Event{Vendor: "tencent_chat", Type: cmd, Time: timeOf(sec, 1), Payload: body},
-		DedupeKey: tencentChatKey(cmd, &b),
+		DedupeKey: tencentChatKey(cmd, m),
 	}, nil
 }
 
-// tencentChatKey is the dedupe key of the commands that define one.
-func tencentChatKey(cmd string, b *tencentChatBody) string {
+// tencentChatKey is the dedupe key of the commands that define one, from
+// the body's CallbackCommand, MsgKey, GroupId and MsgSeq.
+func tencentChatKey(cmd string, m []jsonValue) string {
 	switch cmd {
 	case "C2C.CallbackAfterSendMsg":
-		return b.MsgKey
+		k, _ := m[1].str()
+		return k
 	case "Group.CallbackAfterSendMsg":
-		if seq := numberText(b.MsgSeq); b.GroupID != "" && seq != "" {
-			return b.GroupID + ":" + seq
+		group, _ := m[2].str()
+		if seq, ok := m[3].integer(); group != "" && ok {
+			return group + ":" + seq
 		}
 	}
 	return ""

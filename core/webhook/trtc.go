@@ -3,7 +3,6 @@ package webhook
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -93,18 +92,6 @@ func (*trtc) Name() string { return "trtc" }
 
 func (*trtc) Ack() httpapi.Response { return jsonAck(`{"code":0}`) }
 
-type trtcBody struct {
-	EventGroupID *json.Number `json:"EventGroupId"`
-	EventType    *json.Number `json:"EventType"`
-	CallbackTs   *json.Number `json:"CallbackTs"`
-	EventInfo    struct {
-		RoomID    json.RawMessage `json:"RoomId"`
-		UserID    json.RawMessage `json:"UserId"`
-		TaskID    json.RawMessage `json:"TaskId"`
-		EventMsTs *json.Number    `json:"EventMsTs"`
-	} `json:"EventInfo"`
-}
-
 func (s *trtc) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 	sign := r.Header("Sign")
 	if sign == "" {
@@ -121,14 +108,14 @@ func (s *trtc) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 	if app == "" {
 		return Verified{}, malformed("SdkAppId", "the application id header is missing")
 	}
-	var b trtcBody
-	if err := decodeJSON(body, &b); err != nil {
+	m, err := members(body, "EventGroupId", "EventType", "CallbackTs", "EventInfo")
+	if err != nil {
 		return Verified{}, err
 	}
 	var f fields
-	group := f.integer(b.EventGroupID, "EventGroupId")
-	typ := f.integer(b.EventType, "EventType")
-	ms, overflow := f.time(numberText(b.CallbackTs), "CallbackTs")
+	group := f.integer(m[0], "EventGroupId")
+	typ := f.integer(m[1], "EventType")
+	ms, overflow := f.time(string(m[2]), "CallbackTs")
 	if f.err != nil {
 		return Verified{}, f.err
 	}
@@ -143,19 +130,26 @@ func (s *trtc) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 	}
 	return Verified{
 		Event:     Event{Vendor: "trtc", Type: typ, Time: timeOf(ms, 1000), Payload: body},
-		DedupeKey: trtcKey(group, typ, &b),
+		DedupeKey: trtcKey(group, typ, m[3]),
 	}, nil
 }
 
-// trtcKey is the composite dedupe key of a TRTC callback.
-func trtcKey(group, typ string, b *trtcBody) string {
-	info := &b.EventInfo
-	ms := numberText(info.EventMsTs)
-	if ms == "" {
+// trtcKey is the composite dedupe key of a TRTC callback, from its
+// EventInfo; "" without EventInfo.EventMsTs.
+func trtcKey(group, typ string, info jsonValue) string {
+	if len(info) == 0 || info[0] != '{' {
+		return ""
+	}
+	m, err := members(info, "RoomId", "UserId", "TaskId", "EventMsTs")
+	if err != nil {
+		return ""
+	}
+	ms, ok := m[3].integer()
+	if !ok {
 		return ""
 	}
 	if group == "3" {
-		return strings.Join([]string{typ, string(info.TaskID), ms}, "|")
+		return strings.Join([]string{typ, string(m[2]), ms}, "|")
 	}
-	return strings.Join([]string{group, typ, string(info.RoomID), string(info.UserID), ms}, "|")
+	return strings.Join([]string{group, typ, string(m[0]), string(m[1]), ms}, "|")
 }

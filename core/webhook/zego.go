@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"crypto/sha1"
-	"encoding/json"
 	"mime"
 	"net/url"
 	"slices"
@@ -66,6 +65,9 @@ func Zego(c ZegoConfig) (Scheme, error) {
 func (*zego) Name() string { return "zego" }
 
 func (*zego) Ack() httpapi.Response { return jsonAck(`{"status":"ok"}`) }
+
+// zegoNames are the body members Verify reads.
+var zegoNames = []string{"signature", "timestamp", "nonce", "Signature", "Timestamp", "Nonce", "event", "EventType"}
 
 // zegoFields are the field names of one spelling.
 var zegoFields = [2][3]string{
@@ -146,24 +148,15 @@ func zegoFieldsOf(r Request, body []byte) (func(string) (string, bool), error) {
 			return v[0], true
 		}, nil
 	}
-	var m map[string]json.RawMessage
-	if err := decodeJSON(body, &m); err != nil {
+	m, err := members(body, zegoNames...)
+	if err != nil {
 		return nil, err
 	}
 	return func(name string) (string, bool) {
-		raw, ok := m[name]
-		if !ok || len(raw) == 0 {
-			return "", false
-		}
-		if raw[0] == '"' {
-			var s string
-			if json.Unmarshal(raw, &s) != nil {
-				return "", false
+		for i, n := range zegoNames {
+			if n == name {
+				return m[i].text()
 			}
-			return s, true
-		}
-		if _, _, ok := parseDecimal(string(raw)); ok {
-			return string(raw), true
 		}
 		return "", false
 	}, nil
