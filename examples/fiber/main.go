@@ -25,7 +25,9 @@
 // resolve.FromValue.
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
-// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in),
+// POST /webhooks/<vendor> (the vendors' signed callbacks; see core/config
+// for their RTCTOKEN_* secrets, generated and printed in the demo).
 // Every answer, an unknown route, a wrong method and a body over
 // BodyLimit included, is JSON in the contract's error envelope (but for
 // the page and its assets) and carries Cache-Control: no-store.
@@ -98,6 +100,7 @@ func newApp(env *demo.Env) (*fiber.App, error) {
 
 	// The token endpoints; the user comes from the session.
 	fibermw.Mount(app.Group("/rtc", cors, s.loadUser), api)
+	mountWebhooks(app, env)
 
 	// The signed-in routes take the session middleware per route, not on
 	// a group: a group's middleware would also run for an unknown path or

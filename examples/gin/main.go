@@ -22,7 +22,9 @@
 // them with github.com/gin-contrib/sessions.
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
-// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in),
+// POST /webhooks/<vendor> (the vendors' signed callbacks; see core/config
+// for their RTCTOKEN_* secrets, generated and printed in the demo).
 // Every answer, an unknown route or a wrong method included, is JSON in
 // the contract's error envelope (but for the page and its assets) and
 // carries Cache-Control: no-store.
@@ -91,6 +93,7 @@ func newApp(env *demo.Env) (*gin.Engine, error) {
 
 	// The token endpoints; the user comes from the session cookie.
 	ginmw.Mount(r.Group("/rtc", cors), env.API)
+	mountWebhooks(r, env)
 
 	r.GET("/api/kinds", func(c *gin.Context) { ginmw.WriteResponse(c, env.Kinds()) })
 	signedIn := r.Group("/api", requireUser(env))

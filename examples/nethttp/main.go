@@ -18,7 +18,9 @@
 // origins call /rtc with the session cookie.
 //
 // Routes: GET / (the page), POST /login, POST /logout, /rtc/... (the token
-// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in).
+// endpoints), GET /api/kinds, GET /api/me and POST /api/decode (signed in),
+// POST /webhooks/<vendor> (the vendors' signed callbacks; see core/config
+// for their RTCTOKEN_* secrets, generated and printed in the demo).
 // Every answer, an unknown route or a wrong method included, is JSON in
 // the contract's error envelope (but for the page and its assets) and
 // carries Cache-Control: no-store.
@@ -75,6 +77,7 @@ func newApp(env *demo.Env) (http.Handler, error) {
 	rtc := http.NewServeMux()
 	nethttp.Mount(rtc, "/rtc", env.API)
 	mux.Handle("/rtc/", cors(rtc))
+	mountWebhooks(mux, env)
 
 	mux.HandleFunc("GET /api/kinds", func(w http.ResponseWriter, r *http.Request) { nethttp.WriteResponse(w, r, env.Kinds()) })
 	mux.Handle("GET /api/me", signedIn.Append(nethttp.Attach(env.API)).ThenFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -36,6 +36,10 @@ type Settings struct {
 	// Logger receives the token endpoints' audit lines. Default
 	// slog.Default().
 	Logger *slog.Logger
+	// Webhooks configures the webhook receivers (see core/config's
+	// LoadWebhooks). Nil or empty means demo secrets when Vendors is
+	// empty too, and no receiver otherwise.
+	Webhooks *config.Webhooks
 }
 
 // SettingsFromEnv reads Settings from the process environment.
@@ -52,6 +56,9 @@ func LoadSettings(lookup func(string) (string, bool)) (Settings, error) {
 		return s, err
 	}
 	s.Vendors = vendors
+	if s.Webhooks, err = config.LoadWebhooks(lookup); err != nil {
+		return s, err
+	}
 	host, port := "127.0.0.1", "8080"
 	if v, ok := lookup("HOST"); ok && v != "" {
 		host = v
@@ -95,8 +102,14 @@ type Env struct {
 	// Demo reports that no vendor was configured and the credentials were
 	// generated at start-up.
 	Demo bool
+	// Webhooks are the webhook receivers to mount, each at its Path.
+	Webhooks []Webhook
+	// WebhookConfig is the receivers' configuration (generated secrets in
+	// the demo), nil without receivers.
+	WebhookConfig *config.Webhooks
 
-	kinds []byte
+	kinds  []byte
+	events events
 }
 
 // FromEnv reads the settings from the environment and builds the Env,
@@ -134,6 +147,9 @@ func New(s Settings, out io.Writer) (*Env, error) {
 		return nil, err
 	}
 	if e.API, err = e.NewAPI(resolve.Cookie(CookieName, e.lookup)); err != nil {
+		return nil, err
+	}
+	if err = e.buildWebhooks(rand.Reader, out); err != nil {
 		return nil, err
 	}
 	if e.kinds, err = json.Marshal(map[string]any{"kinds": KindInfos(e.Service), "demo": e.Demo}); err != nil {

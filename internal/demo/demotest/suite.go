@@ -24,6 +24,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/httpapi"
 	"github.com/rtctoken/rtctoken/core/httpapi/httpapitest"
+	"github.com/rtctoken/rtctoken/core/webhook/webhooktest"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/internal/demo"
@@ -206,6 +207,9 @@ type Case struct {
 	MaxAlloc uint64
 	// Check inspects a successful response.
 	Check func(t *testing.T, env *demo.Env, resp *http.Response, body []byte)
+	// Webhook, when set, is a vendor's callback to send to Path as it is
+	// (its query, headers and body), built on the Env's webhook secrets.
+	Webhook func(env *demo.Env) webhooktest.Delivery
 }
 
 // Run runs the behaviour table against the app start serves.
@@ -231,6 +235,8 @@ func Run(t *testing.T, start Start) {
 			)
 			grown := httpapitest.AllocatedBy(func() {
 				switch {
+				case tc.Webhook != nil:
+					resp, b = c.deliver(tc.Path, tc.Webhook(env))
 				case tc.Declared > 0:
 					resp, b = c.doDeclared(tc.Method, tc.Path, body, tc.Declared)
 				case tc.Encoding != "":
@@ -386,7 +392,7 @@ func Cases() []Case {
 	agoraRTC := func(t *testing.T, c *client) string {
 		return decodeOf("agora", "rtc", issued(t, c, "/rtc/agora/rtc", `{"room":"chan1","role":"publisher"}`))
 	}
-	return []Case{
+	cases := []Case{
 		// The page and its assets.
 		{Name: "page", Method: "GET", Path: "/", Status: 200, Check: checkPage},
 		{Name: "script", Method: "GET", Path: "/static/app.js", Status: 200, Check: contentType("javascript")},
@@ -454,6 +460,7 @@ func Cases() []Case {
 		{Name: "login multipart without boundary", Method: "POST", Path: "/login", ContentType: "multipart/form-data", Body: "x", Status: 415, Code: httpapi.CodeUnsupportedMedia},
 		{Name: "token unparseable multipart", As: "alice", Method: "POST", Path: "/rtc/agora/rtm", ContentType: "multipart/form-data; boundary=xyz", Body: "--xyz\r\nnot a part", Status: 415, Code: httpapi.CodeUnsupportedMedia},
 	}
+	return append(cases, webhookCases()...)
 }
 
 // jsonOfSize returns a JSON object of n bytes.
