@@ -86,6 +86,15 @@
 // server after open requests finish (15 s at most). "rtctoken help serve"
 // lists every variable.
 //
+// serve also receives the vendors' signed callbacks: each webhook receiver
+// configured by core/config's webhook variables (RTCTOKEN_AGORA_NCS_SECRET,
+// RTCTOKEN_TENCENT_CALLBACK_TOKEN, RTCTOKEN_TRTC_CALLBACK_KEY,
+// RTCTOKEN_ZOOM_WEBHOOK_SECRET, RTCTOKEN_ZEGO_CALLBACK_SECRET, ...) answers
+// POST /webhooks/<vendor>, and each verified event is logged (vendor, type,
+// id; never the body) and counted in the metrics. RTCTOKEN_REDIS_URL keeps
+// their dedupe keys in Redis, so that several instances handle a callback
+// once (default: in memory).
+//
 // A session:
 //
 //	export RTCTOKEN_AGORA_APP_ID=0123456789abcdef0123456789abcdef

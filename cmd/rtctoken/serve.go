@@ -30,6 +30,7 @@ import (
 	"github.com/rtctoken/rtctoken/core/metrics"
 	"github.com/rtctoken/rtctoken/core/ratelimit"
 	"github.com/rtctoken/rtctoken/core/resolve"
+	"github.com/rtctoken/rtctoken/core/webhook"
 	"github.com/rtctoken/rtctoken/nethttp"
 )
 
@@ -148,6 +149,8 @@ type serveConfig struct {
 	limit        string
 	metrics      bool
 	logLevel     slog.Level
+	// observer counts the webhook callbacks, with metrics on.
+	observer webhook.Observer
 }
 
 // Server timeouts: token requests are small and fast.
@@ -189,7 +192,7 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.configError("serve", err)
 	}
-	handler, closeWebhooks, err := c.withWebhooks(handler, log)
+	handler, closeWebhooks, err := c.withWebhooks(handler, log, sc.observer)
 	if err != nil {
 		return c.configError("serve", err)
 	}
@@ -264,6 +267,7 @@ func (sc *serveConfig) handler(svc *core.Service, log *slog.Logger) (http.Handle
 			return nil, err
 		}
 		cfg.Observer = m
+		sc.observer = m
 		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	}
 	api, err := httpapi.New(cfg)

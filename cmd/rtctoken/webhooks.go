@@ -56,9 +56,10 @@ secret also has a _FILE twin):
 }
 
 // withWebhooks returns h with the configured webhook receivers mounted in
-// front of it, each at /webhooks/<vendor>, and the function that releases
-// what they hold. With no receiver configured it returns h.
-func (c *cli) withWebhooks(h http.Handler, log *slog.Logger) (http.Handler, func(), error) {
+// front of it, each at /webhooks/<vendor> and told to obs (nil: none), and
+// the function that releases what they hold. With no receiver configured
+// it returns h.
+func (c *cli) withWebhooks(h http.Handler, log *slog.Logger, obs webhook.Observer) (http.Handler, func(), error) {
 	hooks, err := config.LoadWebhooks(c.env)
 	if err != nil {
 		return nil, nil, err
@@ -77,7 +78,7 @@ func (c *cli) withWebhooks(h http.Handler, log *slog.Logger) (http.Handler, func
 	mux := http.NewServeMux()
 	mux.Handle("/", h)
 	for _, vendor := range hooks.Enabled() {
-		rc, err := webhook.New(webhook.Config{Scheme: schemes[vendor], Default: logEvent(log), Store: store, Logger: log})
+		rc, err := webhook.New(webhook.Config{Scheme: schemes[vendor], Default: logEvent(log), Store: store, Logger: log, Observer: obs})
 		if err != nil {
 			closeStore()
 			return nil, nil, err

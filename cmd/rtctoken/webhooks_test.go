@@ -138,3 +138,22 @@ func TestServeRedisURLRefused(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestServeWebhookMetrics checks that with RTCTOKEN_METRICS=1 every
+// callback is counted by vendor and outcome.
+func TestServeWebhookMetrics(t *testing.T) {
+	s := startServe(t, webhookEnv.with(envMetrics, "1"))
+	agoraNotice(t, s.url, "counted", false)
+	agoraNotice(t, s.url, "counted", false)
+	agoraNotice(t, s.url, "forged", true)
+	_, body := get(t, s.url+"/metrics")
+	for _, want := range []string{
+		`rtctoken_webhook_events_total{outcome="ok",type="other",vendor="agora"} 1`,
+		`rtctoken_webhook_events_total{outcome="duplicate",type="other",vendor="agora"} 1`,
+		`rtctoken_webhook_events_total{outcome="invalid_signature",type="none",vendor="agora"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
