@@ -58,7 +58,7 @@ func BenchmarkHMACReference(b *testing.B) {
 			bodies["agora-14KiB"] = v.body(b)
 		}
 	}
-	for _, name := range []string{"agora", "tencent_chat", "trtc", "zoom", "zego", "agora-14KiB"} {
+	for _, name := range []string{"agora", "tencent_chat", "trtc", "zoom", "zego", "livekit", "agora-14KiB"} {
 		body := bodies[name]
 		b.Run(name, func(b *testing.B) {
 			key := []byte("primarySecret1")

@@ -79,3 +79,9 @@ func FuzzZegoVerify(f *testing.F) {
 		func(a, b string) *fakeRequest { return newRequest(map[string]string{"Content-Type": a}, "") },
 		func(r *fakeRequest) (string, string) { return r.Header("Content-Type"), "" })
 }
+
+func FuzzLiveKitVerify(f *testing.F) {
+	fuzzVerify(f, "livekit",
+		func(a, b string) *fakeRequest { return newRequest(map[string]string{"Authorization": a + b}, "") },
+		func(r *fakeRequest) (string, string) { return r.Header("Authorization"), "" })
+}

@@ -82,12 +82,16 @@ type vector struct {
 		SigningInput   string `json:"signing_input"`
 		EncryptedToken string `json:"encrypted_token"`
 		BodySHA256B64  string `json:"body_sha256_b64"`
-		DedupeKey      any    `json:"dedupe_key"`
-		Event          any    `json:"event"`
-		EventType      any    `json:"event_type"`
-		ProductID      any    `json:"product_id"`
-		CallbackCmd    string `json:"callback_command"`
-		Response       struct {
+		JWT            struct {
+			HeaderJSON  string `json:"header_json"`
+			PayloadJSON string `json:"payload_json"`
+		} `json:"jwt"`
+		DedupeKey   any    `json:"dedupe_key"`
+		Event       any    `json:"event"`
+		EventType   any    `json:"event_type"`
+		ProductID   any    `json:"product_id"`
+		CallbackCmd string `json:"callback_command"`
+		Response    struct {
 			Status   int            `json:"status"`
 			BodyJSON map[string]any `json:"body_json"`
 		} `json:"response"`

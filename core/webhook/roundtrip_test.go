@@ -1,6 +1,9 @@
 package webhook_test
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -24,6 +27,10 @@ type sender struct {
 	bodySigned bool
 	// unit of the signed time: time.Second or time.Millisecond.
 	unit time.Duration
+	// jwt: the time is a token's validity, not a window around one time.
+	jwt bool
+	// windowField is the name of the config's window field ("Window").
+	windowField string
 }
 
 const testAppID = 1400123456
@@ -84,6 +91,28 @@ var senders = []sender{
 			return newRequest(map[string]string{"Content-Type": "application/json"}, ""), body
 		},
 	},
+}
+
+func init() {
+	apiKeys := map[string]string{"primarySecret1": "APIkey1", "secondarySecret2": "APIkey2"}
+	senders = append(senders, sender{
+		vendor: "livekit", bodySigned: true, unit: time.Second, jwt: true, windowField: "Leeway",
+		scheme: func(p, s string, w time.Duration) (webhook.Scheme, error) {
+			c := webhook.LiveKitConfig{APIKey: "APIkey1", Secret: core.NewSecret(p), Leeway: w}
+			if s != "" {
+				c.SecondaryAPIKey, c.Secondary = "APIkey2", core.NewSecret(s)
+			}
+			return webhook.LiveKit(c)
+		},
+		sign: func(secret string, t time.Time, marker string) (*fakeRequest, []byte) {
+			key := apiKeys[secret]
+			if key == "" {
+				key = "APIkey1"
+			}
+			body := fmt.Appendf(nil, `{"event":"room_started","room":{"name":%q},"id":"EV_%s","createdAt":"%d"}`, marker, marker, t.Unix())
+			return newRequest(map[string]string{"Authorization": signLiveKit(key, secret, t, body)}, ""), body
+		},
+	})
 }
 
 var t0 = time.Unix(1796169600, 0)
@@ -194,6 +223,9 @@ func TestWindow(t *testing.T) {
 		"trtc": webhook.DefaultTRTCWindow, "zoom": webhook.DefaultZoomWindow, "zego": webhook.DefaultZegoWindow,
 	}
 	for _, sd := range senders {
+		if sd.jwt {
+			continue // TestLiveKitLeeway
+		}
 		for _, w := range []time.Duration{0, 30 * time.Second} {
 			t.Run(fmt.Sprint(sd.vendor, "/", w), func(t *testing.T) {
 				s := sd.must(t, "primarySecret1", "", w)
@@ -228,8 +260,8 @@ func TestConfigErrors(t *testing.T) {
 				field   string
 			}{
 				{"", 0, ""},
-				{"k", -time.Second, "Window"},
-				{"k", time.Millisecond, "Window"},
+				{"k", -time.Second, cmp.Or(sd.windowField, "Window")},
+				{"k", time.Millisecond, cmp.Or(sd.windowField, "Window")},
 			} {
 				_, err := sd.scheme(c.primary, "", c.window)
 				if !errors.Is(err, core.ErrConfig) {
@@ -261,5 +293,70 @@ func TestConfigErrors(t *testing.T) {
 		if !errors.Is(err, core.ErrConfig) || core.ConfigField(err) == "" {
 			t.Errorf("case %d: %v, want a ConfigError naming its field", i, err)
 		}
+	}
+}
+
+// TestLiveKitLeeway checks the token's validity at its bounds: from nbf -
+// leeway, until before exp + leeway, as LiveKit's verifier.
+func TestLiveKitLeeway(t *testing.T) {
+	sd := senders[len(senders)-1]
+	for _, leeway := range []time.Duration{0, 10 * time.Second} {
+		s := sd.must(t, "primarySecret1", "", leeway)
+		if leeway == 0 {
+			leeway = webhook.DefaultLiveKitLeeway
+		}
+		r, body := sd.sign("primarySecret1", t0, "m") // nbf t0, exp t0+300
+		exp := t0.Add(300 * time.Second)
+		for _, c := range []struct {
+			now   time.Time
+			valid bool
+		}{
+			{t0, true}, {t0.Add(-leeway), true}, {t0.Add(-leeway - time.Nanosecond), false},
+			{exp.Add(leeway - time.Nanosecond), true}, {exp.Add(leeway), false},
+			{t0.Add(-time.Hour), false}, {exp.Add(time.Hour), false},
+		} {
+			v, err := s.Verify(r, body, c.now)
+			if c.valid && err != nil || !c.valid && !errors.Is(err, webhook.ErrStale) {
+				t.Errorf("leeway %v, now = t0%+v: %v, want valid %v", leeway, c.now.Sub(t0), err, c.valid)
+			}
+			if err == nil && (!v.Event.Time.Equal(t0) || v.DedupeKey != "EV_m" || v.Event.ID != "EV_m" || v.Event.Type != "room_started") {
+				t.Errorf("event %+v, key %q", v.Event, v.DedupeKey)
+			}
+		}
+	}
+}
+
+// TestLiveKitTokens checks tokens a signer could send that are not
+// LiveKit webhooks.
+func TestLiveKitTokens(t *testing.T) {
+	sd := senders[len(senders)-1]
+	s := sd.must(t, "primarySecret1", "", 0)
+	body := []byte(`{"event":"room_started","id":"EV_1"}`)
+	sum := sha256.Sum256(body)
+	hash := base64.StdEncoding.EncodeToString(sum[:])
+	hs := []byte(`{"alg":"HS256","typ":"JWT"}`)
+	for _, c := range []struct {
+		name, header, payload string
+		class                 error
+	}{
+		{"access token without sha256", string(hs), fmt.Sprintf(`{"iss":"APIkey1","exp":%d,"sub":"alice","video":{"roomJoin":true}}`, t0.Unix()+60), webhook.ErrSignature},
+		{"no exp", string(hs), fmt.Sprintf(`{"iss":"APIkey1","sha256":%q}`, hash), webhook.ErrMalformed},
+		{"float exp", string(hs), fmt.Sprintf(`{"iss":"APIkey1","exp":%d.5,"sha256":%q}`, t0.Unix()+60, hash), webhook.ErrMalformed},
+		{"no iss", string(hs), fmt.Sprintf(`{"exp":%d,"sha256":%q}`, t0.Unix()+60, hash), webhook.ErrSignature},
+		{"HS384", `{"alg":"HS384"}`, fmt.Sprintf(`{"iss":"APIkey1","exp":%d,"sha256":%q}`, t0.Unix()+60, hash), webhook.ErrMalformed},
+		{"huge exp", string(hs), fmt.Sprintf(`{"iss":"APIkey1","exp":99999999999999999999999,"sha256":%q}`, hash), nil},
+		{"huge nbf", string(hs), fmt.Sprintf(`{"iss":"APIkey1","exp":%d,"nbf":99999999999999999999999,"sha256":%q}`, t0.Unix()+60, hash), webhook.ErrStale},
+		{"repeated sha256", string(hs), fmt.Sprintf(`{"iss":"APIkey1","exp":%d,"sha256":%q,"sha256":%q}`, t0.Unix()+60, hash, hash), webhook.ErrMalformed},
+	} {
+		r := newRequest(map[string]string{"Authorization": signJWT([]byte(c.header), []byte(c.payload), "primarySecret1")}, "")
+		_, err := s.Verify(r, body, t0)
+		if c.class == nil && err != nil || c.class != nil && !errors.Is(err, c.class) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.class)
+		}
+	}
+	// An empty body verifies, with no type and no dedupe key.
+	r := newRequest(map[string]string{"Authorization": signLiveKit("APIkey1", "primarySecret1", t0, nil)}, "")
+	if v, err := s.Verify(r, nil, t0); err != nil || v.Event.Type != "" || v.DedupeKey != "" {
+		t.Errorf("empty body: %+v %v", v, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"hash"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 func hexMAC(h func() hash.Hash, key string, parts ...string) string {
@@ -90,4 +92,22 @@ func zegoTimeNonce(t testing.TB, v *vector, body []byte) (string, string) {
 		return ""
 	}
 	return text("timestamp", "Timestamp"), text("nonce", "Nonce")
+}
+
+// signJWT is a compact HS256 JWS of header and payload under secret.
+func signJWT(header, payload []byte, secret string) string {
+	enc := base64.RawURLEncoding
+	signed := enc.EncodeToString(header) + "." + enc.EncodeToString(payload)
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(signed))
+	return signed + "." + enc.EncodeToString(m.Sum(nil))
+}
+
+// signLiveKit is LiveKit's Authorization for body: a JWT by apiKey, valid
+// 5 minutes from t, carrying the body's hash.
+func signLiveKit(apiKey, secret string, at time.Time, body []byte) string {
+	sum := sha256.Sum256(body)
+	payload := fmt.Appendf(nil, `{"iss":%q,"exp":%d,"nbf":%d,"iat":%d,"sha256":%q}`,
+		apiKey, at.Unix()+300, at.Unix(), at.Unix(), base64.StdEncoding.EncodeToString(sum[:]))
+	return signJWT([]byte(`{"alg":"HS256","typ":"JWT"}`), payload, secret)
 }
