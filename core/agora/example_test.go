@@ -63,7 +63,7 @@ func ExampleProvider_Issue_rtc() {
 	// Output:
 	// appId=970CA35de60c44645bbae8a215061b33 channel=lobby uid=2882341273
 	// publisher 2023-11-14T23:13:20Z
-	// 007eJxSYHgqecHiwdVdjezSnN/f625ZfuxkrXPC6Zef5l89c+QIR4eFAoOluYGzo7FpSqqZQbKJiZmJaVJSYqpFopGhqYGZYZKxMcPH4FQBPgYGRgYQZmRgYWBkAPGZwCQzQwQTAwMLmM3KkJOflFTJxWBkYWFkbGJoZG4MCAAA//9NtiGv
+	// 007eJxTYHgqecHiwdVdjezSnN/f625ZfuxkrXPC6Zef5l89c+QIR4eFAoOluYGzo7FpSqqZQbKJiZmJaVJSYqpFopGhqYGZYZKxMcPH4FQBPgYGRgYQZmRgYWBkAPGZwCQzQwQTAwMLmM3KkJOflFTJxWBkYWFkbGJoZG4MAE22Ia8=
 }
 
 // An RTM token: the user id is the RTM user id.

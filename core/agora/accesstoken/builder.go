@@ -81,6 +81,9 @@ type Builder struct {
 	Certificate string
 	Now         time.Time
 	Rand        io.Reader
+	// Compression is the token's deflate encoder (default CompressFast;
+	// CompressZlib for the vendor's Go generator's bytes).
+	Compression Compression
 }
 
 // Build issues a token with the given services and token expire (seconds
@@ -97,7 +100,7 @@ func (b Builder) Build(expire uint32, services ...Service) (string, error) {
 		return "", err
 	}
 	t := AccessToken2{AppID: b.AppID, IssueTs: ts, Expire: expire, Salt: salt, Services: services}
-	return t.build(s, b.Certificate)
+	return t.build(s, b.Certificate, b.Compression)
 }
 
 // RTCWithUID is the vendor's BuildTokenWithUid: an RTC token for a numeric

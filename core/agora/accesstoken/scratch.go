@@ -20,11 +20,14 @@ type scratch struct {
 	privs   [8]Privilege
 	mac     mac
 	salt    [4]byte
-	// zw is compress/zlib's writer at the default level, reused through
-	// Reset: a new one per token costs about 800 KB of allocation
-	// and four times the time (BenchmarkBaselineNewWriterPerToken: 0.14 ms
-	// and 816 KB per token, against 33 us and 240 B for
-	// BenchmarkBuilderRTCWithUID; best runs on the 2-core CI machine).
+	// df is the default encoder (CompressFast).
+	df deflater
+	// zw is compress/zlib's writer at the default level (CompressZlib),
+	// made on first use and reused through Reset: a new one per token
+	// costs about 800 KB of allocation and four times the time
+	// (BenchmarkBaselineNewWriterPerToken: 0.14 ms and 816 KB per token,
+	// against 33 us and 240 B for the pooled writer; best runs on the
+	// 2-core CI machine).
 	zw  *zlib.Writer
 	zwb bytes.Buffer
 }
@@ -42,17 +45,21 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 const maxPooled = 64 << 10
 
 func putScratch(s *scratch) {
-	if cap(s.content) > maxPooled || cap(s.out) > maxPooled || cap(s.z) > maxPooled || s.zwb.Cap() > maxPooled {
+	if cap(s.content) > maxPooled || cap(s.out) > maxPooled || cap(s.z) > maxPooled || s.zwb.Cap() > maxPooled ||
+		cap(s.df.prev) > maxPooled/4 {
 		s.zw = nil
 		return
 	}
 	scratchPool.Put(s)
 }
 
-// encode compresses s.content exactly as compress/zlib does at the default
-// level and returns "007" + base64.
-func (s *scratch) encode() string {
-	s.z = s.zlib(s.z[:0], s.content)
+// encode compresses s.content with c and returns "007" + base64.
+func (s *scratch) encode(c Compression) string {
+	if c == CompressZlib {
+		s.z = s.zlib(s.z[:0], s.content)
+	} else {
+		s.z = s.df.appendZlib(s.z[:0], s.content)
+	}
 	s.out = append(s.out[:0], Version...)
 	s.out = base64.StdEncoding.AppendEncode(s.out, s.z)
 	return string(s.out)

@@ -125,11 +125,13 @@ func saltReader(salt uint32) io.Reader {
 	return bytes.NewReader(binary.LittleEndian.AppendUint32(nil, salt-1))
 }
 
-// buildCase runs the builder a vector names with its pinned time and salt.
-func buildCase(t *testing.T, c builderCase) string {
+// buildCase runs the builder a vector names with its pinned time and salt
+// and the given compression.
+func buildCase(t *testing.T, c builderCase, comp accesstoken.Compression) string {
 	t.Helper()
 	in := c.Inputs
-	b := accesstoken.Builder{AppID: in.AppID, Certificate: in.Cert, Now: time.Unix(int64(c.IssueTs), 0), Rand: saltReader(c.Salt)}
+	b := accesstoken.Builder{AppID: in.AppID, Certificate: in.Cert, Now: time.Unix(int64(c.IssueTs), 0), Rand: saltReader(c.Salt),
+		Compression: comp}
 	privs := accesstoken.RTCPrivileges{Join: in.Join, PublishAudio: in.Audio, PublishVideo: in.Video, PublishData: in.Data}
 	var tok string
 	var err error
@@ -233,14 +235,17 @@ func TestBuilderVectors(t *testing.T) {
 	v := loadVectors(t)
 	for _, c := range v.Cases {
 		t.Run(c.ID, func(t *testing.T) {
-			tok := buildCase(t, c)
+			tok := buildCase(t, c, accesstoken.CompressFast)
 			if got := hex.EncodeToString(agoratest.Inflate(t, tok)); got != c.Payload {
 				t.Errorf("payload\n got %s\nwant %s", got, c.Payload)
 			}
-			if want := c.Expected["go"].Token; tok != want {
-				t.Errorf("token\n got %s\nwant %s", tok, want)
+			want := c.Expected["go"].Token
+			assertTokenLength(t, tok, want)
+			// CompressZlib gives the vendor's Go generator's bytes.
+			if zt := buildCase(t, c, accesstoken.CompressZlib); zt != want {
+				t.Errorf("CompressZlib token\n got %s\nwant %s", zt, want)
 			}
-			if gtb, ok := c.Expected["go_tokenbuilder_main"]; ok && gtb.Token != tok {
+			if gtb, ok := c.Expected["go_tokenbuilder_main"]; ok && gtb.Token != want {
 				t.Errorf("go-tokenbuilder token differs")
 			}
 			// Pack gives the same content without compression.
@@ -310,14 +315,34 @@ func TestAPIVectors(t *testing.T) {
 			if c.ID == "api_repeated_rtc_services" {
 				src.Services = []accesstoken.Service{d.Services[2], d.Services[0], d.Services[1]}
 			}
-			got, err := src.Build(c.Cert)
+			got, err := src.BuildCompressed(c.Cert, accesstoken.CompressZlib)
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}
 			if got != tok {
 				t.Errorf("token\n got %s\nwant %s", got, tok)
 			}
+			fast, err := src.Build(c.Cert)
+			if err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			if hex.EncodeToString(agoratest.Inflate(t, fast)) != c.Payload {
+				t.Errorf("payload of the default encoder differs")
+			}
+			assertTokenLength(t, fast, tok)
+			if _, err := accesstoken.Verify(fast, accesstoken.VerifyParams{AppID: c.AppID, Certificates: []string{c.Cert}}); err != nil {
+				t.Errorf("Verify: %v", err)
+			}
 		})
+	}
+}
+
+// assertTokenLength checks that a token of the default encoder is at most
+// 2% longer than the vendor's Go generator's for the same content.
+func assertTokenLength(t *testing.T, tok, vendor string) {
+	t.Helper()
+	if len(tok)*100 > len(vendor)*102 {
+		t.Errorf("token of %d characters, the vendor's has %d", len(tok), len(vendor))
 	}
 }
 
