@@ -12,7 +12,9 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
@@ -24,6 +26,8 @@ type Config struct {
 	Agora   *agora.Config
 	Zoom    *zoom.Config
 	Zego    *zego.Config
+	LiveKit *livekit.Config
+	Twilio  *twilio.Config
 }
 
 // VarError reports a missing or malformed variable. It never contains the
@@ -100,6 +104,8 @@ func load(lookup func(string) (string, bool)) (*Config, []core.Provider, error) 
 			Mode:            r.zegoMode(zegoMode),
 		}
 	}
+	r.loadLiveKit(c)
+	r.loadTwilio(c)
 	ps, errs := c.build(r.rejected)
 	errs = append(r.errs, errs...)
 	if len(errs) > 0 {
@@ -143,8 +149,14 @@ func (c *Config) vendors() []vendor {
 	if c.Agora != nil {
 		vs = append(vs, vendor{"agora", func() (core.Provider, error) { return provider(agora.New(*c.Agora)) }})
 	}
+	if c.LiveKit != nil {
+		vs = append(vs, vendor{"livekit", func() (core.Provider, error) { return provider(livekit.New(*c.LiveKit)) }})
+	}
 	if c.Tencent != nil {
 		vs = append(vs, vendor{"tencent", func() (core.Provider, error) { return provider(tencent.New(*c.Tencent)) }})
+	}
+	if c.Twilio != nil {
+		vs = append(vs, vendor{"twilio", func() (core.Provider, error) { return provider(twilio.New(*c.Twilio)) }})
 	}
 	if c.Zego != nil {
 		vs = append(vs, vendor{"zego", func() (core.Provider, error) { return provider(zego.New(*c.Zego)) }})

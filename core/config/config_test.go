@@ -14,7 +14,9 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/config"
+	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
@@ -454,6 +456,7 @@ func TestVars(t *testing.T) {
 	configs := map[string]reflect.Type{
 		"tencent": reflect.TypeFor[tencent.Config](), "agora": reflect.TypeFor[agora.Config](),
 		"zoom": reflect.TypeFor[zoom.Config](), "zego": reflect.TypeFor[zego.Config](),
+		"livekit": reflect.TypeFor[livekit.Config](), "twilio": reflect.TypeFor[twilio.Config](),
 	}
 	for _, v := range vs {
 		if _, ok := configs[v.Vendor].FieldByName(v.Field); !ok || v.Field == "" {

@@ -29,6 +29,21 @@
 //	RTCTOKEN_ZEGO_SERVER_SECRET               required  secret
 //	RTCTOKEN_ZEGO_SERVER_SECRET_SECONDARY     optional  secret, for rotation
 //	RTCTOKEN_ZEGO_MODE                        optional  "cbc" (default) or "gcm"
+//	RTCTOKEN_LIVEKIT_API_KEY                  required  API key
+//	RTCTOKEN_LIVEKIT_API_SECRET               required  secret, at least 32 characters
+//	RTCTOKEN_LIVEKIT_API_KEY_SECONDARY        optional  second API key, for rotation (default the API key)
+//	RTCTOKEN_LIVEKIT_API_SECRET_SECONDARY     optional  secret of the second key, for rotation
+//	RTCTOKEN_LIVEKIT_URL                      required  wss:// URL clients connect to
+//	RTCTOKEN_TWILIO_ACCOUNT_SID               required  AC...
+//	RTCTOKEN_TWILIO_API_KEY_SID               required  SK...
+//	RTCTOKEN_TWILIO_API_KEY_SECRET            required  secret
+//	RTCTOKEN_TWILIO_API_KEY_SID_SECONDARY     optional  second API key SID, for rotation (default the API key)
+//	RTCTOKEN_TWILIO_API_KEY_SECRET_SECONDARY  optional  secret of the second key, for rotation
+//	RTCTOKEN_TWILIO_CHAT_SERVICE_SID          optional  IS..., enables kind chat
+//	RTCTOKEN_TWILIO_CHAT_ROLE_SID             optional  RL..., the chat tokens' deployment role
+//	RTCTOKEN_TWILIO_SYNC_SERVICE_SID          optional  IS..., enables kind sync
+//	RTCTOKEN_TWILIO_VOICE_APP_SID             optional  AP..., outgoing calls of voice tokens
+//	RTCTOKEN_TWILIO_REGION                    optional  twr header: us1, ie1, au1...
 //
 // A vendor is enabled when any of its variables is set, and must then be
 // complete; "required" means required for an enabled vendor. An empty

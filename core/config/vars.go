@@ -1,5 +1,7 @@
 package config
 
+import "slices"
+
 // FileSuffix is appended to the name of a secret variable to form its twin
 // that names a file holding the value (RTCTOKEN_AGORA_APP_CERTIFICATE_FILE).
 const FileSuffix = "_FILE"
@@ -49,7 +51,7 @@ type Var struct {
 	Required bool
 }
 
-var vars = []Var{
+var vars = slices.Concat([]Var{
 	{tencentSDKAppID, "tencent", "SDKAppID", "SDKAppID of the Tencent RTC / Chat application (decimal, 1 to 4294967295).", false, true},
 	{tencentKey, "tencent", "Key", "SDKSecretKey from the console; signs UserSigs and PrivateMapKeys.", true, true},
 	{tencentKeySecondary, "tencent", "SecondaryKey", "Previous or next SDKSecretKey, accepted by verification during a key rotation.", true, false},
@@ -68,7 +70,7 @@ var vars = []Var{
 	{zegoServerSecret, "zego", "ServerSecret", "ServerSecret of the project (32 characters); encrypts Token04 and Kit Tokens.", true, true},
 	{zegoSecretSecondary, "zego", "SecondarySecret", "Previous or next ServerSecret, accepted by verification during a rotation.", true, false},
 	{zegoMode, "zego", "Mode", `Token04 encryption: "cbc" (default, accepted everywhere) or "gcm".`, false, false},
-}
+}, liveKitVars, twilioVars)
 
 // Vars returns every variable Load reads, grouped by vendor, for
 // documentation and deployment tooling. The slice is a copy.
