@@ -120,3 +120,15 @@ func TestWebhookStreamed(t *testing.T) {
 		return serve(t, app)
 	})
 }
+
+// TestWebhookViewRawQuery checks that the webhook view hands over the
+// query exactly as sent, undecoded.
+func TestWebhookViewRawQuery(t *testing.T) {
+	const raw = "Sign=ab%2Bcd&RequestTime=1&Note=a+b%26c&Empty="
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Post("/webhooks/x", func(c *fiber.Ctx) error { return c.SendString(fibermw.WebhookView(c).RawQuery()) })
+	status, _, body := httpapitest.Do(t, &http.Client{}, serve(t, app), httpapitest.Case{Method: "POST", Path: "/webhooks/x?" + raw})
+	if status != 200 || string(body) != raw {
+		t.Fatalf("%d %q, want %q", status, body, raw)
+	}
+}

@@ -130,3 +130,15 @@ func TestWebhookOnGroup(t *testing.T) {
 		return serve(t, r)
 	})
 }
+
+// TestWebhookViewRawQuery checks that the webhook view hands over the
+// query exactly as sent, undecoded.
+func TestWebhookViewRawQuery(t *testing.T) {
+	const raw = "Sign=ab%2Bcd&RequestTime=1&Note=a+b%26c&Empty="
+	r := gin.New()
+	r.POST("/webhooks/x", func(c *gin.Context) { c.String(200, ginmw.WebhookView(c).RawQuery()) })
+	status, _, body := httpapitest.Do(t, &http.Client{}, serve(t, r), httpapitest.Case{Method: "POST", Path: "/webhooks/x?" + raw})
+	if status != 200 || string(body) != raw {
+		t.Fatalf("%d %q, want %q", status, body, raw)
+	}
+}

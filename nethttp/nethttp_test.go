@@ -169,3 +169,16 @@ func TestWebhooks(t *testing.T) {
 		return serve(t, mux)
 	})
 }
+
+// TestWebhookViewRawQuery checks that the webhook view hands over the
+// query exactly as sent, undecoded.
+func TestWebhookViewRawQuery(t *testing.T) {
+	const raw = "Sign=ab%2Bcd&RequestTime=1&Note=a+b%26c&Empty="
+	base := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(nethttp.WebhookView(r).RawQuery()))
+	}))
+	status, _, body := httpapitest.Do(t, &http.Client{}, base, httpapitest.Case{Method: "POST", Path: "/webhooks/x?" + raw})
+	if status != 200 || string(body) != raw {
+		t.Fatalf("%d %q, want %q", status, body, raw)
+	}
+}
