@@ -92,11 +92,11 @@ func (s *agora) Verify(r Request, body []byte, now time.Time) (Verified, error) 
 	if f.err != nil {
 		return Verified{}, f.err
 	}
-	h := sha256.New
+	alg := macSHA256
 	if !v2 {
-		h = sha1.New
+		alg = macSHA1
 	}
-	if s.keys.macIndex(h, sig, body) < 0 {
+	if s.keys.macIndex(alg, sig, body) < 0 {
 		return Verified{}, badSignature("Agora-Signature-V2", "the signature does not match")
 	}
 	if err := s.fresh(ms, overflow, 1000, now, "notifyMs"); err != nil {

@@ -256,19 +256,42 @@ func encoded(r Request) bool {
 // read reads the body through the cap, refusing a declared length over it
 // before reading anything.
 func (rc *Receiver) read(r Request, body io.Reader) ([]byte, bool, error) {
+	size := int64(512)
 	if cl := r.Header("Content-Length"); cl != "" {
-		if n, overflow, ok := parseDecimal(cl); ok && (overflow || n > rc.maxBody) {
+		n, overflow, ok := parseDecimal(cl)
+		switch {
+		case ok && (overflow || n > rc.maxBody):
 			return nil, true, nil
+		case ok:
+			size = n + 1 // room to see a body longer than declared
 		}
 	}
 	if body == nil {
 		return nil, false, nil
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, rc.maxBody+1))
+	raw, err := readAll(io.LimitReader(body, rc.maxBody+1), size)
 	if int64(len(raw)) > rc.maxBody {
 		return nil, true, nil
 	}
 	return raw, false, err
+}
+
+// readAll is io.ReadAll starting with a buffer of size bytes.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // rejection answers a verification error by its class.

@@ -360,3 +360,24 @@ func TestLiveKitTokens(t *testing.T) {
 		t.Errorf("empty body: %+v %v", v, err)
 	}
 }
+
+// TestTencentLiveSpelling: TRTC Live (TUILiveKit) webhooks use the Chat
+// scheme with SdkAppId and WebhookCommand.
+func TestTencentLiveSpelling(t *testing.T) {
+	s, err := webhook.TencentChat(webhook.TencentChatConfig{Token: core.NewSecret("t0k3n"), SDKAppID: testAppID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := strconv.FormatInt(t0.Unix(), 10)
+	q := "WebhookCommand=Live.CallbackAfterCreateRoom&Sign=" + signTencentChat("t0k3n", rt) + "&RequestTime=" + rt
+	v, err := s.Verify(newRequest(nil, "SdkAppId=1400123456&"+q), []byte(`{"RoomId":"r1"}`), t0)
+	if err != nil || v.Event.Type != "Live.CallbackAfterCreateRoom" {
+		t.Errorf("TUILiveKit spelling: %+v %v", v.Event, err)
+	}
+	if _, err := s.Verify(newRequest(nil, "SdkAppId=1400000001&"+q), nil, t0); !errors.Is(err, webhook.ErrSignature) {
+		t.Errorf("another SdkAppId: %v, want ErrSignature", err)
+	}
+	if _, err := s.Verify(newRequest(nil, q), nil, t0); !errors.Is(err, webhook.ErrMalformed) {
+		t.Errorf("no app id: %v, want ErrMalformed", err)
+	}
+}

@@ -49,7 +49,9 @@ type tencentChat struct {
 // callback of one second carries the same Sign, so Sign is no nonce and is
 // not a dedupe key.
 //
-// SdkAppid must equal SDKAppID (ErrSignature otherwise). Event.Type is the
+// The same scheme serves TRTC Live (TUILiveKit) webhooks, whose query
+// spells the parameters SdkAppId and WebhookCommand; either spelling is
+// read. SdkAppid must equal SDKAppID (ErrSignature otherwise). Event.Type is the
 // query's CallbackCommand ("C2C.CallbackAfterSendMsg", "State.StateChange",
 // ...), or the body's when the query has none. The body may be empty;
 // otherwise it must be a JSON object. Dedupe key, per command, where the
@@ -106,7 +108,7 @@ func (s *tencentChat) Verify(r Request, body []byte, now time.Time) (Verified, e
 	if f.err != nil {
 		return Verified{}, f.err
 	}
-	app, err := queryOne(q, "SdkAppid")
+	app, err := queryOne(q, spelling(q, "SdkAppid", "SdkAppId"))
 	if err != nil {
 		return Verified{}, err
 	}
@@ -116,16 +118,16 @@ func (s *tencentChat) Verify(r Request, body []byte, now time.Time) (Verified, e
 			return Verified{}, err
 		}
 	}
-	cmd := q.Get("CallbackCommand")
+	cmd := q.Get(spelling(q, "CallbackCommand", "WebhookCommand"))
 	if cmd == "" {
 		cmd, _ = m[0].str()
 	}
 	if cmd == "" {
 		return Verified{}, malformed("CallbackCommand", "the callback command is missing")
 	}
-	found := s.keys.find(want, func(key, dst []byte) []byte {
+	found := s.keys.find(want, func(k *key, dst []byte) []byte {
 		h := sha256.New()
-		h.Write(key)
+		h.Write(k.raw)
 		h.Write([]byte(rt))
 		return h.Sum(dst)
 	})
@@ -158,6 +160,16 @@ func tencentChatKey(cmd string, m []jsonValue) string {
 		}
 	}
 	return ""
+}
+
+// spelling returns the first of names the query has, else the first.
+func spelling(q url.Values, names ...string) string {
+	for _, n := range names {
+		if _, ok := q[n]; ok {
+			return n
+		}
+	}
+	return names[0]
 }
 
 // queryOne returns the one non-empty value of a query parameter.

@@ -119,7 +119,7 @@ func (s *trtc) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 	if f.err != nil {
 		return Verified{}, f.err
 	}
-	if s.keys.macIndex(sha256.New, want, body) < 0 {
+	if s.keys.macIndex(macSHA256, want, body) < 0 {
 		return Verified{}, badSignature("Sign", "the signature does not match")
 	}
 	if app != s.appID {

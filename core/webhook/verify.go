@@ -2,11 +2,14 @@ package webhook
 
 import (
 	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"hash"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
@@ -47,9 +50,24 @@ func appIDText(provider string, id uint64) (string, error) {
 	return strconv.FormatUint(id, 10), nil
 }
 
-// keys holds the configured secrets (primary first) as HMAC keys or hashed
-// text.
-type keys [][]byte
+// keys holds the configured secrets, primary first.
+type keys []*key
+
+// key is one secret: its bytes (the HMAC key or the hashed text) and pools
+// of keyed HMAC states, so that a verification does not set the key up
+// again.
+type key struct {
+	raw  []byte
+	macs [2]sync.Pool // by macAlg
+}
+
+// macAlg names an HMAC's hash.
+type macAlg int
+
+const (
+	macSHA256 macAlg = iota
+	macSHA1
+)
 
 // newKeys validates a primary and an optional secondary secret. The bytes
 // used are the UTF-8 text of each secret, never a decoded form.
@@ -57,17 +75,36 @@ func newKeys(provider, field string, primary, secondary core.Secret) (keys, erro
 	if primary.IsZero() {
 		return nil, &core.ConfigError{Provider: provider, Field: field, Message: "is required"}
 	}
-	k := keys{[]byte(primary.Reveal())}
+	k := keys{newKey(primary)}
 	if !secondary.IsZero() {
-		k = append(k, []byte(secondary.Reveal()))
+		k = append(k, newKey(secondary))
 	}
 	return k, nil
+}
+
+func newKey(s core.Secret) *key {
+	k := &key{raw: []byte(s.Reveal())}
+	k.macs[macSHA256].New = func() any { return hmac.New(sha256.New, k.raw) }
+	k.macs[macSHA1].New = func() any { return hmac.New(sha1.New, k.raw) }
+	return k
+}
+
+// mac appends the HMAC of the parts under k to dst.
+func (k *key) mac(alg macAlg, dst []byte, parts ...[]byte) []byte {
+	m := k.macs[alg].Get().(hash.Hash)
+	m.Reset()
+	for _, p := range parts {
+		m.Write(p)
+	}
+	dst = m.Sum(dst)
+	k.macs[alg].Put(m)
+	return dst
 }
 
 // find returns the index of the first key under which compute gives want,
 // or -1. Every key is tried, whatever the outcome of the others, and each
 // comparison is constant-time. compute appends its value to dst.
-func (k keys) find(want []byte, compute func(key, dst []byte) []byte) int {
+func (k keys) find(want []byte, compute func(k *key, dst []byte) []byte) int {
 	found := -1
 	var buf [64]byte
 	for i := len(k) - 1; i >= 0; i-- {
@@ -80,14 +117,8 @@ func (k keys) find(want []byte, compute func(key, dst []byte) []byte) int {
 
 // macIndex returns the index of the key whose HMAC of the message parts is
 // want, or -1.
-func (k keys) macIndex(h func() hash.Hash, want []byte, parts ...[]byte) int {
-	return k.find(want, func(key, dst []byte) []byte {
-		m := hmac.New(h, key)
-		for _, p := range parts {
-			m.Write(p)
-		}
-		return m.Sum(dst)
-	})
+func (k keys) macIndex(alg macAlg, want []byte, parts ...[]byte) int {
+	return k.find(want, func(k *key, dst []byte) []byte { return k.mac(alg, dst, parts...) })
 }
 
 // decodeHex decodes a hex digest of exactly n bytes, in either case.

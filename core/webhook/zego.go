@@ -111,8 +111,8 @@ func (s *zego) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 		return Verified{}, malformed("event", "a required body field is missing")
 	}
 	ts, nonce := vals[1], vals[2]
-	found := s.keys.find(want, func(key, dst []byte) []byte {
-		parts := []string{string(key), ts, nonce}
+	found := s.keys.find(want, func(k *key, dst []byte) []byte {
+		parts := []string{string(k.raw), ts, nonce}
 		slices.Sort(parts)
 		h := sha1.New()
 		for _, p := range parts {

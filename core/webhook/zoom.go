@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -109,7 +108,7 @@ func (s *zoom) Verify(r Request, body []byte, now time.Time) (Verified, error) {
 			return Verified{}, malformed("payload.plainToken", "the challenge has no plainToken")
 		}
 	}
-	found := s.keys.macIndex(sha256.New, want, []byte("v0:"+ts+":"), body)
+	found := s.keys.macIndex(macSHA256, want, []byte("v0:"+ts+":"), body)
 	if found < 0 {
 		return Verified{}, badSignature("x-zm-signature", "the signature does not match")
 	}
@@ -143,13 +142,11 @@ func plainToken(payload jsonValue) string {
 }
 
 // challenge answers endpoint.url_validation under the key that signed it.
-func (*zoom) challenge(key []byte, plain string) (httpapi.Response, error) {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(plain))
+func (*zoom) challenge(k *key, plain string) (httpapi.Response, error) {
 	b, err := json.Marshal(struct {
 		PlainToken     string `json:"plainToken"`
 		EncryptedToken string `json:"encryptedToken"`
-	}{plain, hex.EncodeToString(m.Sum(nil))})
+	}{plain, hex.EncodeToString(k.mac(macSHA256, nil, []byte(plain)))})
 	if err != nil {
 		return httpapi.Response{}, malformed("payload.plainToken", "the plainToken cannot be answered")
 	}
