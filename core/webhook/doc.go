@@ -13,6 +13,11 @@
 //	})
 //	mux.Handle("/webhooks/agora", nethttp.Webhook(rc))
 //
+// The schemes: [Agora] (NCS), [TencentChat] (also TRTC Live), [TRTC],
+// [Zoom], [Zego] and [LiveKit]. Each one's doc comment says what the vendor
+// signs and what it does not, the time its window applies to, its dedupe
+// key, the answer the vendor expects and the failures it retries on.
+//
 // Every scheme verifies the exact bytes received, never a re-encoded body,
 // compares in constant time, accepts a primary and a secondary secret (for
 // rotation) and checks a signed time against a window. The checks run in
