@@ -198,6 +198,13 @@ type outcome struct {
 // It never panics on client input.
 func (rc *Receiver) Serve(r Request, body io.Reader) httpapi.Response {
 	o := outcome{started: time.Now()}
+	defer func() {
+		if p := recover(); p != nil { // the handler's: record it, then let it go on
+			o.name, o.status, o.err = OutcomeHandlerError, http.StatusInternalServerError, errHandlerPanic
+			rc.record(r.Context(), &o)
+			panic(p)
+		}
+	}()
 	resp := rc.serve(r, body, &o)
 	o.status = resp.Status
 	rc.record(r.Context(), &o)
@@ -374,6 +381,8 @@ func (rc *Receiver) run(ctx context.Context, h Handler, ev Event, key string) (e
 	done = true
 	return err
 }
+
+var errHandlerPanic = errors.New("the handler panicked")
 
 // maxKeyLen bounds a dedupe key as stored: a longer key (it may come from
 // an unsigned body) is stored as its SHA-256.

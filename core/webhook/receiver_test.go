@@ -299,6 +299,9 @@ func TestServeHandlerPanic(t *testing.T) {
 	if f.store.Len() != 0 {
 		t.Error("a panicking handler left its dedupe mark")
 	}
+	if got := f.obs.last(); got != "agora 1:103 handler_error" {
+		t.Errorf("observed %q", got)
+	}
 }
 
 func TestServeUnhandled(t *testing.T) {
