@@ -115,7 +115,7 @@ func (a *cacheApp) login(t *testing.T, user string) partialBundle {
 	if status != 200 {
 		t.Fatalf("login %s: %d %s", user, status, body)
 	}
-	for _, secret := range []string{TencentKey, AgoraCert, ZoomSecret, ZegoSecret} {
+	for _, secret := range fixtureSecrets {
 		if strings.Contains(string(body), secret) {
 			t.Fatal("login response leaks a secret")
 		}

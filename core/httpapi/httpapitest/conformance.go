@@ -86,6 +86,12 @@ func Cases(t testing.TB) []Case {
 		{Name: "zego token04 basic", Method: "POST", Path: "/rtc/zego/token04", Body: `{}`, Headers: alice(), Status: 200, WantUser: "alice"},
 		{Name: "zego token04 room", Method: "POST", Path: "/rtc/zego/token04", Body: `{"room":"room-1","role":"publisher"}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "room-1", WantRole: "publisher"},
 		{Name: "zego kit", Method: "POST", Path: "/rtc/zego/kit", Body: `{"room":"room-1"}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "room-1"},
+		{Name: "livekit room", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"standup","role":"publisher","options":{"can_publish_sources":["camera","microphone"]}}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "standup", WantRole: "publisher"},
+		{Name: "livekit room subscriber", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"standup"}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "standup", WantRole: "subscriber"},
+		{Name: "twilio video", Method: "POST", Path: "/rtc/twilio/video", Body: `{"room":"DailyStandup"}`, Headers: alice(), Status: 200, WantUser: "alice", WantRoom: "DailyStandup"},
+		{Name: "twilio voice", Method: "POST", Path: "/rtc/twilio/voice", Body: `{}`, Headers: alice(), Status: 200, WantUser: "alice"},
+		{Name: "twilio chat", Method: "POST", Path: "/rtc/twilio/chat", Body: `{"ttl":600}`, Headers: alice(), Status: 200, WantUser: "alice"},
+		{Name: "twilio sync", Method: "POST", Path: "/rtc/twilio/sync", Body: `{}`, Headers: alice(), Status: 200, WantUser: "alice"},
 		{Name: "providers", Method: "GET", Path: "/rtc/providers", Headers: alice(), Status: 200},
 
 		// An identity from each resolver.
@@ -106,12 +112,22 @@ func Cases(t testing.TB) []Case {
 		{Name: "authorizer denies", Method: "POST", Path: "/rtc/tencent/usersig", Headers: map[string]string{HostUserHeader: "mallory"}, Status: 403, Code: core.CodeForbidden},
 		{Name: "authorizer narrows role", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1","role":"publisher","ttl":7200}`, Headers: map[string]string{HostUserHeader: "frank", hostPlanHeader: "free"}, Status: 200, WantUser: "frank", WantRoom: "chan1", WantRole: "subscriber"},
 		{Name: "elevated role denied", Method: "POST", Path: "/rtc/zoom/video", Body: `{"room":"s1","role":"host"}`, Headers: alice(), Status: 403, Code: core.CodeForbidden, Field: "role"},
+		{Name: "elevated livekit admin denied", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"s1","role":"admin"}`, Headers: alice(), Status: 403, Code: core.CodeForbidden, Field: "role"},
+		{Name: "livekit metadata from the body denied", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"s1","options":{"metadata":"{\"role\":\"teacher\"}"}}`, Headers: alice(), Status: 403, Code: core.CodeForbidden, Field: "options.metadata"},
+		{Name: "livekit room_record denied", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"s1","options":{"room_record":true}}`, Headers: alice(), Status: 403, Code: core.CodeForbidden, Field: "options.room_record"},
+		{Name: "twilio video for every room denied", Method: "POST", Path: "/rtc/twilio/video", Body: `{"options":{"any_room":true}}`, Headers: alice(), Status: 403, Code: core.CodeForbidden, Field: "options.any_room"},
 		{Name: "server-only kind hidden", Method: "POST", Path: "/rtc/agora/chat_app", Headers: alice(), Status: 404, Code: core.CodeUnknownKind, Field: "kind"},
 
 		// Bad input.
 		{Name: "missing room", Method: "POST", Path: "/rtc/agora/rtc", Body: `{}`, Headers: alice(), Status: 400, Code: core.CodeInvalidRoom, Field: "room"},
 		{Name: "bad role", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"c","role":"admin"}`, Headers: alice(), Status: 400, Code: core.CodeInvalidRole, Field: "role"},
 		{Name: "ttl too short", Method: "POST", Path: "/rtc/zoom/video", Body: `{"room":"s1","ttl":60}`, Headers: alice(), Status: 400, Code: core.CodeInvalidTTL, Field: "ttl"},
+		{Name: "livekit missing room", Method: "POST", Path: "/rtc/livekit/room", Body: `{}`, Headers: alice(), Status: 400, Code: core.CodeInvalidRoom, Field: "room"},
+		{Name: "twilio video missing room", Method: "POST", Path: "/rtc/twilio/video", Body: `{}`, Headers: alice(), Status: 400, Code: core.CodeInvalidRoom, Field: "room"},
+		{Name: "twilio voice takes no room", Method: "POST", Path: "/rtc/twilio/voice", Body: `{"room":"r"}`, Headers: alice(), Status: 400, Code: core.CodeInvalidRoom, Field: "room"},
+		{Name: "livekit ttl over 24 h", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"s1","ttl":86401}`, Headers: alice(), Status: 400, Code: core.CodeInvalidTTL, Field: "ttl"},
+		{Name: "twilio ttl under 3 min", Method: "POST", Path: "/rtc/twilio/chat", Body: `{"ttl":179}`, Headers: alice(), Status: 400, Code: core.CodeInvalidTTL, Field: "ttl"},
+		{Name: "twilio voice app from the body", Method: "POST", Path: "/rtc/twilio/voice", Body: `{"options":{"application_sid":"AP1"}}`, Headers: alice(), Status: 400, Code: core.CodeInvalidOption, Field: "options.application_sid"},
 		{Name: "ttl not a number", Method: "POST", Path: "/rtc/agora/rtm", Body: `{"ttl":"3600"}`, Headers: alice(), Status: 400, Code: core.CodeInvalidTTL, Field: "ttl"},
 		{Name: "unknown option", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"c","options":{"evil":1}}`, Headers: alice(), Status: 400, Code: core.CodeInvalidOption, Field: "options.evil"},
 		{Name: "numeric user needs id_type", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"c"}`, Headers: map[string]string{HostUserHeader: "12345"}, Status: 400, Code: core.CodeInvalidOption, Field: "options.id_type"},
@@ -243,10 +259,10 @@ func checkBody(t *testing.T, api *httpapi.API, tc Case, body []byte) {
 		}
 	case strings.HasSuffix(tc.Path, "/providers"):
 		var p struct{ Providers []core.ProviderInfo }
-		if err := json.Unmarshal(body, &p); err != nil || len(p.Providers) != 4 {
+		if err := json.Unmarshal(body, &p); err != nil || len(p.Providers) != 6 {
 			t.Fatalf("providers body %s (%v)", body, err)
 		}
-		for _, secret := range []string{TencentKey, AgoraCert, ZoomSecret, ZegoSecret} {
+		for _, secret := range fixtureSecrets {
 			if strings.Contains(string(body), secret) {
 				t.Fatal("providers listing leaks a secret")
 			}

@@ -107,7 +107,7 @@ func TestNoSecretOrPlaintextLeaks(t *testing.T) {
 	if !strings.Contains(logText, `"outcome":"issued"`) || !strings.Contains(logText, `"outcome":"refused"`) {
 		t.Fatalf("audit lines missing: %.300s", logText)
 	}
-	secrets := []string{httpapitest.TencentKey, httpapitest.AgoraCert, httpapitest.ZoomSecret, httpapitest.ZegoSecret, httpapitest.JWTKey}
+	secrets := []string{httpapitest.TencentKey, httpapitest.AgoraCert, httpapitest.ZoomSecret, httpapitest.ZegoSecret, httpapitest.LiveKitSecret, httpapitest.TwilioSecret, httpapitest.JWTKey}
 	for _, s := range secrets {
 		if strings.Contains(bodies.String(), s) || strings.Contains(logText, s) {
 			t.Errorf("a configured secret appears in a response or a log line")
@@ -151,7 +151,7 @@ func hostAuth(next http.Handler) http.Handler {
 // fmt verb: no secret may appear, in its own bytes, in hex or as a list of
 // byte values.
 func TestProvidersPrintNoSecret(t *testing.T) {
-	secrets := []string{httpapitest.TencentKey, httpapitest.AgoraCert, httpapitest.ZoomSecret, httpapitest.ZegoSecret}
+	secrets := []string{httpapitest.TencentKey, httpapitest.AgoraCert, httpapitest.ZoomSecret, httpapitest.ZegoSecret, httpapitest.LiveKitSecret, httpapitest.TwilioSecret}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%f", "%p", "%b", "%o", "%U"}
 	for _, p := range httpapitest.Providers(t) {
 		for _, verb := range verbs {

@@ -10,8 +10,10 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/httpapi"
+	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/resolve"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
@@ -26,7 +28,14 @@ const (
 	ZoomSecret = "zoomTestSdkSecret0001zoomTestSdkSecret01"
 	ZegoSecret = "fa94dd0f974cf2e293728a526b028271"
 	JWTKey     = "conformance-jwt-hmac-key-0123456789abcdef"
+	// LiveKitSecret and TwilioSecret are the LiveKit API secret and the
+	// Twilio API key secret.
+	LiveKitSecret = "livekitTestApiSecret0001livekitTestSecret"
+	TwilioSecret  = "twilioTestApiKeySecret0001twilio"
 )
+
+// fixtureSecrets are the vendor secrets no response may contain.
+var fixtureSecrets = []string{TencentKey, AgoraCert, ZoomSecret, ZegoSecret, LiveKitSecret, TwilioSecret}
 
 // HostUserHeader names the signed-in user for HostIdentity, the stand-in
 // for the host's own session: a request carrying it is authenticated before
@@ -39,6 +48,9 @@ const (
 	agoraAppID    = "970ca35de60c44645bbae8a215061b33"
 	zoomKey       = "zoomTestSdkKey0001"
 	zegoAppID     = 1234567890
+	liveKitKey    = "APIconformance0001"
+	twilioAccount = "AC00000000000000000000000000c0ffee"
+	twilioKey     = "SK00000000000000000000000000c0ffee"
 	sessionCookie = "sid"
 	validSession  = "session-carol"
 	trustedHeader = "X-Proxy-User"
@@ -56,8 +68,8 @@ const (
 // fixture's first resolver reads it back through the request view's Value.
 type UserKey struct{}
 
-// Providers returns the four providers (tencent, agora, zoom, zego) on the
-// test-only keys.
+// Providers returns the six providers (tencent, agora, zoom, zego, livekit,
+// twilio) on the test-only keys.
 func Providers(t testing.TB) []core.Provider {
 	t.Helper()
 	tc, err := tencent.New(tencent.Config{SDKAppID: tencentAppID, Key: core.NewSecret(TencentKey)})
@@ -68,7 +80,15 @@ func Providers(t testing.TB) []core.Provider {
 	must(t, err)
 	zg, err := zego.New(zego.Config{AppID: zegoAppID, ServerSecret: core.NewSecret(ZegoSecret)})
 	must(t, err)
-	return []core.Provider{tc, ag, zm, zg}
+	lk, err := livekit.New(livekit.Config{APIKey: liveKitKey, APISecret: core.NewSecret(LiveKitSecret), ServerURL: "wss://livekit.conformance.test"})
+	must(t, err)
+	tw, err := twilio.New(twilio.Config{
+		AccountSID: twilioAccount, APIKeySID: twilioKey, APIKeySecret: core.NewSecret(TwilioSecret),
+		ChatServiceSID: "IS00000000000000000000000000c0ffee", SyncServiceSID: "IS00000000000000000000000000decade",
+		VoiceAppSID: "AP00000000000000000000000000c0ffee",
+	})
+	must(t, err)
+	return []core.Provider{tc, ag, zm, zg, lk, tw}
 }
 
 func must(t testing.TB, err error) {
