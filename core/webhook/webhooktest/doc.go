@@ -14,9 +14,10 @@
 // answer back: its headers, its status and its body.
 //
 // Run signs each request with the signers of this package (AgoraHeaders,
-// TencentChatQuery, TRTCHeaders, ZoomHeaders, ZegoBody), written from the
-// vendors' documentation apart from core/webhook, and checked against
-// published known answers; the table is therefore a second opinion on the
+// TencentChatQuery, TRTCHeaders, ZoomHeaders, ZegoBody,
+// LiveKitAuthorization), written from the vendors' documentation apart
+// from core/webhook, and checked against published or vendor-made known
+// answers; the table is therefore a second opinion on the
 // schemes as well as a test of the adapter. It covers, per scheme, a
 // signed event dispatched with its type, id and raw payload and answered
 // with the vendor's expected acknowledgement, a forged signature (401

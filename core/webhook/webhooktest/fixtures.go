@@ -33,7 +33,7 @@ type fixture struct {
 }
 
 func fixtures() []*fixture {
-	return []*fixture{agoraFixture(), tencentChatFixture(), trtcFixture(), zoomFixture(), zegoFixture()}
+	return []*fixture{agoraFixture(), tencentChatFixture(), trtcFixture(), zoomFixture(), zegoFixture(), liveKitFixture()}
 }
 
 func ms(at time.Time) string  { return strconv.FormatInt(at.UnixMilli(), 10) }

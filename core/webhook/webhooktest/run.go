@@ -239,7 +239,7 @@ func newReceiver(t testing.TB, f *fixture, h webhook.Handler, logs io.Writer) *w
 // line may contain.
 func signatures(d Delivery) []string {
 	var out []string
-	for _, name := range []string{"Agora-Signature", "Agora-Signature-V2", "Sign", "x-zm-signature"} {
+	for _, name := range []string{"Agora-Signature", "Agora-Signature-V2", "Sign", "x-zm-signature", "Authorization"} {
 		if v := d.Header.Get(name); v != "" {
 			out = append(out, strings.TrimPrefix(v, "v0="))
 		}
@@ -262,7 +262,7 @@ func checkLogs(t *testing.T, logs string, requests int, signatures []string) {
 	if n := strings.Count(logs, `"outcome":`); n < requests {
 		t.Errorf("%d audit lines with an outcome for %d requests:\n%s", n, requests, logs)
 	}
-	for _, s := range append(signatures, AgoraSecret, TencentToken, TRTCKey, ZoomSecret, ZegoSecret, payloadMarker) {
+	for _, s := range append(signatures, AgoraSecret, TencentToken, TRTCKey, ZoomSecret, ZegoSecret, LiveKitSecret, payloadMarker) {
 		// A short value (the documentation's "signature" placeholder) is
 		// no secret and may well be a word of the log.
 		if len(s) >= 16 && strings.Contains(logs, s) {

@@ -110,3 +110,17 @@ func ZegoBody(secret string, appID uint64, event string, at time.Time, nonce str
 		`"signature":"`+ZegoSignature(secret, ts, nonce)+`"`)
 	return []byte("{" + strings.Join(members, ",") + "}")
 }
+
+// LiveKitAuthorization is the Authorization value LiveKit sends with a
+// webhook: a bare JWT (no "Bearer "), HS256 under the API secret, whose
+// claims are iss (the API key), exp (at + 5 minutes), nbf and iat (at), and
+// sha256, the standard base64 SHA-256 of the raw body.
+func LiveKitAuthorization(apiKey, secret string, at time.Time, body []byte) string {
+	sum := sha256.Sum256(body)
+	ts := strconv.FormatInt(at.Unix(), 10)
+	payload := `{"iss":` + strconv.Quote(apiKey) + `,"exp":` + strconv.FormatInt(at.Add(5*time.Minute).Unix(), 10) +
+		`,"nbf":` + ts + `,"iat":` + ts + `,"sha256":"` + base64.StdEncoding.EncodeToString(sum[:]) + `"}`
+	b64 := base64.RawURLEncoding.EncodeToString
+	signing := b64([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + b64([]byte(payload))
+	return signing + "." + b64(mac(sha256.New, secret, signing))
+}

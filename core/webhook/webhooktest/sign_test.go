@@ -20,6 +20,7 @@ type vector struct {
 		Body     string            `json:"body"`
 		Headers  map[string]string `json:"headers"`
 		RawQuery string            `json:"raw_query"`
+		Keys     map[string]string `json:"keys"`
 		Now      int64             `json:"now"`
 	} `json:"inputs"`
 	Expected struct {
@@ -107,6 +108,11 @@ func TestSignersMatchVectors(t *testing.T) {
 	}
 	if a := ZoomChallengeAnswer(zv.Inputs.Secret, challenge.Payload.PlainToken); a != zv.Expected.EncryptedToken {
 		t.Errorf("zoom encryptedToken %s, want %s", a, zv.Expected.EncryptedToken)
+	}
+
+	lk := get("livekit/notifier_url_room_started")
+	if a := LiveKitAuthorization("APIwhTestKey01", lk.Inputs.Keys["APIwhTestKey01"], time.Unix(lk.Inputs.Now, 0), []byte(lk.Inputs.Body)); a != lk.Inputs.Headers["Authorization"] {
+		t.Errorf("livekit Authorization\n%s, want\n%s", a, lk.Inputs.Headers["Authorization"])
 	}
 
 	zg := get("zego/published_sample")
