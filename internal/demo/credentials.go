@@ -11,7 +11,9 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/config"
+	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/tencent"
+	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zoom"
 )
@@ -28,7 +30,18 @@ type DemoCredentials struct {
 	ZoomSecret      string // 36 letters and digits
 	ZegoAppID       uint32
 	ZegoSecret      string // 32 hexadecimal characters
+	LiveKitKey      string // "API" and 12 letters and digits
+	LiveKitSecret   string // 43 letters and digits
+	TwilioAccount   string // "AC" and 32 hexadecimal characters
+	TwilioKeySID    string // "SK" and 32 hexadecimal characters
+	TwilioSecret    string // 32 letters and digits
+	TwilioChat      string // Conversations service SID, "IS" and 32 hexadecimal characters
+	TwilioSync      string // Sync service SID, "IS" and 32 hexadecimal characters
 }
+
+// DemoLiveKitURL is the LiveKit server URL of the demo credentials: where
+// livekit-server --dev listens.
+const DemoLiveKitURL = "ws://localhost:7880"
 
 // GenerateCredentials draws DemoCredentials from r (crypto/rand.Reader
 // outside tests).
@@ -42,8 +55,15 @@ func GenerateCredentials(r io.Reader) (*DemoCredentials, error) {
 		ZoomKey:         g.alnum(20),
 		ZoomSecret:      g.alnum(36),
 		// A ten-digit app id, like the ones the ZEGO console hands out.
-		ZegoAppID:  uint32(1_000_000_000 + g.below(3_000_000_000)),
-		ZegoSecret: g.hex(16),
+		ZegoAppID:     uint32(1_000_000_000 + g.below(3_000_000_000)),
+		ZegoSecret:    g.hex(16),
+		LiveKitKey:    "API" + g.alnum(12),
+		LiveKitSecret: g.alnum(43),
+		TwilioAccount: "AC" + g.hex(16),
+		TwilioKeySID:  "SK" + g.hex(16),
+		TwilioSecret:  g.alnum(32),
+		TwilioChat:    "IS" + g.hex(16),
+		TwilioSync:    "IS" + g.hex(16),
 	}
 	if g.err != nil {
 		return nil, fmt.Errorf("demo credentials: %w", g.err)
@@ -94,7 +114,7 @@ func (g *generator) alnum(n int) string {
 	return string(out)
 }
 
-// Config returns the vendor configuration of all four vendors on these
+// Config returns the vendor configuration of all six vendors on these
 // credentials, for config.Config.Providers.
 func (c *DemoCredentials) Config() *config.Config {
 	return &config.Config{
@@ -102,6 +122,11 @@ func (c *DemoCredentials) Config() *config.Config {
 		Agora:   &agora.Config{AppID: c.AgoraAppID, AppCertificate: core.NewSecret(c.AgoraCert)},
 		Zoom:    &zoom.Config{SDKKey: c.ZoomKey, SDKSecret: core.NewSecret(c.ZoomSecret)},
 		Zego:    &zego.Config{AppID: c.ZegoAppID, ServerSecret: core.NewSecret(c.ZegoSecret)},
+		LiveKit: &livekit.Config{APIKey: c.LiveKitKey, APISecret: core.NewSecret(c.LiveKitSecret), ServerURL: DemoLiveKitURL},
+		Twilio: &twilio.Config{
+			AccountSID: c.TwilioAccount, APIKeySID: c.TwilioKeySID, APIKeySecret: core.NewSecret(c.TwilioSecret),
+			ChatServiceSID: c.TwilioChat, SyncServiceSID: c.TwilioSync,
+		},
 	}
 }
 
@@ -114,7 +139,7 @@ func (c *DemoCredentials) Banner() string {
 	fmt.Fprintf(&b, "!! DEMO CREDENTIALS: no vendor is configured (see core/config, RTCTOKEN_*).\n")
 	fmt.Fprintf(&b, "!! These random credentials were generated for this run only. The tokens\n")
 	fmt.Fprintf(&b, "!! issued with them are well-formed and verify locally, but Tencent, Agora,\n")
-	fmt.Fprintf(&b, "!! Zoom and ZEGOCLOUD will NOT accept them.\n")
+	fmt.Fprintf(&b, "!! Zoom, ZEGOCLOUD, LiveKit and Twilio will NOT accept them.\n")
 	fmt.Fprintf(&b, "%s\n", line)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_TENCENT_SDKAPPID=%d\n", c.TencentSDKAppID)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_TENCENT_KEY=%s\n", c.TencentKey)
@@ -124,6 +149,14 @@ func (c *DemoCredentials) Banner() string {
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_ZOOM_SDK_SECRET=%s\n", c.ZoomSecret)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_ZEGO_APP_ID=%d\n", c.ZegoAppID)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_ZEGO_SERVER_SECRET=%s\n", c.ZegoSecret)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_LIVEKIT_API_KEY=%s\n", c.LiveKitKey)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_LIVEKIT_API_SECRET=%s\n", c.LiveKitSecret)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_LIVEKIT_URL=%s\n", DemoLiveKitURL)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_TWILIO_ACCOUNT_SID=%s\n", c.TwilioAccount)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_TWILIO_API_KEY_SID=%s\n", c.TwilioKeySID)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_TWILIO_API_KEY_SECRET=%s\n", c.TwilioSecret)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_TWILIO_CHAT_SERVICE_SID=%s\n", c.TwilioChat)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_TWILIO_SYNC_SERVICE_SID=%s\n", c.TwilioSync)
 	fmt.Fprintf(&b, "%s\n", line)
 	return b.String()
 }

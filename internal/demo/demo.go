@@ -182,11 +182,13 @@ func (e *Env) lookup(ctx context.Context, id string) (core.Identity, error) {
 
 // presetKinds are the credentials issued at login and attached by the
 // Attach middleware, one per provider that has a kind without a room:
-// Zoom has none (both its kinds are bound to a session or meeting).
+// Zoom and LiveKit have none (their kinds are bound to a session, meeting
+// or room).
 var presetKinds = []core.Request{
 	{Provider: "tencent", Kind: "usersig"},
 	{Provider: "agora", Kind: "rtm"},
 	{Provider: "zego", Kind: "token04"},
+	{Provider: "twilio", Kind: "chat"},
 }
 
 // Presets returns the presets of the providers svc has, each named after
@@ -226,6 +228,8 @@ var roomExamples = map[string]string{
 	"zoom/meeting":          "85746065432",
 	"zego/token04":          "room-1",
 	"zego/kit":              "room-1",
+	"livekit/room":          "daily-standup",
+	"twilio/video":          "DailyStandup",
 }
 
 // KindInfos describes every kind svc serves, in the order of its

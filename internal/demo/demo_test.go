@@ -57,6 +57,13 @@ func TestGenerateCredentialsFormats(t *testing.T) {
 			{"zoom key", c.ZoomKey, alnum(20)},
 			{"zoom secret", c.ZoomSecret, alnum(36)},
 			{"zego secret", c.ZegoSecret, hex(32)},
+			{"livekit key", c.LiveKitKey, regexp.MustCompile(`^API[A-Za-z0-9]{12}$`)},
+			{"livekit secret", c.LiveKitSecret, alnum(43)},
+			{"twilio account", c.TwilioAccount, regexp.MustCompile(`^AC[0-9a-f]{32}$`)},
+			{"twilio key", c.TwilioKeySID, regexp.MustCompile(`^SK[0-9a-f]{32}$`)},
+			{"twilio secret", c.TwilioSecret, alnum(32)},
+			{"twilio chat service", c.TwilioChat, regexp.MustCompile(`^IS[0-9a-f]{32}$`)},
+			{"twilio sync service", c.TwilioSync, regexp.MustCompile(`^IS[0-9a-f]{32}$`)},
 		} {
 			if !f.re.MatchString(f.v) {
 				t.Errorf("%s %q", f.name, f.v)
@@ -67,7 +74,7 @@ func TestGenerateCredentialsFormats(t *testing.T) {
 			seen[f.v] = true
 		}
 		ps, err := c.Config().Providers()
-		if err != nil || len(ps) != 4 {
+		if err != nil || len(ps) != 6 {
 			t.Fatalf("providers on demo credentials: %d, %v", len(ps), err)
 		}
 	}
@@ -94,6 +101,7 @@ func TestBanner(t *testing.T) {
 	c, _ := GenerateCredentials(&seeded{})
 	b := c.Banner()
 	for _, want := range []string{"DEMO CREDENTIALS", "NOT accept", c.TencentKey, c.AgoraAppID, c.AgoraCert, c.ZoomKey, c.ZoomSecret, c.ZegoSecret,
+		c.LiveKitKey, c.LiveKitSecret, c.TwilioAccount, c.TwilioKeySID, c.TwilioSecret, c.TwilioChat, c.TwilioSync,
 		strconv.FormatUint(c.TencentSDKAppID, 10), strconv.FormatUint(uint64(c.ZegoAppID), 10)} {
 		if !strings.Contains(b, want) {
 			t.Errorf("banner lacks %q", want)
@@ -139,10 +147,10 @@ func TestNewDemoCredentials(t *testing.T) {
 	if !e.Demo || !strings.Contains(out.String(), "DEMO CREDENTIALS") {
 		t.Fatalf("demo %v, banner %q", e.Demo, out.String())
 	}
-	if n := len(e.Service.Providers()); n != 4 {
+	if n := len(e.Service.Providers()); n != 6 {
 		t.Fatalf("%d providers", n)
 	}
-	if got := presetNames(Presets(e.Service)); got != "tencent agora zego" {
+	if got := presetNames(Presets(e.Service)); got != "tencent agora zego twilio" {
 		t.Fatalf("presets %s", got)
 	}
 }

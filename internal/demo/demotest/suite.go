@@ -311,7 +311,7 @@ func checkPresets(user string) func(t *testing.T, env *demo.Env, resp *http.Resp
 		if got.RTC == nil {
 			t.Fatalf("no rtc bundle in %s", body)
 		}
-		want := map[string]string{"tencent": "usersig", "agora": "rtm", "zego": "token04"}
+		want := map[string]string{"tencent": "usersig", "agora": "rtm", "zego": "token04", "twilio": "chat"}
 		if len(got.RTC.Credentials) != len(want) {
 			t.Fatalf("presets %v, want %v", keys(got.RTC.Credentials), want)
 		}
@@ -415,6 +415,9 @@ func Cases() []Case {
 		{Name: "tencent usersig", As: "bob", Method: "POST", Path: "/rtc/tencent/usersig", Status: 200, Check: checkCredential("bob", "")},
 		{Name: "zoom video", As: "alice", Method: "POST", Path: "/rtc/zoom/video", Body: `{"room":"Cool Cars"}`, Status: 200, Check: checkCredential("alice", "Cool Cars")},
 		{Name: "zego kit", As: "bob", Method: "POST", Path: "/rtc/zego/kit", Body: `{"room":"room-1"}`, Status: 200, Check: checkCredential("bob", "room-1")},
+		{Name: "livekit room", As: "alice", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"daily-standup","role":"publisher"}`, Status: 200, Check: checkCredential("alice", "daily-standup")},
+		{Name: "twilio video", As: "bob", Method: "POST", Path: "/rtc/twilio/video", Body: `{"room":"DailyStandup"}`, Status: 200, Check: checkCredential("bob", "DailyStandup")},
+		{Name: "livekit admin refused", As: "alice", Method: "POST", Path: "/rtc/livekit/room", Body: `{"room":"daily-standup","role":"admin"}`, Status: 403, Code: core.CodeForbidden},
 		{Name: "zoom host refused", As: "alice", Method: "POST", Path: "/rtc/zoom/video", Body: `{"room":"Cool Cars","role":"host"}`, Status: 403, Code: core.CodeForbidden},
 		{Name: "another user refused", As: "alice", Method: "POST", Path: "/rtc/agora/rtm", Body: `{"user_id":"bob"}`, Status: 400, Code: core.CodeInvalidUser},
 		{Name: "token without session", Method: "POST", Path: "/rtc/agora/rtc", Body: `{"room":"chan1"}`, Status: 401, Code: core.CodeUnauthenticated},
@@ -558,6 +561,12 @@ func checkKinds(t *testing.T, _ *demo.Env, _ *http.Response, body []byte) {
 	if k := byName["zoom/video"]; len(k.Elevated) != 1 || k.Elevated[0] != "host" {
 		t.Errorf("zoom/video: %+v", k)
 	}
+	if k := byName["livekit/room"]; !k.NeedsRoom || k.RoomExample == "" || len(k.Elevated) != 1 || k.Elevated[0] != "admin" {
+		t.Errorf("livekit/room: %+v", k)
+	}
+	if k := byName["twilio/video"]; k.NeedsRoom || !k.RoomAllowed || k.RoomExample == "" {
+		t.Errorf("twilio/video: %+v", k)
+	}
 	if _, ok := byName["agora/chat_app"]; ok {
 		t.Error("server-only kind listed")
 	}
@@ -567,7 +576,7 @@ func checkProviders(t *testing.T, _ *demo.Env, _ *http.Response, body []byte) {
 	var got struct {
 		Providers []core.ProviderInfo `json:"providers"`
 	}
-	if err := json.Unmarshal(body, &got); err != nil || len(got.Providers) != 4 {
+	if err := json.Unmarshal(body, &got); err != nil || len(got.Providers) != 6 {
 		t.Fatalf("providers %s: %v", body, err)
 	}
 }
