@@ -81,6 +81,8 @@
 //	RTCTOKEN_ZEGO_CALLBACK_SECRET             required  secret (ZEGOCLOUD callbacks)
 //	RTCTOKEN_ZEGO_CALLBACK_SECRET_SECONDARY   optional  secret, for rotation
 //	RTCTOKEN_ZEGO_CALLBACK_WINDOW             optional  duration (default 5m)
+//	RTCTOKEN_LIVEKIT_WEBHOOK                  required  "1": LiveKit webhooks, on RTCTOKEN_LIVEKIT_API_KEY and _API_SECRET
+//	RTCTOKEN_LIVEKIT_WEBHOOK_LEEWAY           optional  duration (default 60s)
 //
 // A receiver is enabled when any of its variables is set, and must then
 // have its secret; every secret has a _FILE twin. The Tencent Chat and

@@ -28,6 +28,8 @@ const (
 	zegoCallbackSecret      = "RTCTOKEN_ZEGO_CALLBACK_SECRET"
 	zegoCallbackSecondary   = "RTCTOKEN_ZEGO_CALLBACK_SECRET_SECONDARY"
 	zegoCallbackWindow      = "RTCTOKEN_ZEGO_CALLBACK_WINDOW"
+	liveKitWebhook          = "RTCTOKEN_LIVEKIT_WEBHOOK"
+	liveKitWebhookLeeway    = "RTCTOKEN_LIVEKIT_WEBHOOK_LEEWAY"
 	windowDescription       = "Accepted distance, either way, between the callback's signed time and now, as a duration (90s, 5m); default "
 	secondaryDescription    = "accepted too, for a rotation."
 	tencentAppIDDescription = " Needs " + tencentSDKAppID + ": callbacks naming another application are refused."
@@ -56,13 +58,29 @@ var webhookVars = []Var{
 	{zegoCallbackSecret, "zego", "Secret", "ZEGOCLOUD callback secret (CallbackSecret in the console); verifies signature on /webhooks/zego.", true, true},
 	{zegoCallbackSecondary, "zego", "Secondary", "Another callback secret, " + secondaryDescription, true, false},
 	{zegoCallbackWindow, "zego", "Window", windowDescription + "5m (on timestamp).", false, false},
+
+	{liveKitWebhook, "livekit", "", `"1" serves /webhooks/livekit, verified with the project's API key pair (` + liveKitAPIKey + ", " + liveKitAPISecret + ` and the secondary pair): LiveKit signs its webhooks with them. "0" or unset: not served.`, false, true},
+	{liveKitWebhookLeeway, "livekit", "Leeway", "How far past the token's exp (or before its nbf) a LiveKit webhook is still accepted, as a duration; default 60s.", false, false},
 }
 
-// WebhookVars returns every variable LoadWebhooks reads (but
-// RTCTOKEN_TENCENT_SDKAPPID, which Vars lists), grouped by receiver, for
-// documentation and deployment tooling. Vendor is the receiver's vendor
-// (webhook.Scheme.Name, the last segment of /webhooks/<vendor>) and Field
-// the field of its webhook.<Vendor>Config. The slice is a copy.
+// sharedVars are the variables of another table that a receiver's config
+// field is read from, by "<vendor>/<field>".
+var sharedVars = map[string]string{
+	"tencent_chat/SDKAppID":   tencentSDKAppID,
+	"trtc/SDKAppID":           tencentSDKAppID,
+	"livekit/APIKey":          liveKitAPIKey,
+	"livekit/Secret":          liveKitAPISecret,
+	"livekit/SecondaryAPIKey": liveKitAPIKeySecondary,
+	"livekit/Secondary":       liveKitSecretSecondary,
+}
+
+// WebhookVars returns every variable LoadWebhooks reads but those Vars
+// lists (RTCTOKEN_TENCENT_SDKAPPID, the LiveKit API key pair), grouped by
+// receiver, for documentation and deployment tooling. Vendor is the
+// receiver's vendor (webhook.Scheme.Name, the last segment of
+// /webhooks/<vendor>) and Field the field of its webhook.<Vendor>Config
+// ("" for RTCTOKEN_LIVEKIT_WEBHOOK, which only enables the receiver). The
+// slice is a copy.
 func WebhookVars() []Var { return slices.Clone(webhookVars) }
 
 // Webhooks holds the configurations of the webhook receivers found in the
@@ -73,6 +91,7 @@ type Webhooks struct {
 	TRTC        *webhook.TRTCConfig
 	Zoom        *webhook.ZoomConfig
 	Zego        *webhook.ZegoConfig
+	LiveKit     *webhook.LiveKitConfig
 }
 
 // WebhooksFromEnv is LoadWebhooks(os.LookupEnv).
@@ -84,7 +103,10 @@ func WebhooksFromEnv() (*Webhooks, error) { return LoadWebhooks(os.LookupEnv) }
 // (or the secret's _FILE twin); an empty variable counts as unset. The
 // Tencent Chat and TRTC receivers also need RTCTOKEN_TENCENT_SDKAPPID, the
 // application id their callbacks must name (Load reads it too, and then
-// enables the Tencent token provider).
+// enables the Tencent token provider). The LiveKit receiver, enabled by
+// RTCTOKEN_LIVEKIT_WEBHOOK=1, verifies with the LiveKit provider's API key
+// pair (RTCTOKEN_LIVEKIT_API_KEY, RTCTOKEN_LIVEKIT_API_SECRET and the
+// secondary pair).
 //
 // Each enabled receiver's scheme is built to check its configuration.
 // Every problem is reported together, each a *VarError naming the
@@ -119,6 +141,7 @@ func LoadWebhooks(lookup func(string) (string, bool)) (*Webhooks, error) {
 	if r.anySet(webhookVars, "zego") {
 		w.Zego = &webhook.ZegoConfig{Secret: r.webhookSecret(zegoCallbackSecret), Secondary: r.secret(zegoCallbackSecondary), Window: r.window(zegoCallbackWindow)}
 	}
+	w.LiveKit = r.liveKitWebhook()
 	_, errs := w.build(r.webhookRejected)
 	if errs = append(r.errs, errs...); len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -161,6 +184,7 @@ func (w *Webhooks) schemes() []constructor[webhook.Scheme] {
 	add("trtc", w.TRTC != nil, func() (webhook.Scheme, error) { return webhook.TRTC(*w.TRTC) })
 	add("zoom", w.Zoom != nil, func() (webhook.Scheme, error) { return webhook.Zoom(*w.Zoom) })
 	add("zego", w.Zego != nil, func() (webhook.Scheme, error) { return webhook.Zego(*w.Zego) })
+	add("livekit", w.LiveKit != nil, func() (webhook.Scheme, error) { return webhook.LiveKit(*w.LiveKit) })
 	return out
 }
 
@@ -230,8 +254,8 @@ func (r *reader) webhookRejected(vendor string, err error) error {
 	var ce *core.ConfigError
 	name := ""
 	if errors.As(err, &ce) {
-		if ce.Field == "SDKAppID" {
-			name = tencentSDKAppID
+		if shared, ok := sharedVars[vendor+"/"+ce.Field]; ok {
+			name = r.source(shared)
 		} else if i := slices.IndexFunc(webhookVars, func(v Var) bool { return v.Vendor == vendor && v.Field == ce.Field }); i >= 0 {
 			name = r.source(webhookVars[i].Name)
 		}
@@ -245,4 +269,29 @@ func (r *reader) webhookRejected(vendor string, err error) error {
 		}
 	}
 	return &VarError{Var: name, Problem: fmt.Sprintf("is rejected (%s webhook, %s: %s)", vendor, ce.Field, ce.Message)}
+}
+
+// liveKitWebhook reads the LiveKit receiver: enabled by
+// RTCTOKEN_LIVEKIT_WEBHOOK=1, on the LiveKit API key pair.
+func (r *reader) liveKitWebhook() *webhook.LiveKitConfig {
+	on, _ := r.get(liveKitWebhook)
+	_, leeway := r.get(liveKitWebhookLeeway)
+	switch {
+	case on == "1":
+	case on != "" && on != "0":
+		r.fail(liveKitWebhook, `must be "1" or "0"`)
+		return nil
+	case leeway:
+		r.fail(liveKitWebhook, `must be "1" with `+liveKitWebhookLeeway)
+		return nil
+	default:
+		return nil
+	}
+	return &webhook.LiveKitConfig{
+		APIKey:          r.text(liveKitAPIKey),
+		Secret:          r.secret(liveKitAPISecret),
+		SecondaryAPIKey: r.text(liveKitAPIKeySecondary),
+		Secondary:       r.secret(liveKitSecretSecondary),
+		Leeway:          r.window(liveKitWebhookLeeway),
+	}
 }

@@ -27,6 +27,8 @@ const (
 	zegoCbSecret  = "ZEGOCANARY-callback-secret"
 	tencentApp    = "1400000001"
 	tencentAppNum = 1400000001
+	lkKey         = "APIconfigtest01"
+	lkSecret      = "LKCANARY-livekit-api-secret-0123456789ab"
 )
 
 // request is a webhook.Request over fixed headers and query.
@@ -55,6 +57,10 @@ func allWebhooks(t *testing.T) map[string]string {
 		"RTCTOKEN_ZOOM_WEBHOOK_SECRET":             zoomWhSecret,
 		"RTCTOKEN_ZEGO_CALLBACK_SECRET":            zegoCbSecret,
 		"RTCTOKEN_ZEGO_CALLBACK_WINDOW":            "90s",
+		"RTCTOKEN_LIVEKIT_WEBHOOK":                 "1",
+		"RTCTOKEN_LIVEKIT_API_KEY":                 lkKey,
+		"RTCTOKEN_LIVEKIT_API_SECRET":              lkSecret,
+		"RTCTOKEN_LIVEKIT_WEBHOOK_LEEWAY":          "30s",
 	}
 }
 
@@ -63,7 +69,7 @@ func TestLoadWebhooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"agora", "tencent_chat", "trtc", "zoom", "zego"}
+	want := []string{"agora", "tencent_chat", "trtc", "zoom", "zego", "livekit"}
 	if got := w.Enabled(); !slices.Equal(got, want) {
 		t.Fatalf("Enabled %v, want %v", got, want)
 	}
@@ -109,6 +115,17 @@ func TestLoadWebhooks(t *testing.T) {
 	if err := agora(ncsSecret, now.Add(-3*time.Minute)); !errors.Is(err, webhook.ErrStale) {
 		t.Errorf("agora 3 minutes old with a 2m window: %v", err)
 	}
+	// LiveKit verifies with the provider's API key pair.
+	if w.LiveKit.APIKey != lkKey || w.LiveKit.Secret.Reveal() != lkSecret || w.LiveKit.Leeway != 30*time.Second {
+		t.Fatalf("livekit %+v", w.LiveKit)
+	}
+	for secret, want := range map[string]error{lkSecret: nil, "another-secret": webhook.ErrSignature} {
+		body := []byte(`{"event":"room_started", "id":"EV_1"}`)
+		h := http.Header{"Authorization": {webhooktest.LiveKitAuthorization(lkKey, secret, now, body)}}
+		if _, err := schemes["livekit"].Verify(request{h: h}, body, now); !errors.Is(err, want) {
+			t.Errorf("livekit signed with %q: %v, want %v", secret, err, want)
+		}
+	}
 	// Tencent Chat checks the SDKAppID read from RTCTOKEN_TENCENT_SDKAPPID.
 	for app, want := range map[uint64]error{tencentAppNum: nil, tencentAppNum + 1: webhook.ErrSignature} {
 		q := webhooktest.TencentChatQuery(chatToken, app, "State.StateChange", now)
@@ -144,6 +161,7 @@ func TestLoadWebhooksErrors(t *testing.T) {
 		"RTCTOKEN_ZOOM_WEBHOOK_SECRET_FILE":   writeFile(t, zoomWhSecret), // both set
 		"RTCTOKEN_ZEGO_CALLBACK_WINDOW":       "ZEGOCANARY",               // not a duration, and no secret
 		"RTCTOKEN_AGORA_NCS_WINDOW":           "500ms",                    // under a second
+		"RTCTOKEN_LIVEKIT_WEBHOOK":            "1",                        // without the API key pair
 	}
 	_, err := config.LoadWebhooks(env(m))
 	if err == nil {
@@ -158,6 +176,7 @@ func TestLoadWebhooksErrors(t *testing.T) {
 		"RTCTOKEN_TENCENT_SDKAPPID is required",
 		"RTCTOKEN_TRTC_CALLBACK_KEY is rejected", "RTCTOKEN_ZOOM_WEBHOOK_SECRET and RTCTOKEN_ZOOM_WEBHOOK_SECRET_FILE are both set",
 		"RTCTOKEN_ZEGO_CALLBACK_WINDOW must be", "RTCTOKEN_ZEGO_CALLBACK_SECRET is required",
+		"RTCTOKEN_LIVEKIT_API_KEY is required", "RTCTOKEN_LIVEKIT_API_SECRET is required",
 	} {
 		if !strings.Contains(text, v) {
 			t.Errorf("error lacks %q:\n%s", v, text)
@@ -180,6 +199,17 @@ func TestLoadWebhooksErrors(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Var != "RTCTOKEN_TENCENT_CALLBACK_WINDOW" || !strings.Contains(ve.Problem, "rejected") {
 		t.Fatalf("window over 60 s: %v", err)
 	}
+
+	// RTCTOKEN_LIVEKIT_WEBHOOK is "1" or "0"; a leeway needs it on.
+	for v, want := range map[string]string{"yes": `must be "1" or "0"`, "0": `must be "1" with`} {
+		_, err := config.LoadWebhooks(env(map[string]string{"RTCTOKEN_LIVEKIT_WEBHOOK": v, "RTCTOKEN_LIVEKIT_WEBHOOK_LEEWAY": "1m"}))
+		if !errors.As(err, &ve) || ve.Var != "RTCTOKEN_LIVEKIT_WEBHOOK" || !strings.Contains(ve.Problem, want) {
+			t.Errorf("RTCTOKEN_LIVEKIT_WEBHOOK=%s: %v", v, err)
+		}
+	}
+	if w, err := config.LoadWebhooks(env(map[string]string{"RTCTOKEN_LIVEKIT_WEBHOOK": "0", "RTCTOKEN_LIVEKIT_API_KEY": lkKey})); err != nil || w.LiveKit != nil {
+		t.Errorf("RTCTOKEN_LIVEKIT_WEBHOOK=0: %+v %v", w, err)
+	}
 }
 
 func TestWebhookVars(t *testing.T) {
@@ -191,7 +221,7 @@ func TestWebhookVars(t *testing.T) {
 	seen := map[string]bool{}
 	secrets := map[string]int{}
 	for _, v := range vs {
-		if seen[v.Name] || !strings.HasPrefix(v.Name, "RTCTOKEN_") || v.Description == "" || v.Field == "" {
+		if seen[v.Name] || !strings.HasPrefix(v.Name, "RTCTOKEN_") || v.Description == "" || (v.Field == "") != (v.Name == "RTCTOKEN_LIVEKIT_WEBHOOK") {
 			t.Errorf("bad or duplicate variable %+v", v)
 		}
 		seen[v.Name] = true
@@ -202,7 +232,7 @@ func TestWebhookVars(t *testing.T) {
 			t.Errorf("doc.go does not list %s", v.Name)
 		}
 	}
-	for _, vendor := range []string{"agora", "tencent_chat", "trtc", "zoom", "zego"} {
+	for _, vendor := range []string{"agora", "tencent_chat", "trtc", "zoom", "zego", "livekit"} {
 		if secrets[vendor] != 1 {
 			t.Errorf("%s has %d required variables, want 1", vendor, secrets[vendor])
 		}
@@ -213,11 +243,20 @@ func TestWebhookVars(t *testing.T) {
 	}
 
 	// LoadWebhooks reads exactly the listed variables, the file twins of
-	// the secret ones and RTCTOKEN_TENCENT_SDKAPPID.
+	// the secret ones, RTCTOKEN_TENCENT_SDKAPPID and the LiveKit API key
+	// pair.
 	read := map[string]bool{}
 	all := allWebhooks(t)
 	_, _ = config.LoadWebhooks(func(k string) (string, bool) { read[k] = true; v, ok := all[k]; return v, ok })
 	want := map[string]bool{"RTCTOKEN_TENCENT_SDKAPPID": true}
+	for _, v := range config.Vars() {
+		if v.Vendor == "livekit" && v.Name != "RTCTOKEN_LIVEKIT_URL" {
+			want[v.Name] = true
+			if v.Secret {
+				want[v.Name+config.FileSuffix] = true
+			}
+		}
+	}
 	for _, v := range config.WebhookVars() {
 		want[v.Name] = true
 		if v.Secret {
