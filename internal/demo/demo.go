@@ -149,7 +149,7 @@ func New(s Settings, out io.Writer) (*Env, error) {
 	if e.API, err = e.NewAPI(resolve.Cookie(CookieName, e.lookup)); err != nil {
 		return nil, err
 	}
-	if err = e.buildWebhooks(rand.Reader, out); err != nil {
+	if err = e.buildWebhooks(vendors, rand.Reader, out); err != nil {
 		return nil, err
 	}
 	if e.kinds, err = json.Marshal(map[string]any{"kinds": KindInfos(e.Service), "demo": e.Demo}); err != nil {

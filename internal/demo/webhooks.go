@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -72,10 +71,21 @@ func GenerateWebhookSecrets(r io.Reader) (*DemoWebhookSecrets, error) {
 	return s, nil
 }
 
-// Config returns the configuration of all five receivers on these
-// secrets; Tencent Chat and TRTC callbacks must name tencentAppID.
-func (s *DemoWebhookSecrets) Config(tencentAppID uint64) *config.Webhooks {
+// Config returns the configuration of the receivers on these secrets:
+// Tencent Chat and TRTC callbacks must name the SDKAppID of vendors'
+// Tencent, and LiveKit webhooks are verified with its LiveKit key pair
+// (no LiveKit receiver without one).
+func (s *DemoWebhookSecrets) Config(vendors *config.Config) *config.Webhooks {
+	var tencentAppID uint64
+	if vendors.Tencent != nil {
+		tencentAppID = vendors.Tencent.SDKAppID
+	}
+	var lk *webhook.LiveKitConfig
+	if v := vendors.LiveKit; v != nil {
+		lk = &webhook.LiveKitConfig{APIKey: v.APIKey, Secret: v.APISecret, SecondaryAPIKey: v.SecondaryAPIKey, Secondary: v.SecondaryAPISecret}
+	}
 	return &config.Webhooks{
+		LiveKit:     lk,
 		Agora:       &webhook.AgoraConfig{Secret: core.NewSecret(s.AgoraNCS)},
 		TencentChat: &webhook.TencentChatConfig{Token: core.NewSecret(s.TencentCallbackToken), SDKAppID: tencentAppID},
 		TRTC:        &webhook.TRTCConfig{Key: core.NewSecret(s.TRTCCallbackKey), SDKAppID: tencentAppID},
@@ -88,12 +98,13 @@ func (s *DemoWebhookSecrets) Config(tencentAppID uint64) *config.Webhooks {
 // credentials.
 func (s *DemoWebhookSecrets) Banner() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "DEMO webhooks at %s{agora,tencent_chat,trtc,zoom,zego}, verifying with:\n", WebhookPrefix)
+	fmt.Fprintf(&b, "DEMO webhooks at %s{agora,tencent_chat,trtc,zoom,zego,livekit}, verifying with:\n", WebhookPrefix)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_AGORA_NCS_SECRET=%s\n", s.AgoraNCS)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_TENCENT_CALLBACK_TOKEN=%s\n", s.TencentCallbackToken)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_TRTC_CALLBACK_KEY=%s\n", s.TRTCCallbackKey)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_ZOOM_WEBHOOK_SECRET=%s\n", s.ZoomWebhook)
 	fmt.Fprintf(&b, "DEMO RTCTOKEN_ZEGO_CALLBACK_SECRET=%s\n", s.ZegoCallback)
+	fmt.Fprintf(&b, "DEMO RTCTOKEN_LIVEKIT_WEBHOOK=1 (the LiveKit key pair above)\n")
 	fmt.Fprintf(&b, "%s\n", strings.Repeat("!", 78))
 	return b.String()
 }
@@ -102,7 +113,7 @@ func (s *DemoWebhookSecrets) Banner() string {
 // (Settings.Webhooks), or, in the demo, of generated secrets printed to
 // out. Each verified event is logged (vendor, type, id; never the payload)
 // and kept for WebhookEvents.
-func (e *Env) buildWebhooks(rand io.Reader, out io.Writer) error {
+func (e *Env) buildWebhooks(vendors *config.Config, rand io.Reader, out io.Writer) error {
 	hooks := e.Settings.Webhooks
 	if e.Demo && (hooks == nil || len(hooks.Enabled()) == 0) {
 		secrets, err := GenerateWebhookSecrets(rand)
@@ -112,7 +123,7 @@ func (e *Env) buildWebhooks(rand io.Reader, out io.Writer) error {
 		if out != nil {
 			_, _ = io.WriteString(out, secrets.Banner())
 		}
-		hooks = secrets.Config(e.tencentAppID())
+		hooks = secrets.Config(vendors)
 	}
 	if hooks == nil {
 		return nil
@@ -140,15 +151,4 @@ func (e *Env) buildWebhooks(rand io.Reader, out io.Writer) error {
 		e.Webhooks = append(e.Webhooks, Webhook{Vendor: vendor, Path: WebhookPrefix + vendor, Receiver: rc})
 	}
 	return nil
-}
-
-// tencentAppID is the Tencent provider's SDKAppID, 0 without one.
-func (e *Env) tencentAppID() uint64 {
-	for _, p := range e.Service.Providers() {
-		if p.Provider == "tencent" {
-			id, _ := strconv.ParseUint(p.AppID, 10, 64)
-			return id
-		}
-	}
-	return 0
 }

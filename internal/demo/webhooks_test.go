@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -28,7 +29,7 @@ func TestDemoWebhooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := vendors(e); !slices.Equal(got, []string{"agora", "tencent_chat", "trtc", "zoom", "zego"}) {
+	if got := vendors(e); !slices.Equal(got, []string{"agora", "tencent_chat", "trtc", "zoom", "zego", "livekit"}) {
 		t.Fatalf("receivers %v", got)
 	}
 	c := e.WebhookConfig
@@ -37,8 +38,17 @@ func TestDemoWebhooks(t *testing.T) {
 			t.Errorf("secret %q not generated or not printed:\n%s", s, out.String())
 		}
 	}
-	if c.TencentChat.SDKAppID == 0 || c.TencentChat.SDKAppID != e.tencentAppID() || c.TRTC.SDKAppID != c.TencentChat.SDKAppID {
-		t.Fatalf("app ids %d %d, tencent %d", c.TencentChat.SDKAppID, c.TRTC.SDKAppID, e.tencentAppID())
+	tencent := ""
+	for _, p := range e.Service.Providers() {
+		if p.Provider == "tencent" {
+			tencent = p.AppID
+		}
+	}
+	if c.TencentChat.SDKAppID == 0 || strconv.FormatUint(c.TencentChat.SDKAppID, 10) != tencent || c.TRTC.SDKAppID != c.TencentChat.SDKAppID {
+		t.Fatalf("app ids %d %d, tencent %s", c.TencentChat.SDKAppID, c.TRTC.SDKAppID, tencent)
+	}
+	if c.LiveKit == nil || !strings.Contains(out.String(), "RTCTOKEN_LIVEKIT_API_KEY="+c.LiveKit.APIKey+"\n") {
+		t.Fatalf("livekit receiver %+v not on the printed key pair", c.LiveKit)
 	}
 	if _, err := GenerateWebhookSecrets(iotest.ErrReader(errors.New("no randomness"))); err == nil {
 		t.Fatal("a failing random source gave secrets")

@@ -28,6 +28,15 @@ func agoraNotice(secret, id string, at time.Time) webhooktest.Delivery {
 	return webhooktest.Delivery{Body: b, Header: webhooktest.AgoraHeaders(secret, b)}
 }
 
+// liveKitEvent is a LiveKit room_started webhook signed with the key pair.
+func liveKitEvent(key, secret string) webhooktest.Delivery {
+	b := []byte(`{"event":"room_started", "room":{"sid":"RM_demo", "name":"lobby"}, "id":"EV_demo0001", "createdAt":"` + strconv.FormatInt(time.Now().Unix(), 10) + `"}`)
+	h := http.Header{}
+	h.Set("Authorization", webhooktest.LiveKitAuthorization(key, secret, time.Now(), b))
+	h.Set("Content-Type", "application/webhook+json")
+	return webhooktest.Delivery{Body: b, Header: h}
+}
+
 // dispatched checks that the demo's handler got the event of vendor with
 // id (or any id when "").
 func dispatched(vendor, typ, id string) func(t *testing.T, env *demo.Env, resp *http.Response, body []byte) {
@@ -106,6 +115,16 @@ func webhookCases() []Case {
 				return webhooktest.Delivery{Body: webhooktest.ZegoBody(env.WebhookConfig.Zego.Secret.Reveal(), 1, "stream_create", time.Now(), "demo-nonce", `"stream_id":"s1"`)}
 			},
 			Check: dispatched("zego", "stream_create", "")},
+		{Name: "livekit webhook signed", Method: "POST", Path: demo.WebhookPrefix + "livekit", Status: 200,
+			Webhook: func(env *demo.Env) webhooktest.Delivery {
+				c := env.WebhookConfig.LiveKit
+				return liveKitEvent(c.APIKey, c.Secret.Reveal())
+			},
+			Check: dispatched("livekit", "room_started", "EV_demo0001")},
+		{Name: "livekit webhook forged", Method: "POST", Path: demo.WebhookPrefix + "livekit", Status: 401, Code: webhook.CodeInvalidSignature,
+			Webhook: func(env *demo.Env) webhooktest.Delivery {
+				return liveKitEvent(env.WebhookConfig.LiveKit.APIKey, "not-the-secret")
+			}},
 		{Name: "zego webhook forged", Method: "POST", Path: demo.WebhookPrefix + "zego", Status: 401, Code: webhook.CodeInvalidSignature,
 			Webhook: func(*demo.Env) webhooktest.Delivery {
 				return webhooktest.Delivery{Body: webhooktest.ZegoBody("not-the-secret", 1, "stream_create", time.Now(), "demo-nonce", `"stream_id":"s1"`)}
