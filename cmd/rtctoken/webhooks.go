@@ -37,13 +37,14 @@ const (
 func writeWebhookUsage(b *strings.Builder) {
 	b.WriteString(`
 Webhook receivers: each configured one answers POST ` + webhookPrefix + `{vendor} (agora,
-tencent_chat, trtc, zoom, zego), verifying the vendor's signature over the raw
+tencent_chat, trtc, zoom, zego, livekit), verifying the vendor's signature over the raw
 body, acknowledging a duplicate without handling it twice, and writing one
 JSON log line per event (vendor, type, id; never the body). Serve them over
 HTTPS (a TLS proxy): Tencent Chat and ZEGO do not sign the body.
 
-Webhook variables (a receiver is enabled when any of its variables is set; each
-secret also has a _FILE twin):
+Webhook variables (a receiver is enabled when any of its variables is set,
+LiveKit's by RTCTOKEN_LIVEKIT_WEBHOOK=1 on the LiveKit API key pair; each secret
+also has a _FILE twin):
 `)
 	for _, v := range config.WebhookVars() {
 		req := "Optional. "

@@ -106,7 +106,7 @@ func TestServeWebhookConfigErrors(t *testing.T) {
 
 func TestServeUsageListsWebhooks(t *testing.T) {
 	u := serveUsage()
-	for _, v := range []string{"RTCTOKEN_AGORA_NCS_SECRET", "RTCTOKEN_ZEGO_CALLBACK_WINDOW", envRedisURL, "/webhooks/{vendor}"} {
+	for _, v := range []string{"RTCTOKEN_AGORA_NCS_SECRET", "RTCTOKEN_ZEGO_CALLBACK_WINDOW", "RTCTOKEN_LIVEKIT_WEBHOOK", envRedisURL, "/webhooks/{vendor}"} {
 		if !strings.Contains(u, v) {
 			t.Errorf("usage lacks %s", v)
 		}
