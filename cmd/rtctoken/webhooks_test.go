@@ -157,3 +157,24 @@ func TestServeWebhookMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestServeLiveKitWebhook checks that RTCTOKEN_LIVEKIT_WEBHOOK=1 mounts
+// /webhooks/livekit, verified with the LiveKit provider's key pair.
+func TestServeLiveKitWebhook(t *testing.T) {
+	const key, secret = "APIserveTest01", "serve-livekit-api-secret-0123456789abcdef"
+	s := startServe(t, jwtEnv.with("RTCTOKEN_LIVEKIT_API_KEY", key, "RTCTOKEN_LIVEKIT_API_SECRET", secret,
+		"RTCTOKEN_LIVEKIT_URL", "wss://livekit.example.com", "RTCTOKEN_LIVEKIT_WEBHOOK", "1"))
+	body := []byte(`{"event":"room_finished", "room":{"name":"r1"}, "id":"EV_serve1"}`)
+	for signer, want := range map[string]int{secret: http.StatusOK, "another-secret-another-secret-000": http.StatusUnauthorized} {
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/webhooks/livekit", strings.NewReader(string(body)))
+		req.Header.Set("Authorization", webhooktest.LiveKitAuthorization(key, signer, time.Now(), body))
+		req.Header.Set("Content-Type", "application/webhook+json")
+		if resp, b := do(t, req); resp.StatusCode != want {
+			t.Fatalf("signed with %q: %d %s, want %d", signer, resp.StatusCode, b, want)
+		}
+	}
+	s.stop(t)
+	if logs := s.logs.String(); !strings.Contains(logs, `"type":"room_finished","id":"EV_serve1"`) || strings.Contains(logs, secret) {
+		t.Fatalf("logs:\n%s", logs)
+	}
+}
