@@ -34,7 +34,7 @@ func withoutParam(d Delivery, name string) Delivery {
 
 func tencentChatFixture() *fixture {
 	ev := func(at time.Time, id string) Delivery { return tencentChatEvent(TencentToken, TencentAppID, at, id) }
-	return &fixture{
+	f := &fixture{
 		vendor: "tencent_chat",
 		scheme: func() (webhook.Scheme, error) {
 			return webhook.TencentChat(webhook.TencentChatConfig{Token: core.NewSecret(TencentToken), SDKAppID: TencentAppID})
@@ -69,6 +69,19 @@ func tencentChatFixture() *fixture {
 				steps: []step{{send: func(at time.Time) Delivery { return ev(at, "msg-1") }}, {send: func(at time.Time) Delivery { return ev(at, "msg-1") }}}},
 		},
 	}
+	// TUILiveKit spells the parameters SdkAppId and WebhookCommand.
+	f.rows = append(f.rows, row{name: "tencent_chat in TUILiveKit's spelling", dispatched: 1, events: dispatched(f, "live"),
+		steps: []step{{send: func(at time.Time) Delivery {
+			d := ev(at, "live")
+			q, _ := url.ParseQuery(d.Query)
+			q.Set("SdkAppId", q.Get("SdkAppid"))
+			q.Set("WebhookCommand", q.Get("CallbackCommand"))
+			q.Del("SdkAppid")
+			q.Del("CallbackCommand")
+			d.Query = q.Encode()
+			return d
+		}}}})
+	return f
 }
 
 func none(string) string { return "" }
