@@ -333,3 +333,30 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse issues and verifies from several goroutines at once
+// (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	p := newProvider(t, func(c *livekit.Config) { c.SecondaryAPIKey, c.SecondaryAPISecret = otherKey, core.NewSecret(otherSecret) })
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 50 {
+				cred, err := p.Issue(context.Background(), core.Grant{Kind: livekit.KindRoom, UserID: "u", Room: "r", Role: livekit.RolePublisher, TTL: time.Hour, Now: testNow})
+				if err == nil {
+					_, err = p.Verify(context.Background(), livekit.KindRoom, cred.Token, testNow)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -312,3 +312,36 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse issues and verifies every kind from several goroutines
+// at once (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	p := newProvider(t, nil)
+	kinds := []string{twilio.KindVideo, twilio.KindVoice, twilio.KindChat, twilio.KindSync}
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			kind := kinds[i%len(kinds)]
+			g := core.Grant{Kind: kind, UserID: "u", TTL: time.Hour, Now: testNow, Identity: core.Identity{UserID: "u"}}
+			if kind == twilio.KindVideo {
+				g.Room = "r"
+			}
+			for range 50 {
+				cred, err := p.Issue(context.Background(), g)
+				if err == nil {
+					_, err = p.Verify(context.Background(), kind, cred.Token, testNow)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
