@@ -337,7 +337,9 @@ func TestParse(t *testing.T) {
 // TestConcurrentUse issues and verifies from several goroutines at once
 // (run with -race).
 func TestConcurrentUse(t *testing.T) {
-	p := newProvider(t, func(c *livekit.Config) { c.SecondaryAPIKey, c.SecondaryAPISecret = otherKey, core.NewSecret(otherSecret) })
+	p := newProvider(t, func(c *livekit.Config) {
+		c.SecondaryAPIKey, c.SecondaryAPISecret = otherKey, core.NewSecret(otherSecret)
+	})
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() {
