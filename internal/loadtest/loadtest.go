@@ -119,7 +119,7 @@ var Frameworks = []string{"nethttp", "gin", "fiber"}
 const userHeader = "X-Load-User"
 
 // asUser is the identity header of every request of Run.
-var asUser = http.Header{userHeader: {"load-user"}}
+var asUser = http.Header{userHeader: {"load_user"}}
 
 // NewAPI returns the API under load: every vendor on generated demo
 // credentials, identity from a header believed from loopback peers.
