@@ -10,10 +10,14 @@ import (
 	"github.com/rtctoken/rtctoken/internal/jsonstr"
 )
 
-// MarshalJSON encodes the credential in the HTTP contract's shape. It is
-// hand-written because it is on every response's path; the output is what
-// encoding/json would produce from the struct tags (times in RFC 3339,
-// join keys sorted).
+// MarshalJSON encodes the credential in the HTTP contract's shape; the
+// output is what encoding/json would produce from the struct tags (times in
+// RFC 3339, join keys sorted). It is hand-written because it is on every
+// response's path and buys more than 10% there: with encoding/json in its
+// place, nethttp's BenchmarkIssueEndpoint went from 6.3 to 7.6 µs/op and
+// 27 to 38 allocs/op, and BenchmarkIssueEndpointAgoraRTC from 10.0 to
+// 11.5 µs/op (2 cores, idle machine, the two test binaries alternated four
+// times in one run).
 func (c Credential) MarshalJSON() ([]byte, error) {
 	return c.AppendJSON(make([]byte, 0, 256+len(c.Token)))
 }
