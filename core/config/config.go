@@ -187,6 +187,9 @@ type reader struct {
 	lookup   func(string) (string, bool)
 	errs     []error
 	fromFile map[string]bool // secrets read through their file twin
+
+	tencentAppIDRead bool   // callbackAppID read RTCTOKEN_TENCENT_SDKAPPID
+	tencentAppID     uint64 // what it read
 }
 
 // rejected reports a constructor error of vendor against the variable the

@@ -69,12 +69,14 @@
 //	RTCTOKEN_AGORA_NCS_SECRET                 required  secret (Agora Notifications)
 //	RTCTOKEN_AGORA_NCS_SECRET_SECONDARY       optional  secret, for rotation
 //	RTCTOKEN_AGORA_NCS_WINDOW                 optional  duration (default 5m)
-//	RTCTOKEN_TENCENT_CALLBACK_TOKEN           required  secret (Tencent Chat); needs RTCTOKEN_TENCENT_SDKAPPID
+//	RTCTOKEN_TENCENT_CALLBACK_TOKEN           required  secret (Tencent Chat)
 //	RTCTOKEN_TENCENT_CALLBACK_TOKEN_SECONDARY optional  secret, for rotation
 //	RTCTOKEN_TENCENT_CALLBACK_WINDOW          optional  duration (default and most 60s)
-//	RTCTOKEN_TRTC_CALLBACK_KEY                required  secret (TRTC); needs RTCTOKEN_TENCENT_SDKAPPID
+//	RTCTOKEN_TENCENT_CALLBACK_SDKAPPID        optional  decimal SDKAppID the callbacks name (default RTCTOKEN_TENCENT_SDKAPPID)
+//	RTCTOKEN_TRTC_CALLBACK_KEY                required  secret (TRTC)
 //	RTCTOKEN_TRTC_CALLBACK_KEY_SECONDARY      optional  secret, for rotation
 //	RTCTOKEN_TRTC_CALLBACK_WINDOW             optional  duration (default 2m)
+//	RTCTOKEN_TRTC_CALLBACK_SDKAPPID           optional  decimal SDKAppID the callbacks name (default RTCTOKEN_TENCENT_SDKAPPID)
 //	RTCTOKEN_ZOOM_WEBHOOK_SECRET              required  secret (Zoom Secret Token)
 //	RTCTOKEN_ZOOM_WEBHOOK_SECRET_SECONDARY    optional  secret, for rotation
 //	RTCTOKEN_ZOOM_WEBHOOK_WINDOW              optional  duration (default 5m)
@@ -87,8 +89,10 @@
 // A receiver is enabled when any of its variables is set, and must then
 // have its secret; every secret has a _FILE twin. The Tencent Chat and
 // TRTC receivers check the application id their callbacks name against
-// RTCTOKEN_TENCENT_SDKAPPID, which also enables the Tencent token provider
-// in Load (and so needs RTCTOKEN_TENCENT_KEY there). A window is how far a
+// their _CALLBACK_SDKAPPID variable or, unset, RTCTOKEN_TENCENT_SDKAPPID.
+// The latter also enables the Tencent token provider in Load (and so needs
+// RTCTOKEN_TENCENT_KEY there): a deployment that only receives Tencent
+// callbacks sets the receivers' own variables. A window is how far a
 // callback's signed time may be from now, either way.
 //
 // Reading the environment is the host's explicit choice: nothing in

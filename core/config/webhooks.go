@@ -13,26 +13,29 @@ import (
 
 // Webhook variable names.
 const (
-	agoraNCSSecret          = "RTCTOKEN_AGORA_NCS_SECRET"
-	agoraNCSSecondary       = "RTCTOKEN_AGORA_NCS_SECRET_SECONDARY"
-	agoraNCSWindow          = "RTCTOKEN_AGORA_NCS_WINDOW"
-	tencentCallbackToken    = "RTCTOKEN_TENCENT_CALLBACK_TOKEN"
-	tencentCallbackSecond   = "RTCTOKEN_TENCENT_CALLBACK_TOKEN_SECONDARY"
-	tencentCallbackWindow   = "RTCTOKEN_TENCENT_CALLBACK_WINDOW"
-	trtcCallbackKey         = "RTCTOKEN_TRTC_CALLBACK_KEY"
-	trtcCallbackSecondary   = "RTCTOKEN_TRTC_CALLBACK_KEY_SECONDARY"
-	trtcCallbackWindow      = "RTCTOKEN_TRTC_CALLBACK_WINDOW"
-	zoomWebhookSecret       = "RTCTOKEN_ZOOM_WEBHOOK_SECRET"
-	zoomWebhookSecondary    = "RTCTOKEN_ZOOM_WEBHOOK_SECRET_SECONDARY"
-	zoomWebhookWindow       = "RTCTOKEN_ZOOM_WEBHOOK_WINDOW"
-	zegoCallbackSecret      = "RTCTOKEN_ZEGO_CALLBACK_SECRET"
-	zegoCallbackSecondary   = "RTCTOKEN_ZEGO_CALLBACK_SECRET_SECONDARY"
-	zegoCallbackWindow      = "RTCTOKEN_ZEGO_CALLBACK_WINDOW"
-	liveKitWebhook          = "RTCTOKEN_LIVEKIT_WEBHOOK"
-	liveKitWebhookLeeway    = "RTCTOKEN_LIVEKIT_WEBHOOK_LEEWAY"
-	windowDescription       = "Accepted distance, either way, between the callback's signed time and now, as a duration (90s, 5m); default "
-	secondaryDescription    = "accepted too, for a rotation."
-	tencentAppIDDescription = " Needs " + tencentSDKAppID + ": callbacks naming another application are refused."
+	agoraNCSSecret           = "RTCTOKEN_AGORA_NCS_SECRET"
+	agoraNCSSecondary        = "RTCTOKEN_AGORA_NCS_SECRET_SECONDARY"
+	agoraNCSWindow           = "RTCTOKEN_AGORA_NCS_WINDOW"
+	tencentCallbackToken     = "RTCTOKEN_TENCENT_CALLBACK_TOKEN"
+	tencentCallbackSecond    = "RTCTOKEN_TENCENT_CALLBACK_TOKEN_SECONDARY"
+	tencentCallbackWindow    = "RTCTOKEN_TENCENT_CALLBACK_WINDOW"
+	tencentCallbackAppID     = "RTCTOKEN_TENCENT_CALLBACK_SDKAPPID"
+	trtcCallbackKey          = "RTCTOKEN_TRTC_CALLBACK_KEY"
+	trtcCallbackSecondary    = "RTCTOKEN_TRTC_CALLBACK_KEY_SECONDARY"
+	trtcCallbackWindow       = "RTCTOKEN_TRTC_CALLBACK_WINDOW"
+	trtcCallbackAppID        = "RTCTOKEN_TRTC_CALLBACK_SDKAPPID"
+	zoomWebhookSecret        = "RTCTOKEN_ZOOM_WEBHOOK_SECRET"
+	zoomWebhookSecondary     = "RTCTOKEN_ZOOM_WEBHOOK_SECRET_SECONDARY"
+	zoomWebhookWindow        = "RTCTOKEN_ZOOM_WEBHOOK_WINDOW"
+	zegoCallbackSecret       = "RTCTOKEN_ZEGO_CALLBACK_SECRET"
+	zegoCallbackSecondary    = "RTCTOKEN_ZEGO_CALLBACK_SECRET_SECONDARY"
+	zegoCallbackWindow       = "RTCTOKEN_ZEGO_CALLBACK_WINDOW"
+	liveKitWebhook           = "RTCTOKEN_LIVEKIT_WEBHOOK"
+	liveKitWebhookLeeway     = "RTCTOKEN_LIVEKIT_WEBHOOK_LEEWAY"
+	windowDescription        = "Accepted distance, either way, between the callback's signed time and now, as a duration (90s, 5m); default "
+	secondaryDescription     = "accepted too, for a rotation."
+	tencentAppIDDescription  = " Needs the SDKAppID its callbacks must name (below)."
+	callbackAppIDDescription = "Decimal SDKAppID the callbacks must name (others are refused); default " + tencentSDKAppID + ". Set it instead of " + tencentSDKAppID + " to receive these callbacks without issuing Tencent tokens."
 )
 
 // webhookVars are the variables of the webhook receivers. Vendor is the
@@ -46,10 +49,12 @@ var webhookVars = []Var{
 	{tencentCallbackToken, "tencent_chat", "Token", "Tencent Chat callback authentication token (1 to 128 characters); verifies Sign on /webhooks/tencent_chat." + tencentAppIDDescription, true, true},
 	{tencentCallbackSecond, "tencent_chat", "Secondary", "Another Chat callback token, " + secondaryDescription, true, false},
 	{tencentCallbackWindow, "tencent_chat", "Window", windowDescription + "60s, which is also the most allowed: the body is not signed.", false, false},
+	{tencentCallbackAppID, "tencent_chat", "SDKAppID", callbackAppIDDescription, false, false},
 
 	{trtcCallbackKey, "trtc", "Key", "TRTC callback signing key (up to 32 letters and digits); verifies Sign on /webhooks/trtc." + tencentAppIDDescription, true, true},
 	{trtcCallbackSecondary, "trtc", "Secondary", "Another TRTC callback key, " + secondaryDescription, true, false},
 	{trtcCallbackWindow, "trtc", "Window", windowDescription + "2m (on CallbackTs).", false, false},
+	{trtcCallbackAppID, "trtc", "SDKAppID", callbackAppIDDescription, false, false},
 
 	{zoomWebhookSecret, "zoom", "Secret", "Secret Token of the Zoom app (Marketplace, feature page); verifies x-zm-signature on /webhooks/zoom and answers endpoint.url_validation.", true, true},
 	{zoomWebhookSecondary, "zoom", "Secondary", "Another Secret Token, " + secondaryDescription, true, false},
@@ -66,8 +71,6 @@ var webhookVars = []Var{
 // sharedVars are the variables of another table that a receiver's config
 // field is read from, by "<vendor>/<field>".
 var sharedVars = map[string]string{
-	"tencent_chat/SDKAppID":   tencentSDKAppID,
-	"trtc/SDKAppID":           tencentSDKAppID,
 	"livekit/APIKey":          liveKitAPIKey,
 	"livekit/Secret":          liveKitAPISecret,
 	"livekit/SecondaryAPIKey": liveKitAPIKeySecondary,
@@ -101,9 +104,13 @@ func WebhooksFromEnv() (*Webhooks, error) { return LoadWebhooks(os.LookupEnv) }
 // which has the shape of os.LookupEnv, by the rules of Load: a receiver is
 // enabled when any of its variables is set and must then have its secret
 // (or the secret's _FILE twin); an empty variable counts as unset. The
-// Tencent Chat and TRTC receivers also need RTCTOKEN_TENCENT_SDKAPPID, the
-// application id their callbacks must name (Load reads it too, and then
-// enables the Tencent token provider). The LiveKit receiver, enabled by
+// Tencent Chat and TRTC receivers also need the application id their
+// callbacks must name: RTCTOKEN_TENCENT_CALLBACK_SDKAPPID and
+// RTCTOKEN_TRTC_CALLBACK_SDKAPPID, each defaulting to
+// RTCTOKEN_TENCENT_SDKAPPID. Load reads RTCTOKEN_TENCENT_SDKAPPID too and
+// then enables the Tencent token provider, which needs its key; a
+// deployment that only receives Tencent callbacks sets the receivers' own
+// variables instead. The LiveKit receiver, enabled by
 // RTCTOKEN_LIVEKIT_WEBHOOK=1, verifies with the LiveKit provider's API key
 // pair (RTCTOKEN_LIVEKIT_API_KEY, RTCTOKEN_LIVEKIT_API_SECRET and the
 // secondary pair).
@@ -118,22 +125,14 @@ func LoadWebhooks(lookup func(string) (string, bool)) (*Webhooks, error) {
 	}
 	r := &reader{lookup: lookup}
 	w := &Webhooks{}
-	var appID uint64
-	if r.anySet(webhookVars, "tencent_chat") || r.anySet(webhookVars, "trtc") {
-		if _, ok := r.get(tencentSDKAppID); !ok {
-			r.fail(tencentSDKAppID, "is required by the Tencent Chat and TRTC webhooks (their callbacks name the application)")
-		} else {
-			appID = r.uint(tencentSDKAppID, 32)
-		}
-	}
 	if r.anySet(webhookVars, "agora") {
 		w.Agora = &webhook.AgoraConfig{Secret: r.webhookSecret(agoraNCSSecret), Secondary: r.secret(agoraNCSSecondary), Window: r.window(agoraNCSWindow)}
 	}
 	if r.anySet(webhookVars, "tencent_chat") {
-		w.TencentChat = &webhook.TencentChatConfig{Token: r.webhookSecret(tencentCallbackToken), Secondary: r.secret(tencentCallbackSecond), SDKAppID: appID, Window: r.window(tencentCallbackWindow)}
+		w.TencentChat = &webhook.TencentChatConfig{Token: r.webhookSecret(tencentCallbackToken), Secondary: r.secret(tencentCallbackSecond), SDKAppID: r.callbackAppID(tencentCallbackAppID), Window: r.window(tencentCallbackWindow)}
 	}
 	if r.anySet(webhookVars, "trtc") {
-		w.TRTC = &webhook.TRTCConfig{Key: r.webhookSecret(trtcCallbackKey), Secondary: r.secret(trtcCallbackSecondary), SDKAppID: appID, Window: r.window(trtcCallbackWindow)}
+		w.TRTC = &webhook.TRTCConfig{Key: r.webhookSecret(trtcCallbackKey), Secondary: r.secret(trtcCallbackSecondary), SDKAppID: r.callbackAppID(trtcCallbackAppID), Window: r.window(trtcCallbackWindow)}
 	}
 	if r.anySet(webhookVars, "zoom") {
 		w.Zoom = &webhook.ZoomConfig{Secret: r.webhookSecret(zoomWebhookSecret), Secondary: r.secret(zoomWebhookSecondary), Window: r.window(zoomWebhookWindow)}
@@ -258,6 +257,11 @@ func (r *reader) webhookRejected(vendor string, err error) error {
 			name = r.source(shared)
 		} else if i := slices.IndexFunc(webhookVars, func(v Var) bool { return v.Vendor == vendor && v.Field == ce.Field }); i >= 0 {
 			name = r.source(webhookVars[i].Name)
+			if _, own := r.get(name); !own && ce.Field == "SDKAppID" {
+				if _, ok := r.get(tencentSDKAppID); ok {
+					name = tencentSDKAppID // the default it fell back to
+				}
+			}
 		}
 	}
 	if name == "" {
@@ -294,4 +298,23 @@ func (r *reader) liveKitWebhook() *webhook.LiveKitConfig {
 		Secondary:       r.secret(liveKitSecretSecondary),
 		Leeway:          r.window(liveKitWebhookLeeway),
 	}
+}
+
+// callbackAppID reads a Tencent receiver's SDKAppID from name or, when
+// that is unset, from RTCTOKEN_TENCENT_SDKAPPID (read once, so that a
+// malformed value is reported once).
+func (r *reader) callbackAppID(name string) uint64 {
+	if _, ok := r.get(name); ok {
+		return r.uint(name, 32)
+	}
+	if !r.tencentAppIDRead {
+		r.tencentAppIDRead = true
+		if _, ok := r.get(tencentSDKAppID); ok {
+			r.tencentAppID = r.uint(tencentSDKAppID, 32)
+		}
+	}
+	if _, ok := r.get(tencentSDKAppID); !ok {
+		r.fail(name, "is required (or "+tencentSDKAppID+")")
+	}
+	return r.tencentAppID
 }

@@ -135,6 +135,51 @@ func TestLoadWebhooks(t *testing.T) {
 	}
 }
 
+// TestTencentCallbacksOnly: a deployment that receives Tencent callbacks
+// without issuing Tencent tokens names the application in the receivers'
+// own variables, which Load ignores; each overrides the shared SDKAppID,
+// and a malformed one is reported against itself.
+func TestTencentCallbacksOnly(t *testing.T) {
+	m := map[string]string{
+		"RTCTOKEN_TENCENT_CALLBACK_TOKEN":    chatToken,
+		"RTCTOKEN_TENCENT_CALLBACK_SDKAPPID": tencentApp,
+		"RTCTOKEN_TRTC_CALLBACK_KEY":         "trtcKey0123456789",
+		"RTCTOKEN_TRTC_CALLBACK_SDKAPPID":    "1400000002",
+	}
+	w, err := config.LoadWebhooks(env(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.TencentChat.SDKAppID != tencentAppNum || w.TRTC.SDKAppID != 1400000002 {
+		t.Fatalf("app ids %d %d", w.TencentChat.SDKAppID, w.TRTC.SDKAppID)
+	}
+	cfg, err := config.Load(env(m))
+	if err != nil || cfg.Tencent != nil {
+		t.Fatalf("Load enabled the Tencent provider from callback variables: %+v %v", cfg, err)
+	}
+	m["RTCTOKEN_TENCENT_SDKAPPID"] = "1400000009" // the receivers' own win
+	if w, err = config.LoadWebhooks(env(m)); err != nil || w.TencentChat.SDKAppID != tencentAppNum || w.TRTC.SDKAppID != 1400000002 {
+		t.Fatalf("own variables did not win: %+v %v", w, err)
+	}
+	delete(m, "RTCTOKEN_TRTC_CALLBACK_SDKAPPID") // TRTC falls back to the shared one
+	if w, err = config.LoadWebhooks(env(m)); err != nil || w.TRTC.SDKAppID != 1400000009 {
+		t.Fatalf("no fallback: %+v %v", w, err)
+	}
+	m["RTCTOKEN_TENCENT_SDKAPPID"], m["RTCTOKEN_TENCENT_CALLBACK_SDKAPPID"] = "x", "0"
+	_, err = config.LoadWebhooks(env(m))
+	var names []string
+	for _, e := range unjoin(err) {
+		var ve *config.VarError
+		if errors.As(e, &ve) {
+			names = append(names, ve.Var)
+		}
+	}
+	slices.Sort(names)
+	if want := []string{"RTCTOKEN_TENCENT_CALLBACK_SDKAPPID", "RTCTOKEN_TENCENT_SDKAPPID"}; !slices.Equal(names, want) {
+		t.Fatalf("reported %v, want each malformed variable once: %v", names, want)
+	}
+}
+
 func TestLoadWebhooksNone(t *testing.T) {
 	w, err := config.LoadWebhooks(env(map[string]string{"RTCTOKEN_TENCENT_SDKAPPID": tencentApp}))
 	if err != nil {
@@ -173,7 +218,8 @@ func TestLoadWebhooksErrors(t *testing.T) {
 	text := err.Error()
 	for _, v := range []string{
 		"RTCTOKEN_AGORA_NCS_SECRET is required", "RTCTOKEN_AGORA_NCS_WINDOW must be",
-		"RTCTOKEN_TENCENT_SDKAPPID is required",
+		"RTCTOKEN_TENCENT_CALLBACK_SDKAPPID is required (or RTCTOKEN_TENCENT_SDKAPPID)",
+		"RTCTOKEN_TRTC_CALLBACK_SDKAPPID is required (or RTCTOKEN_TENCENT_SDKAPPID)",
 		"RTCTOKEN_TRTC_CALLBACK_KEY is rejected", "RTCTOKEN_ZOOM_WEBHOOK_SECRET and RTCTOKEN_ZOOM_WEBHOOK_SECRET_FILE are both set",
 		"RTCTOKEN_ZEGO_CALLBACK_WINDOW must be", "RTCTOKEN_ZEGO_CALLBACK_SECRET is required",
 		"RTCTOKEN_LIVEKIT_API_KEY is required", "RTCTOKEN_LIVEKIT_API_SECRET is required",
