@@ -181,10 +181,15 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.configError("serve", err)
 	}
-	if len(vendorCfg.Enabled()) == 0 {
-		return c.configError("serve", fmt.Errorf("%w: no provider configured: set the variables of at least one provider (rtctoken help serve)", core.ErrConfig))
+	if len(vendorCfg.Enabled()) == 0 && !c.anyWebhook() {
+		return c.configError("serve", fmt.Errorf("%w: no provider configured: set the variables of at least one provider or webhook receiver (rtctoken help serve)", core.ErrConfig))
 	}
-	svc, err := c.newService(vendorCfg, false)
+	var svc *core.Service
+	if len(vendorCfg.Enabled()) == 0 { // webhook receivers only
+		svc, err = core.NewService(nil, core.WithClock(c.now))
+	} else {
+		svc, err = c.newService(vendorCfg, false)
+	}
 	if err != nil {
 		return c.configError("serve", err)
 	}

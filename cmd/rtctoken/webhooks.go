@@ -90,6 +90,13 @@ func (c *cli) withWebhooks(h http.Handler, log *slog.Logger, obs webhook.Observe
 	return mux, closeStore, nil
 }
 
+// anyWebhook reports whether a webhook receiver is configured (its
+// problems, if any, are reported by withWebhooks).
+func (c *cli) anyWebhook() bool {
+	hooks, err := config.LoadWebhooks(c.env)
+	return err != nil || len(hooks.Enabled()) > 0
+}
+
 // logEvent is the receivers' handler: one log line per verified event,
 // its vendor, type, id and signed time, never its payload.
 func logEvent(log *slog.Logger) webhook.Handler {

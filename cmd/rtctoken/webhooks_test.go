@@ -178,3 +178,31 @@ func TestServeLiveKitWebhook(t *testing.T) {
 		t.Fatalf("logs:\n%s", logs)
 	}
 }
+
+// TestServeTencentCallbacksOnly: serve receives Tencent Chat callbacks
+// with no token provider configured and no Tencent key: the receiver's
+// own SDKAppID variable does not enable the Tencent provider.
+func TestServeTencentCallbacksOnly(t *testing.T) {
+	const token, app = "serve-tencent-callback-token", 1400000077
+	s := startServe(t, env{envJWTSecret: jwtSecret, envJWTAudience: jwtAudience,
+		"RTCTOKEN_TENCENT_CALLBACK_TOKEN": token, "RTCTOKEN_TENCENT_CALLBACK_SDKAPPID": strconv.Itoa(app)})
+	send := func(appID uint64) *http.Response {
+		q := webhooktest.TencentChatQuery(token, appID, "State.StateChange", time.Now())
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/webhooks/tencent_chat?"+q, strings.NewReader(`{"CallbackCommand":"State.StateChange"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, _ := do(t, req)
+		return resp
+	}
+	if resp := send(app); resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed callback: %d", resp.StatusCode)
+	}
+	if resp := send(app + 1); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("callback for another application: %d", resp.StatusCode)
+	}
+	if resp, body := post(t, s.url+"/rtc/tencent/usersig", userJWT(t, "alice"), `{}`); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("token endpoint of an unconfigured vendor: %d %s", resp.StatusCode, body)
+	}
+	if code := s.stop(t); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+}
