@@ -12,6 +12,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/tencent"
 	"github.com/rtctoken/rtctoken/core/twilio"
@@ -86,6 +87,7 @@ func load(lookup func(string) (string, bool)) (*Config, []core.Provider, error) 
 			AppID:                r.text(agoraAppID),
 			AppCertificate:       r.secret(agoraAppCertificate),
 			SecondaryCertificate: r.secret(agoraCertificateSecondary),
+			Compression:          r.agoraCompression(agoraCompression),
 		}
 	}
 	if r.enabled("zoom") {
@@ -324,15 +326,22 @@ func (r *reader) tencentAdmins(name string) []string {
 }
 
 func (r *reader) zegoMode(name string) zego.Mode {
-	switch s := r.text(name); strings.ToLower(s) {
-	case "", "cbc":
-		return zego.ModeCBC
-	case "gcm":
-		return zego.ModeGCM
-	default:
-		r.fail(name, `must be "cbc" or "gcm"`)
-		return zego.ModeCBC
+	return choose(r, name, `must be "cbc" or "gcm"`, map[string]zego.Mode{"": zego.ModeCBC, "cbc": zego.ModeCBC, "gcm": zego.ModeGCM})
+}
+
+func (r *reader) agoraCompression(name string) accesstoken.Compression {
+	return choose(r, name, `must be "fast" or "zlib"`, map[string]accesstoken.Compression{"": accesstoken.CompressFast, "fast": accesstoken.CompressFast, "zlib": accesstoken.CompressZlib})
+}
+
+// choose reads one of choices' keys, in any case ("" is unset); any other
+// value reports problem and gives the unset value.
+func choose[T any](r *reader, name, problem string, choices map[string]T) T {
+	v, ok := choices[strings.ToLower(r.text(name))]
+	if !ok {
+		r.fail(name, problem)
+		return choices[""]
 	}
+	return v
 }
 
 // secret returns a secret from its variable or from the file its twin names.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
+	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
 	"github.com/rtctoken/rtctoken/core/config"
 	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/tencent"
@@ -45,6 +46,7 @@ func full() map[string]string {
 		"RTCTOKEN_AGORA_APP_ID":                    agoraAppID,
 		"RTCTOKEN_AGORA_APP_CERTIFICATE":           agoraCert,
 		"RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY": agoraCert2,
+		"RTCTOKEN_AGORA_COMPRESSION":               "Zlib",
 		"RTCTOKEN_ZOOM_SDK_KEY":                    "zoomSDKkey123",
 		"RTCTOKEN_ZOOM_SDK_SECRET":                 zoomSecret,
 		"RTCTOKEN_ZEGO_APP_ID":                     "123456789",
@@ -61,7 +63,7 @@ func TestLoadAllVendors(t *testing.T) {
 	if c.Tencent == nil || c.Tencent.SDKAppID != 1400000001 || c.Tencent.Key.Reveal() != tencentKey || !c.Tencent.SecondaryKey.IsZero() {
 		t.Errorf("tencent = %+v", c.Tencent)
 	}
-	if c.Agora == nil || c.Agora.AppID != agoraAppID || c.Agora.AppCertificate.Reveal() != agoraCert || c.Agora.SecondaryCertificate.Reveal() != agoraCert2 {
+	if c.Agora == nil || c.Agora.AppID != agoraAppID || c.Agora.AppCertificate.Reveal() != agoraCert || c.Agora.SecondaryCertificate.Reveal() != agoraCert2 || c.Agora.Compression != accesstoken.CompressZlib {
 		t.Errorf("agora = %+v", c.Agora)
 	}
 	if c.Zoom == nil || c.Zoom.SDKKey != "zoomSDKkey123" || c.Zoom.SDKSecret.Reveal() != zoomSecret || c.Zoom.Kinds != nil {
@@ -167,6 +169,7 @@ func TestErrors(t *testing.T) {
 		{"tencent app id over 32 bits", map[string]string{"RTCTOKEN_TENCENT_SDKAPPID": "4294967296", "RTCTOKEN_TENCENT_KEY": tencentKey}, "RTCTOKEN_TENCENT_SDKAPPID"},
 		{"tencent app id negative", map[string]string{"RTCTOKEN_TENCENT_SDKAPPID": "-1", "RTCTOKEN_TENCENT_KEY": tencentKey}, "RTCTOKEN_TENCENT_SDKAPPID"},
 		{"agora certificate missing", map[string]string{"RTCTOKEN_AGORA_APP_ID": agoraAppID}, "RTCTOKEN_AGORA_APP_CERTIFICATE"},
+		{"agora compression unknown", map[string]string{"RTCTOKEN_AGORA_APP_ID": agoraAppID, "RTCTOKEN_AGORA_APP_CERTIFICATE": agoraCert, "RTCTOKEN_AGORA_COMPRESSION": "gzip"}, "RTCTOKEN_AGORA_COMPRESSION"},
 		{"agora app id missing", map[string]string{"RTCTOKEN_AGORA_APP_CERTIFICATE": agoraCert}, "RTCTOKEN_AGORA_APP_ID"},
 		{"agora certificate malformed", map[string]string{"RTCTOKEN_AGORA_APP_ID": agoraAppID, "RTCTOKEN_AGORA_APP_CERTIFICATE": malformedKey}, "RTCTOKEN_AGORA_APP_CERTIFICATE"},
 		{"agora secondary malformed", map[string]string{"RTCTOKEN_AGORA_APP_ID": agoraAppID, "RTCTOKEN_AGORA_APP_CERTIFICATE": agoraCert, "RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY": malformedKey}, "RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY"},

@@ -21,6 +21,7 @@
 //	RTCTOKEN_AGORA_APP_ID                     required  32 hex characters
 //	RTCTOKEN_AGORA_APP_CERTIFICATE            required  secret
 //	RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY  optional  secret, for rotation
+//	RTCTOKEN_AGORA_COMPRESSION                optional  "fast" (default) or "zlib" (Agora's own bytes)
 //	RTCTOKEN_ZOOM_SDK_KEY                     required
 //	RTCTOKEN_ZOOM_SDK_SECRET                  required  secret
 //	RTCTOKEN_ZOOM_SDK_SECRET_SECONDARY        optional  secret, for rotation

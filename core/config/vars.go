@@ -19,6 +19,7 @@ const (
 	agoraAppID                = "RTCTOKEN_AGORA_APP_ID"
 	agoraAppCertificate       = "RTCTOKEN_AGORA_APP_CERTIFICATE"
 	agoraCertificateSecondary = "RTCTOKEN_AGORA_APP_CERTIFICATE_SECONDARY"
+	agoraCompression          = "RTCTOKEN_AGORA_COMPRESSION"
 
 	zoomSDKKey          = "RTCTOKEN_ZOOM_SDK_KEY"
 	zoomSDKSecret       = "RTCTOKEN_ZOOM_SDK_SECRET"
@@ -60,6 +61,7 @@ var vars = slices.Concat([]Var{
 	{agoraAppID, "agora", "AppID", "App ID from the Agora console (32 hexadecimal characters).", false, true},
 	{agoraAppCertificate, "agora", "AppCertificate", "Primary App Certificate (32 hexadecimal characters); signs tokens.", true, true},
 	{agoraCertificateSecondary, "agora", "SecondaryCertificate", "Secondary App Certificate, accepted by verification during a rotation.", true, false},
+	{agoraCompression, "agora", "Compression", `Token deflate encoder: "fast" (default) or "zlib" (the bytes of Agora's own Go generator, slower); Agora accepts both.`, false, false},
 
 	{zoomSDKKey, "zoom", "SDKKey", "Video SDK key or Meeting SDK client id.", false, true},
 	{zoomSDKSecret, "zoom", "SDKSecret", "The SDK secret matching the key; signs the JWTs.", true, true},
