@@ -26,7 +26,7 @@ var sources = map[string]lkproto.TrackSource{
 	livekit.SourceScreenShare: lkproto.TrackSource_SCREEN_SHARE, livekit.SourceScreenShareAudio: lkproto.TrackSource_SCREEN_SHARE_AUDIO,
 }
 
-func lkProvider(t *testing.T) *livekit.Provider {
+func lkProvider(t testing.TB) *livekit.Provider {
 	t.Helper()
 	p, err := livekit.New(livekit.Config{APIKey: lkKey, APISecret: core.NewSecret(lkSecret), ServerURL: "wss://vendorcheck.example"})
 	if err != nil {

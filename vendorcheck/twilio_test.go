@@ -31,7 +31,7 @@ var twKinds = []string{twilio.KindVideo, twilio.KindVoice, twilio.KindChat, twil
 // grantKey is the payload key of each kind's grant.
 var grantKey = map[string]string{twilio.KindVideo: "video", twilio.KindVoice: "voice", twilio.KindChat: "chat", twilio.KindSync: "data_sync"}
 
-func twProvider(t *testing.T, region string) *twilio.Provider {
+func twProvider(t testing.TB, region string) *twilio.Provider {
 	t.Helper()
 	p, err := twilio.New(twilio.Config{
 		AccountSID: twAccount, APIKeySID: twKey, APIKeySecret: core.NewSecret(twSecret), Region: region,
