@@ -206,12 +206,18 @@ func (d *deflater) tokenize(in []byte) {
 		d.toks = make([]uint32, 0, n)
 	}
 	prev := d.prev[:n]
-	d.toks = d.toks[:0]
-	clear(d.litFreq[:])
+	// The tokens, the literals in use and the fixed code's size are kept
+	// in locals and stored at the end, and an empty hash chain is not
+	// searched: BenchmarkDeflateOwn from 2.49 to 2.18 us against updating
+	// d on every literal.
+	toks := d.toks[:0]
+	freq := &d.litFreq
+	clear(freq[:])
 	clear(d.distFreq[:])
-	d.litUsed = [4]uint64{}
-	d.litFreq[endOfBlock] = 1
-	d.fixedBits, d.extraBits = int(fixedLitLen[endOfBlock]), 0
+	var used [4]uint64
+	freq[endOfBlock] = 1
+	fixedBits := int(fixedLitLen[endOfBlock])
+	d.extraBits = 0
 
 	// The lazy strategy: a match found at i-1 (pending) is kept unless
 	// the one at i is longer, in which case in[i-1] goes as a literal. A
@@ -221,14 +227,16 @@ func (d *deflater) tokenize(in []byte) {
 		l, dist := 0, 0
 		if i+minMatch <= n {
 			h := hash4(in[i:])
-			if !pending || prevLen < lazyEnough {
-				l, dist = d.longest(in, i, d.head[h], base, prevLen)
+			v := d.head[h]
+			if v > base && (!pending || prevLen < lazyEnough) {
+				l, dist = d.longest(in, i, v, base, prevLen)
 			}
-			prev[i] = d.head[h]
+			prev[i] = v
 			d.head[h] = base + int32(i) + 1
 		}
 		if pending && prevLen >= minMatch && l <= prevLen {
-			d.addMatch(prevLen, prevDist)
+			toks = append(toks, d.addMatch(prevLen, prevDist))
+			fixedBits += d.fixedMatchBits(toks[len(toks)-1])
 			end := i - 1 + prevLen
 			for j := i + 1; j < min(end, n-minMatch+1); j++ {
 				h := hash4(in[j:])
@@ -239,14 +247,23 @@ func (d *deflater) tokenize(in []byte) {
 			continue
 		}
 		if pending {
-			d.addLiteral(in[i-1])
+			c := in[i-1]
+			toks = append(toks, uint32(c))
+			freq[c]++
+			used[c>>6] |= 1 << (c & 63)
+			fixedBits += int(fixedLitLen[c])
 		}
 		pending, prevLen, prevDist = true, l, dist
 		i++
 	}
 	if pending {
-		d.addLiteral(in[n-1])
+		c := in[n-1]
+		toks = append(toks, uint32(c))
+		freq[c]++
+		used[c>>6] |= 1 << (c & 63)
+		fixedBits += int(fixedLitLen[c])
 	}
+	d.toks, d.litUsed, d.fixedBits = toks, used, fixedBits
 }
 
 // hash4 hashes the first 4 bytes of b to hashBits bits.
@@ -296,22 +313,20 @@ func matchLen(a, b []byte) int {
 	return n
 }
 
-func (d *deflater) addLiteral(c byte) {
-	d.toks = append(d.toks, uint32(c))
-	d.litFreq[c]++
-	d.litUsed[c>>6] |= 1 << (c & 63)
-	d.fixedBits += int(fixedLitLen[c])
-}
-
-func (d *deflater) addMatch(length, dist int) {
+// addMatch counts a match and returns its token.
+func (d *deflater) addMatch(length, dist int) uint32 {
 	l, dd := uint32(length-3), uint32(dist-1)
-	d.toks = append(d.toks, matchFlag|l<<16|dd)
 	lc, dc := lenCodeOf[l], distCodeOf(dd)
 	d.litFreq[257+int(lc)]++
 	d.distFreq[dc]++
-	extra := int(lengthExtra[lc]) + int(distExtra[dc])
-	d.extraBits += extra
-	d.fixedBits += int(fixedLitLen[257+int(lc)]) + 5 + extra
+	d.extraBits += int(lengthExtra[lc]) + int(distExtra[dc])
+	return matchFlag | l<<16 | dd
+}
+
+// fixedMatchBits is the size of a match token in the fixed code.
+func (d *deflater) fixedMatchBits(t uint32) int {
+	lc, dc := lenCodeOf[t>>16&0xff], distCodeOf(t&0xffff)
+	return int(fixedLitLen[257+int(lc)]) + 5 + int(lengthExtra[lc]) + int(distExtra[dc])
 }
 
 // costs returns the size in bits of the block coded with the fixed code
@@ -365,19 +380,24 @@ func atLeastTwo(syms []uint16) []uint16 {
 // the code length code, and returns the header's size in bits (after the
 // three block header bits).
 func (d *deflater) dynamicHeaderBits() int {
-	d.nclSeq = 0
 	clear(d.clFreq[:])
 	// The lengths are sent for symbols 0..nlit-1, then for distances
 	// 0..ndist-1, as one sequence; only the symbols in use have one.
-	var r runCoder
-	r.d = d
+	r := runCoder{seq: d.clSeq[:0], freq: &d.clFreq}
+	lit := d.litSyms[:d.nLit]
 	last := -1
-	for _, s := range d.litSyms[:d.nLit] {
-		r.add(0, int(s)-last-1)
-		r.add(d.litLen[s], 1)
+	for _, s := range lit {
+		if gap := int(s) - last - 1; gap > 0 {
+			r.add(0, gap)
+		}
+		if l := d.litLen[s]; l == r.val {
+			r.n++ // the common case, kept inline
+		} else {
+			r.add(l, 1)
+		}
 		last = int(s)
 	}
-	r.add(0, max(numLitLenSent(d.litSyms[:d.nLit]), 257)-last-1)
+	r.add(0, numLitLenSent(lit)-last-1)
 	last = -1
 	for _, s := range d.distSyms[:d.nDist] {
 		r.add(0, int(s)-last-1)
@@ -385,6 +405,7 @@ func (d *deflater) dynamicHeaderBits() int {
 		last = int(s)
 	}
 	r.flush()
+	d.nclSeq = len(r.seq)
 	cl := atLeastTwo(appendUsed(d.clSyms[:0], d.clFreq[:], 0))
 	d.nCL = len(cl)
 	clear(d.clLen[:])
@@ -399,12 +420,16 @@ func numLitLenSent(syms []uint16) int {
 }
 
 // runCoder run-length codes a sequence of code lengths given as runs
-// (RFC 1951, section 3.2.7): 16 repeats the previous length 3 to 6
-// times, 17 and 18 give 3 to 10 and 11 to 138 zeros.
+// (RFC 1951, section 3.2.7) into seq, counting the symbols in freq: 16
+// repeats the previous length 3 to 6 times, 17 and 18 give 3 to 10 and
+// 11 to 138 zeros. Its state is a local of dynamicHeaderBits, not reached
+// through the deflater, and depthCounts counts the code lengths without
+// writing them: together BenchmarkDeflateOwn from 2.18 to 2.06 us.
 type runCoder struct {
-	d   *deflater
-	val uint8
-	n   int
+	seq  []uint16 // symbol | extra<<5
+	freq *[numCodeLen]int32
+	val  uint8
+	n    int
 }
 
 // add appends n lengths of value v.
@@ -420,9 +445,8 @@ func (r *runCoder) add(v uint8, n int) {
 }
 
 func (r *runCoder) emit(sym, extra uint16) {
-	r.d.clSeq[r.d.nclSeq] = sym | extra<<5
-	r.d.nclSeq++
-	r.d.clFreq[sym]++
+	r.seq = append(r.seq, sym|extra<<5)
+	r.freq[sym]++
 }
 
 // flush codes the run held.
