@@ -33,8 +33,15 @@ func TestSignMatchesCryptoHMAC(t *testing.T) {
 	s := getScratch()
 	defer putScratch(s)
 	info := bytes.Repeat([]byte{7}, 120)
-	if got, want := s.mac.sign(benchCert, 1700000000, 12345678, info), signStd(benchCert, 1700000000, 12345678, info); !bytes.Equal(got, want) {
-		t.Fatalf("sign %x, crypto/hmac %x", got, want)
+	// The same state signs for several certificates and issue times in
+	// turn, as it does when pooled.
+	for _, c := range []struct {
+		cert string
+		ts   uint32
+	}{{benchCert, 1700000000}, {benchCert, 1700000000}, {benchCert, 1700000001}, {"0f1e2d3c4b5a69788796a5b4c3d2e1f0", 1700000001}, {benchCert, 1700000001}} {
+		if got, want := s.mac.sign(c.cert, c.ts, 12345678, info), signStd(c.cert, c.ts, 12345678, info); !bytes.Equal(got, want) {
+			t.Fatalf("%+v: sign %x, crypto/hmac %x", c, got, want)
+		}
 	}
 }
 
