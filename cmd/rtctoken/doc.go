@@ -1,6 +1,7 @@
 // Command rtctoken issues, inspects and serves real-time-communication
 // credentials: Tencent UserSigs and PrivateMapKeys, Agora AccessToken2, Zoom
-// Video SDK and Meeting SDK JWTs, ZEGO Token04 and UIKit Kit Tokens.
+// Video SDK and Meeting SDK JWTs, ZEGO Token04 and UIKit Kit Tokens, LiveKit
+// and Twilio access tokens.
 //
 //	rtctoken issue <provider> <kind> --user ID [flags]   mint a credential
 //	rtctoken inspect [flags] TOKEN|-                     decode and verify a token
@@ -23,6 +24,8 @@
 //	rtctoken issue agora rtc --user alice --room chan1 --role publisher --ttl 2h
 //	rtctoken issue zoom video --user u42 --name Ada --room "Cool Cars" --plain
 //	rtctoken issue agora rtc --user 42 --room chan1 --options '{"id_type":"uid"}'
+//	rtctoken issue livekit room --user alice --room standup --role publisher
+//	rtctoken issue twilio video --user alice --room DailyStandup
 //
 // Flags: --user (required), --room, --role, --ttl (seconds or a duration),
 // --options (the kind's JSON options), --name (display name), --plain.
@@ -38,7 +41,10 @@
 // the claims are decoded but not authenticated; a ZEGO Token04 is encrypted,
 // so only its expiry is readable without the ServerSecret. A legacy Agora 006
 // token signs its channel and uid, so its signature is checked only with
-// --room and --user.
+// --room and --user. A LiveKit or Twilio token must name the API key of the
+// secret that signed it (iss); the app id is LiveKit's API key and Twilio's
+// Account SID, and inspect notes LiveKit's elevated grants and a Twilio video
+// grant that opens every room.
 //
 //	echo "$TOKEN" | rtctoken inspect --user alice -
 //	rtctoken inspect --json --secret-file /run/secrets/agora "$TOKEN"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,8 +12,10 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
 	"github.com/rtctoken/rtctoken/core/agora/accesstoken"
+	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/core/tencent"
 	"github.com/rtctoken/rtctoken/core/tencent/usersig"
+	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zego/token04"
 	"github.com/rtctoken/rtctoken/core/zoom"
@@ -24,6 +27,10 @@ var formats = []tokenFormat{
 	{agora.Name, func(t string) bool { return strings.HasPrefix(t, accesstoken.Version) }, parseWith(agora.Parse, agoraToken), verifyWith(agora.Verify)},
 	{agora.Name, func(t string) bool { return strings.HasPrefix(t, accesstoken.LegacyVersion) }, parseWith(accesstoken.ParseLegacy006, agora006Token), verifyAgora006},
 	{zego.Name, func(t string) bool { return strings.HasPrefix(t, token04.Version) }, parseWith(zego.Parse, zegoToken), verifyZego},
+	// Twilio's header names its content type; a LiveKit token names its
+	// API key, which a Zoom JWT never has.
+	{twilio.Name, func(t string) bool { _, err := twilio.Parse(t); return err == nil }, parseWith(twilio.Parse, twilioToken), verifyKeyed(twilio.Verify, twilioToken)},
+	{livekit.Name, func(t string) bool { l, err := livekit.Parse(t); return err == nil && l.APIKey != "" }, parseWith(livekit.Parse, livekitToken), verifyKeyed(livekit.Verify, livekitToken)},
 	{zoom.Name, func(t string) bool { return strings.Count(t, ".") == 2 }, parseWith(zoom.Parse, zoomToken), verifyWith(zoom.Verify)},
 	// A UserSig is a zlib stream in Tencent's base64.
 	{tencent.Name, func(t string) bool { _, err := usersig.Inflate(t); return err == nil }, parseWith(tencent.Parse, tencentToken), verifyWith(tencent.Verify)},
@@ -146,6 +153,47 @@ func zoomToken(t *zoom.Token) *decoded {
 		d.noUser, d.foldRoom = t.Claims["user_identity"] == nil, true
 	} else if d.Format, d.noUser, d.noRoom = "Zoom Meeting SDK JWT", true, t.Room == ""; d.noRoom {
 		d.Notes = append(d.Notes, "no meeting number: a JWT for the native Meeting SDKs")
+	}
+	return d
+}
+
+// livekitElevated are the grants of a LiveKit token beyond joining a room:
+// the top-level ones, then those of the video grant.
+var livekitElevated = []string{"sip", "agent", "roomConfig", "roomPreset", "roomCreate", "roomList", "roomRecord", "roomAdmin", "ingressAdmin",
+	"hidden", "recorder", "destinationRoom", "canUpdateOwnMetadata", "canSubscribeMetrics", "canManageAgentSession"}
+
+func livekitToken(t *livekit.Token) *decoded {
+	d := &decoded{
+		Format: "LiveKit access token", Kind: t.Kind, AppID: t.APIKey, keyID: t.APIKey, UserID: t.Identity, Room: t.Room, noRoom: t.Room == "",
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
+	}
+	// Every grant beyond joining one room (with tri-state permissions not
+	// set false) is one core.Service.Issue refuses without AllowElevated.
+	var elevated []string
+	video, _ := t.Raw["video"].(map[string]any)
+	for _, grants := range []map[string]any{t.Raw, video} {
+		for name, v := range grants {
+			if slices.Contains(livekitElevated, name) && v != false && v != "" {
+				elevated = append(elevated, name)
+			}
+		}
+	}
+	if slices.Sort(elevated); len(elevated) > 0 {
+		d.Notes = append(d.Notes, "role "+t.Role+", with elevated grants: "+strings.Join(elevated, ", "))
+	}
+	return d
+}
+
+func twilioToken(t *twilio.Token) *decoded {
+	d := &decoded{
+		Format: "Twilio Access Token", Kind: t.Kind, AppID: t.AccountSID, keyID: t.APIKeySID, UserID: t.Identity, Room: t.Room, noRoom: t.Room == "",
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
+	}
+	switch g := t.Claims.Grants; {
+	case t.Kind == "":
+		d.Notes = append(d.Notes, "holds several product grants or none")
+	case g.Video != nil && g.Video.Room == "":
+		d.Notes = append(d.Notes, "the video grant names no room: it opens every room of the account")
 	}
 	return d
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,7 +21,7 @@ const inspectUsage = `Usage: rtctoken inspect [flags] TOKEN
 
 Tells the format of a token (Tencent UserSig or PrivateMapKey, Agora
 AccessToken2 007 or legacy 006, Zoom Video SDK or Meeting SDK JWT, ZEGO
-Token04 or UIKit Kit Token), prints its claims, its issue and expiry times in
+Token04 or UIKit Kit Token, LiveKit or Twilio access token), prints its claims, its issue and expiry times in
 local time and UTC and how long it remains valid, and runs every check it can:
 
   signature  with the provider's secrets (RTCTOKEN_* variables or flags):
@@ -30,7 +31,8 @@ local time and UTC and how long it remains valid, and runs every check it can:
   user       against --user
   room       against --room
   claims     the authentic token is consistent (a Kit Token's kit part agrees
-             with its Token04, a Zoom JWT follows Zoom's rules...)
+             with its Token04, a Zoom JWT follows Zoom's rules, a LiveKit or
+             Twilio token names the API key of its secret...)
   expiry     at the current time, or --at
 
 Without a secret the claims are decoded but not authenticated. Secrets are
@@ -92,6 +94,9 @@ type decoded struct {
 	expiredAtExp, anyUser, noUser, noRoom, foldRoom, sealed bool
 	// userCRC and roomCRC: the token holds only CRC32s (Agora 006).
 	userCRC, roomCRC *uint32
+	// keyID is the API key the token names as its signer (LiveKit,
+	// Twilio: iss).
+	keyID string
 }
 
 // report is inspect's output: the token as decoded, and the verdicts.
@@ -149,8 +154,9 @@ type tokenFormat struct {
 	verify func(tok string, key core.Secret, w want) (*decoded, error)
 }
 
-// want is what the user asked inspect to compare the token with.
-type want struct{ user, room string }
+// want is what the user asked inspect to compare the token with, and the
+// API key of the secret (LiveKit, Twilio).
+type want struct{ user, room, keyID string }
 
 // skipError says a check could not be made, and why.
 type skipError struct{ reason string }
@@ -175,6 +181,21 @@ func verifyWith[T any](verify func(string, core.Keys, core.Expect) (*T, error)) 
 	return func(tok string, key core.Secret, _ want) (*decoded, error) {
 		_, err := verify(tok, core.Keys{Primary: key}, core.Expect{})
 		return nil, err
+	}
+}
+
+// verifyKeyed is verifyWith for a vendor whose verifiers pick the secret by
+// the API key in iss: a token signed with a key's secret must name that key.
+func verifyKeyed[T any](verify func(string, core.Keys, core.Expect) (*T, error), render func(*T) *decoded) func(string, core.Secret, want) (*decoded, error) {
+	return func(tok string, key core.Secret, w want) (*decoded, error) {
+		t, err := verify(tok, core.Keys{Primary: key}, core.Expect{})
+		if err != nil {
+			return nil, err
+		}
+		if id := render(t).keyID; id != w.keyID {
+			return nil, fmt.Errorf("%w: signed with the secret of API key %q, but names API key %q", core.ErrMismatch, w.keyID, id)
+		}
+		return nil, nil
 	}
 }
 
@@ -203,18 +224,19 @@ func detect(tok string) (*tokenFormat, *decoded, error) {
 		d.Provider = f.name
 		return f, d, nil
 	}
-	return nil, nil, fmt.Errorf("%w: not a token of a known format (Tencent UserSig, Agora 007 or 006, Zoom SDK JWT, ZEGO Token04 or Kit Token)", core.ErrMalformed)
+	return nil, nil, fmt.Errorf("%w: not a token of a known format (Tencent UserSig, Agora 007 or 006, Zoom SDK JWT, ZEGO Token04 or Kit Token, LiveKit or Twilio access token)", core.ErrMalformed)
 }
 
 // firstMatch verifies tok with the secrets in turn and returns the index of
 // the first that does not fail with core.ErrSignature, with its error; -1
 // when none does or the token is malformed. What the secret reveals
 // replaces d.
-func (f *tokenFormat) firstMatch(tok string, d *decoded, secrets []core.Secret, w want) (int, error) {
+func (f *tokenFormat) firstMatch(tok string, d *decoded, keys []signingKey, w want) (int, error) {
 	var err error
-	for i, s := range secrets {
+	for i, k := range keys {
 		var v *decoded
-		switch v, err = f.verify(tok, s, w); {
+		w.keyID = k.id
+		switch v, err = f.verify(tok, k.secret, w); {
 		case v != nil:
 			v.Provider = d.Provider
 			*d = *v
@@ -340,18 +362,21 @@ func (c *cli) examine(tok string, o inspectOptions) *report {
 func (c *cli) checkSignature(r *report, f *tokenFormat, tok string, o inspectOptions) string {
 	// config.Load wants an application id; the token's own (or any valid
 	// one, for a sealed ZEGO token) stands in when none is configured, and
-	// the app id check is then skipped.
-	fallback := r.AppID
-	if fallback == "" {
-		fallback = "1"
-	}
-	cfg, err := c.loadVendor(r.Provider, o.keys, fallback)
+	// the app id check is then skipped. So do the token's API key (Twilio)
+	// and a server URL (LiveKit), which the signature does not depend on.
+	vv, _ := varsOf(r.Provider)
+	fallbacks := map[string]string{vv.appID: cmp.Or(r.AppID, "1"), vv.keyID: r.keyID, vv.serverURL: "wss://localhost"}
+	cfg, err := c.loadVendor(r.Provider, o.keys, fallbacks)
 	if err != nil {
 		r.add(check{Name: "signature", Result: resultFailed, Detail: err.Error(), code: exitConfig})
 		return ""
 	}
 	appID, secrets := vendorKeys(cfg, r.Provider)
 	i, err := f.firstMatch(tok, &r.decoded, secrets, want{user: o.user, room: o.room})
+	if i >= 0 && vv.keyID == "" && secrets[i].id != "" {
+		// LiveKit's application id is the API key, of either key pair.
+		appID = secrets[i].id
+	}
 	var skip skipError
 	switch {
 	case errors.As(err, &skip):

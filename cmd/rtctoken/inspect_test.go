@@ -4,13 +4,19 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rtctoken/rtctoken/core/livekit"
+	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/core/zego"
 	"github.com/rtctoken/rtctoken/core/zego/token04"
+	zoomsdk "github.com/rtctoken/rtctoken/core/zoom"
 	"github.com/rtctoken/rtctoken/internal/testutil"
 )
 
@@ -341,5 +347,176 @@ func TestInspectZegoGCM(t *testing.T) {
 	}
 	if code, _ := inspectReport(t, e.with("RTCTOKEN_ZEGO_SERVER_SECRET", otherSecret32), t0, "", cred.Token); code != exitSignature {
 		t.Fatalf("wrong secret: exit %d", code)
+	}
+}
+
+// TestInspectLiveKitTwilio issues every LiveKit and Twilio kind and
+// inspects it back: valid, expired, signed with another secret, tampered.
+func TestInspectLiveKitTwilio(t *testing.T) {
+	later := t0.Add(time.Minute)
+	for _, tc := range lkTwCases {
+		t.Run(tc.name, func(t *testing.T) {
+			cred := issue(t, lkTwEnv, t0, append([]string{tc.provider, tc.kind}, tc.args...)...)
+			vv, _ := varsOf(tc.provider)
+			args := []string{"--user", tc.user, cred.Token}
+			if tc.room != "" {
+				args = append([]string{"--room", tc.room}, args...)
+			}
+			code, r := inspectReport(t, lkTwEnv, later, "", args...)
+			if code != exitOK || r.Result != "valid" || r.Provider != tc.provider || r.Kind != tc.kind || r.AppID != cred.AppID || r.UserID != tc.user || r.Room != tc.room {
+				t.Fatalf("valid token: exit %d, %s/%s app %q user %q room %q, %+v", code, r.Provider, r.Kind, r.AppID, r.UserID, r.Room, r.Checks)
+			}
+			for _, name := range []string{"signature", "claims", "app id", "user", "expiry"} {
+				if c := checkOf(r, name); c.Result != resultOK {
+					t.Fatalf("check %s: %+v", name, c)
+				}
+			}
+			if !r.ExpiresAt.Equal(cred.ExpiresAt) || !r.IssuedAt.Equal(t0) {
+				t.Fatalf("times %v %v, credential %v %v", r.IssuedAt, r.ExpiresAt, cred.IssuedAt, cred.ExpiresAt)
+			}
+			// Expired at exp.
+			if code, r := inspectReport(t, lkTwEnv, cred.ExpiresAt, "", cred.Token); code != exitExpired || r.Result != "expired" {
+				t.Fatalf("expired: exit %d, %+v", code, r.Checks)
+			}
+			// Another secret; then the right one as the secondary.
+			wrong := lkTwEnv.with(vv.secret, map[string]string{"livekit": livekitSecret2, "twilio": twilioSecret2}[tc.provider])
+			if code, r := inspectReport(t, wrong, later, "", cred.Token); code != exitSignature || !strings.Contains(checkOf(r, "signature").Detail, "another secret") {
+				t.Fatalf("wrong secret: exit %d, %+v", code, r.Checks)
+			}
+			if code, r := inspectReport(t, wrong.with(vv.secondary, lkTwEnv[vv.secret]), later, "", cred.Token); code != exitOK || checkOf(r, "signature").Detail != "signed with the secondary secret" {
+				t.Fatalf("secondary secret: exit %d, %+v", code, r.Checks)
+			}
+			// Tampered: another identity under the same signature.
+			parts := strings.Split(cred.Token, ".")
+			payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+			parts[1] = b64url(strings.Replace(string(payload), `"alice"`, `"mallory"`, 1))
+			if code, r := inspectReport(t, lkTwEnv, later, "", strings.Join(parts, ".")); code != exitSignature || r.UserID != "mallory" {
+				t.Fatalf("tampered: exit %d, user %q, %+v", code, r.UserID, r.Checks)
+			}
+			// Another application, user and room.
+			otherApp := map[string]string{"livekit": "APIother", "twilio": "ACffffffffffffffffffffffffffffffff"}[tc.provider]
+			if code, _ := inspectReport(t, lkTwEnv, later, "", "--app-id", otherApp, cred.Token); code != exitMismatch {
+				t.Fatalf("wrong app id: exit %d", code)
+			}
+			if code, _ := inspectReport(t, lkTwEnv, later, "", "--user", "bob", cred.Token); code != exitMismatch {
+				t.Fatalf("wrong user: exit %d", code)
+			}
+			// Without a key: decoded, not verified.
+			if code, r := inspectReport(t, env{}, later, "", cred.Token); code != exitOK || r.Result != "decoded" || r.AppID != cred.AppID {
+				t.Fatalf("no secret: exit %d, %+v", code, r)
+			}
+			// The secret flag alone: the token's API key and a server URL
+			// stand in for the other variables.
+			if code, r := inspectReport(t, env{}, later, "", "--secret", lkTwEnv[vv.secret], cred.Token); code != exitOK || r.Result != "valid" {
+				t.Fatalf("--secret: exit %d, %+v", code, r.Checks)
+			}
+			_, out, errOut := runAt(t, lkTwEnv, later, "", "inspect", cred.Token)
+			noSecret(t, out+errOut)
+		})
+	}
+	// A Zoom JWT is still Zoom's, with LiveKit and Twilio configured, and
+	// neither of theirs is Zoom's.
+	lk := issue(t, lkTwEnv, t0, "livekit", "room", "--user", "u42", "--room", "r").Token
+	tw := issue(t, lkTwEnv, t0, "twilio", "video", "--user", "u42", "--room", "r").Token
+	for _, args := range [][]string{{"video", "--user", "u42", "--room", "r"}, {"meeting", "--user", "u42", "--room", "123456789"}} {
+		zt := issue(t, lkTwEnv, t0, append([]string{"zoom"}, args...)...).Token
+		if code, r := inspectReport(t, lkTwEnv, later, "", zt); code != exitOK || r.Provider != "zoom" {
+			t.Fatalf("zoom %s: exit %d, %s, %+v", args[0], code, r.Provider, r.Checks)
+		}
+		if l, err := livekit.Parse(zt); err == nil && l.APIKey != "" {
+			t.Fatalf("zoom %s reads as LiveKit's", args[0])
+		}
+		if _, err := twilio.Parse(zt); err == nil {
+			t.Fatalf("zoom %s reads as Twilio's", args[0])
+		}
+	}
+	for _, tok := range []string{lk, tw} {
+		if _, err := zoomsdk.Parse(tok); err == nil {
+			t.Fatalf("zoom.Parse reads %.20s...", tok)
+		}
+	}
+}
+
+// lkTwVectors are the vendor-generated tokens of core/livekit and
+// core/twilio.
+func lkTwVectors(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testutil.Root(), path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInspectLiveKitTwilioVectors inspects tokens the vendors' own libraries
+// made.
+func TestInspectLiveKitTwilioVectors(t *testing.T) {
+	type vcase struct {
+		ID     string `json:"id"`
+		MadeAt int64  `json:"made_at"`
+		Token  string `json:"token"`
+	}
+	var lk struct {
+		Keys  map[string]string `json:"key_provider"`
+		Cases []vcase           `json:"cases"`
+	}
+	lkTwVectors(t, "core/livekit/testdata/livekit_accesstoken.json", &lk)
+	// The vectors' account is twilioAccount.
+	var tw struct {
+		Accounts struct{ Keys map[string]string } `json:"accounts"`
+		Cases    []vcase                          `json:"cases"`
+	}
+	lkTwVectors(t, "core/twilio/testdata/twilio_accesstoken.json", &tw)
+	find := func(cases []vcase, id string) vcase {
+		for _, c := range cases {
+			if c.ID == id {
+				return c
+			}
+		}
+		t.Fatalf("no vector %s", id)
+		return vcase{}
+	}
+
+	v := find(lk.Cases, "join_basic")
+	at := strconv.FormatInt(v.MadeAt, 10)
+	keys := []string{"--app-id", "APIrtctokenVec1", "--secret", lk.Keys["APIrtctokenVec1"], "--at", at}
+	code, r := inspectReport(t, env{}, t0, "", append(keys, "--user", "alice", "--room", "daily-standup", v.Token)...)
+	if code != exitOK || r.Format != "LiveKit access token" || r.Kind != "room" || r.UserID != "alice" || r.Room != "daily-standup" || r.IssuedAt.Unix() != v.MadeAt {
+		t.Fatalf("%s: exit %d, %+v", v.ID, code, r)
+	}
+	// Signed with the secret of another API key than it names.
+	other := []string{"--app-id", "APIrtctokenVec2", "--secret", lk.Keys["APIrtctokenVec1"], "--at", at, v.Token}
+	if code, r := inspectReport(t, env{}, t0, "", other...); code != exitMismatch || checkOf(r, "claims").Result != resultFailed {
+		t.Fatalf("key of another API key: exit %d, %+v", code, r.Checks)
+	}
+	v = find(lk.Cases, "room_admin")
+	if _, r := inspectReport(t, env{}, t0, "", v.Token); !strings.Contains(strings.Join(r.Notes, "\n"), "role admin, with elevated grants: destinationRoom, ingressAdmin, roomAdmin, roomCreate, roomList, roomRecord") {
+		t.Fatalf("%s: notes %q", v.ID, r.Notes)
+	}
+
+	sk := "SKfedcba9876543210fedcba9876543210"
+	v = find(tw.Cases, "ttl_default")
+	at = strconv.FormatInt(v.MadeAt, 10)
+	keys = []string{"--app-id", twilioAccount, "--secret", tw.Accounts.Keys[sk], "--at", at}
+	code, r = inspectReport(t, env{}, t0, "", append(keys, "--user", "alice", "--room", "DailyStandup", v.Token)...)
+	if code != exitOK || r.Format != "Twilio Access Token" || r.Kind != "video" || r.AppID != twilioAccount || r.Room != "DailyStandup" || r.IssuedAt.Unix() != v.MadeAt {
+		t.Fatalf("%s: exit %d, %+v", v.ID, code, r)
+	}
+	// The API key SID configured is not the one the token names.
+	e := env{"RTCTOKEN_TWILIO_API_KEY_SID": "SK00112233445566778899aabbccddeeff"}
+	if code, r := inspectReport(t, e, t0, "", append(keys, v.Token)...); code != exitMismatch || checkOf(r, "claims").Result != resultFailed {
+		t.Fatalf("another API key SID: exit %d, %+v", code, r.Checks)
+	}
+	// twilio-go's ten-year token is authentic, but longer than Twilio allows.
+	v = find(tw.Cases, "video_room")
+	if code, r := inspectReport(t, env{}, t0, "", append(keys, v.Token)...); code != exitMismatch || !strings.Contains(checkOf(r, "claims").Detail, "longer than 24h") {
+		t.Fatalf("%s: exit %d, %+v", v.ID, code, r.Checks)
+	}
+	v = find(tw.Cases, "video_no_room")
+	code, r = inspectReport(t, env{}, t0, "", "--at", strconv.FormatInt(v.MadeAt, 10), "--room", "any", v.Token)
+	if code != exitOK || checkOf(r, "room").Result != resultSkipped || !strings.Contains(strings.Join(r.Notes, "\n"), "opens every room") {
+		t.Fatalf("%s: exit %d, notes %q, %+v", v.ID, code, r.Notes, r.Checks)
 	}
 }

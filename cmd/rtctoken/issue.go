@@ -27,6 +27,8 @@ Providers and kinds:
   zoom     video (room = session name; roles participant, host),
            meeting (room = meeting number, optional; roles participant, host)
   zego     token04 (room optional), kit (room; roles subscriber, publisher)
+  livekit  room (room; roles subscriber, publisher, admin)
+  twilio   video (room), voice, chat, sync
 
 Flags:
   --user ID          vendor user id (required)
@@ -87,7 +89,7 @@ func (c *cli) issue(ctx context.Context, args []string) int {
 		return c.usageError("issue", "--options is not valid JSON")
 	}
 
-	cfg, err := c.loadVendor(provider, keys, "")
+	cfg, err := c.loadVendor(provider, keys, nil)
 	if err != nil {
 		return c.configError("issue", err)
 	}

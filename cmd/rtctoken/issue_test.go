@@ -113,7 +113,7 @@ func TestIssueErrors(t *testing.T) {
 	}{
 		{"no arguments", vendorEnv, nil, exitUsage, "want <provider> <kind>"},
 		{"no user", vendorEnv, []string{"agora", "rtc", "--room", "r"}, exitUsage, "--user is required"},
-		{"unknown provider", vendorEnv, []string{"twilio", "video", "--user", "u"}, exitUsage, "unknown provider"},
+		{"unknown provider", vendorEnv, []string{"vonage", "video", "--user", "u"}, exitUsage, "unknown provider"},
 		{"unknown kind", vendorEnv, []string{"agora", "voice", "--user", "u"}, exitUsage, "unknown_kind"},
 		{"missing room", vendorEnv, []string{"agora", "rtc", "--user", "u"}, exitUsage, "invalid_room (room)"},
 		{"bad role", vendorEnv, []string{"agora", "rtc", "--user", "u", "--room", "r", "--role", "admin"}, exitUsage, "invalid_role"},
@@ -184,5 +184,74 @@ func TestIssueVendorMaximumTTL(t *testing.T) {
 	}
 	if code, _, _ := runAt(t, vendorEnv, t0, "", "issue", "tencent", "usersig", "--user", "alice", "--ttl", "4321h"); code != exitUsage {
 		t.Fatalf("a lifetime over the vendor's limit: exit %d", code)
+	}
+}
+
+// Keys of the LiveKit and Twilio test applications.
+const (
+	livekitKey     = "APIrtctokenTest1"
+	livekitSecret  = "livekit-test-secret-0123456789abcdefXYZ"
+	livekitSecret2 = "livekit-other-secret-0123456789abcdefXYZ"
+	twilioAccount  = "AC0123456789abcdef0123456789abcdef"
+	twilioKeySID   = "SK0123456789abcdef0123456789abcdef"
+	twilioSecret   = "twilio-test-secret-0123456789abc"
+	twilioSecret2  = "twilio-other-secret-0123456789ab"
+)
+
+// lkTwEnv configures LiveKit and Twilio beside the other providers.
+var lkTwEnv = vendorEnv.with(
+	"RTCTOKEN_LIVEKIT_API_KEY", livekitKey, "RTCTOKEN_LIVEKIT_API_SECRET", livekitSecret, "RTCTOKEN_LIVEKIT_URL", "wss://lk.example.com",
+	"RTCTOKEN_TWILIO_ACCOUNT_SID", twilioAccount, "RTCTOKEN_TWILIO_API_KEY_SID", twilioKeySID, "RTCTOKEN_TWILIO_API_KEY_SECRET", twilioSecret,
+	"RTCTOKEN_TWILIO_CHAT_SERVICE_SID", "IS0123456789abcdef0123456789abcdef", "RTCTOKEN_TWILIO_SYNC_SERVICE_SID", "ISfedcba9876543210fedcba9876543210",
+)
+
+// lkTwCases issue every kind of LiveKit and Twilio.
+var lkTwCases = []kindCase{
+	{"livekit room", "livekit", "room", []string{"--user", "alice", "--room", "standup", "--role", "publisher", "--name", "Ada"}, "alice", "standup"},
+	{"twilio video", "twilio", "video", []string{"--user", "alice", "--room", "DailyStandup"}, "alice", "DailyStandup"},
+	{"twilio voice", "twilio", "voice", []string{"--user", "alice"}, "alice", ""},
+	{"twilio chat", "twilio", "chat", []string{"--user", "alice"}, "alice", ""},
+	{"twilio sync", "twilio", "sync", []string{"--user", "alice"}, "alice", ""},
+}
+
+// noSecret fails the test if out holds a LiveKit or Twilio secret.
+func noSecret(t *testing.T, out string) {
+	t.Helper()
+	for _, s := range []string{livekitSecret, livekitSecret2, twilioSecret, twilioSecret2} {
+		if strings.Contains(out, s) {
+			t.Fatalf("output contains a secret:\n%s", out)
+		}
+	}
+}
+
+func TestIssueLiveKitTwilio(t *testing.T) {
+	for _, tc := range lkTwCases {
+		t.Run(tc.name, func(t *testing.T) {
+			cred := issue(t, lkTwEnv, t0, append([]string{tc.provider, tc.kind}, tc.args...)...)
+			if cred.Provider != tc.provider || cred.Kind != tc.kind || !cred.IssuedAt.Equal(t0) {
+				t.Fatalf("credential %+v", cred)
+			}
+			noSecret(t, cred.Token)
+			v, err := provider(t, lkTwEnv, tc.provider).Verify(context.Background(), tc.kind, cred.Token, t0.Add(time.Minute))
+			if err != nil || v.UserID != tc.user || v.Room != tc.room {
+				t.Fatalf("Verify: %v, %+v", err, v)
+			}
+		})
+	}
+	// The flags stand in for the variables.
+	e := lkTwEnv.with("RTCTOKEN_LIVEKIT_API_KEY", "", "RTCTOKEN_LIVEKIT_API_SECRET", "")
+	cred := issue(t, e, t0, "livekit", "room", "--user", "bob", "--room", "r", "--app-id", "APIflag", "--secret", livekitSecret2)
+	if cred.AppID != "APIflag" {
+		t.Fatalf("app id %q", cred.AppID)
+	}
+	// LiveKit's admin role is elevated, and allowed at the command line.
+	issue(t, lkTwEnv, t0, "livekit", "room", "--user", "bob", "--room", "r", "--role", "admin")
+	for _, args := range [][]string{
+		{"issue", "livekit", "room", "--user", "u", "--room", "r", "--secret", "short"},
+		{"issue", "twilio", "video", "--user", "u", "--room", "r", "--app-id", "not-an-account"},
+	} {
+		if code, _, errOut := runAt(t, lkTwEnv, t0, "", args...); code != exitConfig || !strings.Contains(errOut, args[len(args)-2]) {
+			t.Fatalf("%v: exit %d, %q", args, code, errOut)
+		}
 	}
 }

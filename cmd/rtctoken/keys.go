@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,15 +13,18 @@ import (
 )
 
 // vendors are the providers config.Load knows, in its order.
-var vendors = []string{"tencent", "agora", "zoom", "zego"}
+var vendors = []string{"tencent", "agora", "zoom", "zego", "livekit", "twilio"}
 
 // vendorVars names a vendor's application id, primary secret and secondary
-// secret variables, as config.Vars describes them.
+// secret variables, as config.Vars describes them, and the other required
+// plain variables: the API key of the secret (Twilio's API key SID; LiveKit's
+// API key is its application id) and LiveKit's server URL.
 type vendorVars struct {
 	appID, secret, secondary string
+	keyID, serverURL         string
 }
 
-// varsOf finds a vendor's variables in config.Vars: the required plain
+// varsOf finds a vendor's variables in config.Vars: the first required plain
 // variable is the application id, the required secret the primary key and
 // the optional secret the secondary one.
 func varsOf(vendor string) (vendorVars, bool) {
@@ -30,6 +34,10 @@ func varsOf(vendor string) (vendorVars, bool) {
 			continue
 		}
 		switch {
+		case v.Field == "ServerURL":
+			vv.serverURL = v.Name
+		case v.Required && !v.Secret && vv.appID != "":
+			vv.keyID = v.Name
 		case v.Required && !v.Secret:
 			vv.appID = v.Name
 		case v.Required && v.Secret:
@@ -62,9 +70,9 @@ func (k *keyFlags) check() error {
 
 // vendorLookup returns an environment lookup that sees only the vendor's
 // RTCTOKEN_<VENDOR>_* variables, with the key flags taking precedence, so
-// that a half-configured other vendor does not get in the way. A non-empty
-// fallbackAppID stands in for an application id set nowhere else.
-func (c *cli) vendorLookup(vendor string, k keyFlags, fallbackAppID string) func(string) (string, bool) {
+// that a half-configured other vendor does not get in the way. The
+// fallbacks stand in for variables set nowhere else.
+func (c *cli) vendorLookup(vendor string, k keyFlags, fallbacks map[string]string) func(string) (string, bool) {
 	vv, _ := varsOf(vendor)
 	prefix := "RTCTOKEN_" + strings.ToUpper(vendor) + "_"
 	return func(name string) (string, bool) {
@@ -92,8 +100,8 @@ func (c *cli) vendorLookup(vendor string, k keyFlags, fallbackAppID string) func
 			}
 		}
 		v, ok := c.env(name)
-		if name == vv.appID && v == "" && fallbackAppID != "" {
-			return fallbackAppID, true
+		if f := fallbacks[name]; v == "" && f != "" {
+			return f, true
 		}
 		return v, ok
 	}
@@ -103,7 +111,7 @@ func (c *cli) vendorLookup(vendor string, k keyFlags, fallbackAppID string) func
 // flag or a variable.
 func (c *cli) hasSecret(vendor string, k keyFlags) bool {
 	vv, _ := varsOf(vendor)
-	lookup := c.vendorLookup(vendor, k, "")
+	lookup := c.vendorLookup(vendor, k, nil)
 	v1, _ := lookup(vv.secret)
 	v2, _ := lookup(vv.secret + config.FileSuffix)
 	return v1 != "" || v2 != ""
@@ -113,14 +121,14 @@ func (c *cli) hasSecret(vendor string, k keyFlags) bool {
 // variable, "" when neither is set.
 func (c *cli) configuredAppID(vendor string, k keyFlags) string {
 	vv, _ := varsOf(vendor)
-	v, _ := c.vendorLookup(vendor, k, "")(vv.appID)
+	v, _ := c.vendorLookup(vendor, k, nil)(vv.appID)
 	return strings.TrimSpace(v)
 }
 
 // loadVendor reads one vendor's configuration. Errors wrap core.ErrConfig
 // and name the flag or variable at fault, never a value.
-func (c *cli) loadVendor(vendor string, k keyFlags, fallbackAppID string) (*config.Config, error) {
-	cfg, err := config.Load(c.vendorLookup(vendor, k, fallbackAppID))
+func (c *cli) loadVendor(vendor string, k keyFlags, fallbacks map[string]string) (*config.Config, error) {
+	cfg, err := config.Load(c.vendorLookup(vendor, k, fallbacks))
 	if err != nil {
 		return nil, flagNames(vendor, k, err)
 	}
@@ -147,24 +155,38 @@ func flagNames(vendor string, k keyFlags, err error) error {
 	return fmt.Errorf("%w: %s", core.ErrConfig, strings.NewReplacer(pairs...).Replace(err.Error()))
 }
 
+// signingKey is one secret of a vendor and the API key it belongs to
+// (LiveKit, Twilio: the iss of the tokens it signs; "" for the others).
+type signingKey struct {
+	id     string
+	secret core.Secret
+}
+
 // vendorKeys returns the application id and the secrets (primary first) of
 // a vendor's configuration.
-func vendorKeys(cfg *config.Config, vendor string) (appID string, secrets []core.Secret) {
+func vendorKeys(cfg *config.Config, vendor string) (appID string, keys []signingKey) {
+	var ids [2]string
+	var secrets [2]core.Secret
 	switch {
 	case vendor == "tencent" && cfg.Tencent != nil:
-		appID, secrets = strconv.FormatUint(cfg.Tencent.SDKAppID, 10), []core.Secret{cfg.Tencent.Key, cfg.Tencent.SecondaryKey}
+		appID, secrets = strconv.FormatUint(cfg.Tencent.SDKAppID, 10), [2]core.Secret{cfg.Tencent.Key, cfg.Tencent.SecondaryKey}
 	case vendor == "agora" && cfg.Agora != nil:
-		appID, secrets = cfg.Agora.AppID, []core.Secret{cfg.Agora.AppCertificate, cfg.Agora.SecondaryCertificate}
+		appID, secrets = cfg.Agora.AppID, [2]core.Secret{cfg.Agora.AppCertificate, cfg.Agora.SecondaryCertificate}
 	case vendor == "zoom" && cfg.Zoom != nil:
-		appID, secrets = cfg.Zoom.SDKKey, []core.Secret{cfg.Zoom.SDKSecret, cfg.Zoom.SecondarySecret}
+		appID, secrets = cfg.Zoom.SDKKey, [2]core.Secret{cfg.Zoom.SDKSecret, cfg.Zoom.SecondarySecret}
 	case vendor == "zego" && cfg.Zego != nil:
-		appID, secrets = strconv.FormatUint(uint64(cfg.Zego.AppID), 10), []core.Secret{cfg.Zego.ServerSecret, cfg.Zego.SecondarySecret}
+		appID, secrets = strconv.FormatUint(uint64(cfg.Zego.AppID), 10), [2]core.Secret{cfg.Zego.ServerSecret, cfg.Zego.SecondarySecret}
+	case vendor == "livekit" && cfg.LiveKit != nil:
+		l := cfg.LiveKit
+		appID, ids, secrets = l.APIKey, [2]string{l.APIKey, cmp.Or(l.SecondaryAPIKey, l.APIKey)}, [2]core.Secret{l.APISecret, l.SecondaryAPISecret}
+	case vendor == "twilio" && cfg.Twilio != nil:
+		tw := cfg.Twilio
+		appID, ids, secrets = tw.AccountSID, [2]string{tw.APIKeySID, cmp.Or(tw.SecondaryAPIKeySID, tw.APIKeySID)}, [2]core.Secret{tw.APIKeySecret, tw.SecondaryAPIKeySecret}
 	}
-	out := secrets[:0]
-	for _, s := range secrets {
+	for i, s := range secrets {
 		if !s.IsZero() {
-			out = append(out, s)
+			keys = append(keys, signingKey{ids[i], s})
 		}
 	}
-	return appID, out
+	return appID, keys
 }
