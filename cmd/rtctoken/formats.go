@@ -28,7 +28,7 @@ var formats = []tokenFormat{
 	{agora.Name, func(t string) bool { return strings.HasPrefix(t, accesstoken.LegacyVersion) }, parseWith(accesstoken.ParseLegacy006, agora006Token), verifyAgora006},
 	{zego.Name, func(t string) bool { return strings.HasPrefix(t, token04.Version) }, parseWith(zego.Parse, zegoToken), verifyZego},
 	// Twilio's header names its content type; a LiveKit token names its
-	// API key, which a Zoom JWT never has.
+	// API key in iss, which a Zoom JWT does not have.
 	{twilio.Name, func(t string) bool { _, err := twilio.Parse(t); return err == nil }, parseWith(twilio.Parse, twilioToken), verifyKeyed(twilio.Verify, twilioToken)},
 	{livekit.Name, func(t string) bool { l, err := livekit.Parse(t); return err == nil && l.APIKey != "" }, parseWith(livekit.Parse, livekitToken), verifyKeyed(livekit.Verify, livekitToken)},
 	{zoom.Name, func(t string) bool { return strings.Count(t, ".") == 2 }, parseWith(zoom.Parse, zoomToken), verifyWith(zoom.Verify)},
@@ -193,6 +193,7 @@ func twilioToken(t *twilio.Token) *decoded {
 	case t.Kind == "":
 		d.Notes = append(d.Notes, "holds several product grants or none")
 	case g.Video != nil && g.Video.Room == "":
+		d.anyRoom, d.noRoom = true, false
 		d.Notes = append(d.Notes, "the video grant names no room: it opens every room of the account")
 	}
 	return d

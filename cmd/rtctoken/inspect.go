@@ -88,10 +88,12 @@ type decoded struct {
 	Notes     []string       `json:"notes,omitempty"`
 	// expiredAtExp: the expiry instant itself is expired (Zoom, ZEGO: now >=
 	// exp), not the last valid second (Tencent, Agora: now > exp). anyUser:
-	// an Agora uid 0 token, which any uid may join with. noUser, noRoom: the
-	// token names no user or room. foldRoom: rooms compare case-insensitively
-	// (Zoom session names). sealed: the content is encrypted (ZEGO).
-	expiredAtExp, anyUser, noUser, noRoom, foldRoom, sealed bool
+	// an Agora uid 0 token, which any uid may join with. anyRoom: a Twilio
+	// video grant without a room, which opens every room. noUser, noRoom:
+	// the token names no user or room. foldRoom: rooms compare
+	// case-insensitively (Zoom session names). sealed: the content is
+	// encrypted (ZEGO).
+	expiredAtExp, anyUser, anyRoom, noUser, noRoom, foldRoom, sealed bool
 	// userCRC and roomCRC: the token holds only CRC32s (Agora 006).
 	userCRC, roomCRC *uint32
 	// keyID is the API key the token names as its signer (LiveKit,
@@ -349,7 +351,7 @@ func (c *cli) examine(tok string, o inspectOptions) *report {
 		r.add(compareID("user", r.UserID, o.user, r.noUser, r.anyUser, false, r.userCRC, r.sealed))
 	}
 	if o.room != "" {
-		r.add(compareID("room", r.Room, o.room, r.noRoom, false, r.foldRoom, r.roomCRC, r.sealed))
+		r.add(compareID("room", r.Room, o.room, r.noRoom, r.anyRoom, r.foldRoom, r.roomCRC, r.sealed))
 	}
 	r.add(checkExpiry(&r.decoded, o.at))
 	r.finish()
@@ -446,6 +448,8 @@ func compareID(name, got, expect string, none, anyone, fold bool, crc *uint32, s
 		}
 	case none:
 		c.Result, c.Detail = resultSkipped, "the token names no "+name
+	case anyone && name == "room":
+		c.Detail = "the token opens every room"
 	case anyone:
 		c.Detail = "the token is for uid 0: any uid may use it"
 	case got == expect || (fold && strings.EqualFold(got, expect)):
