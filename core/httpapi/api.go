@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rtctoken/rtctoken/core"
@@ -385,12 +386,47 @@ func (a *API) readBody(body io.Reader) ([]byte, error) {
 	if body == nil {
 		return nil, nil
 	}
-	buf, err := io.ReadAll(io.LimitReader(body, a.maxBody+1))
+	bp := bodyBufs.Get().(*[]byte)
+	buf, err := readLimited((*bp)[:0], body, a.maxBody+1)
+	if cap(buf) <= maxPooledBody {
+		*bp = buf[:0]
+		defer bodyBufs.Put(bp)
+	}
 	if err != nil {
 		return nil, core.Errorf(core.CodeInvalidRequest, "", "could not read the request body")
 	}
 	if int64(len(buf)) > a.maxBody {
 		return nil, core.Errorf(CodeBodyTooLarge, "", "request body is larger than %d bytes", a.maxBody)
+	}
+	if len(buf) == 0 {
+		return []byte{}, nil
+	}
+	return bytes.Clone(buf), nil
+}
+
+// bodyBufs hold the read buffers of request bodies; readBody returns a
+// copy of exactly the body's size, so no buffer outlives its request.
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledBody is the largest buffer kept in bodyBufs.
+const maxPooledBody = 64 << 10
+
+// readLimited appends to buf what r yields until EOF or until limit bytes
+// are read, as io.ReadAll(io.LimitReader(r, limit)) does.
+func readLimited(buf []byte, r io.Reader, limit int64) ([]byte, error) {
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		end := min(int64(cap(buf)), limit)
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
 	return buf, nil
 }
@@ -434,10 +470,13 @@ func parsePath(p string) (route, string, string) {
 // map: a JSON body, never stored by a cache, never sniffed. Host handlers
 // built on the contract use it for their own JSON answers.
 func JSONHeader() http.Header {
+	// One array holds the three values; each slice is capped at its own
+	// element, so an append to one never writes into another.
+	v := &[3]string{"application/json; charset=utf-8", "no-store", "nosniff"}
 	return http.Header{
-		"Content-Type":           {"application/json; charset=utf-8"},
-		"Cache-Control":          {"no-store"},
-		"X-Content-Type-Options": {"nosniff"},
+		"Content-Type":           v[0:1:1],
+		"Cache-Control":          v[1:2:2],
+		"X-Content-Type-Options": v[2:3:3],
 	}
 }
 
