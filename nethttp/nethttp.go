@@ -78,7 +78,25 @@ func Mount(mux Mux, prefix string, api *httpapi.API) {
 	if prefix == "/" {
 		prefix = ""
 	}
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, Handler(api)))
+	mux.Handle(prefix+"/", stripPrefix(prefix, api))
+}
+
+// stripPrefix serves the contract as http.StripPrefix(prefix, Handler(api))
+// does, without the copy of the request and its URL that StripPrefix makes
+// on every request: the contract reads the path below the mount point and
+// nothing else of the URL.
+func stripPrefix(prefix string, api *httpapi.API) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := strings.CutPrefix(r.URL.Path, prefix)
+		if ok && r.URL.RawPath != "" {
+			_, ok = strings.CutPrefix(r.URL.RawPath, prefix)
+		}
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		WriteResponse(w, r, api.Serve(request{r}, p, rawBody(r)))
+	})
 }
 
 type ctxKey struct{}
