@@ -117,5 +117,29 @@ func appendJSONValue(b []byte, v any) ([]byte, error) {
 	return append(b, enc...), nil
 }
 
-// appendJSONString escapes like encoding/json.
-func appendJSONString(b []byte, s string) []byte { return jsonstr.AppendGo(b, s) }
+// appendJSONString escapes like encoding/json. Tokens are long and
+// almost always plain ASCII (base64, hex, JWTs), which one pass over a
+// table confirms before they are copied whole; anything else is written by
+// jsonstr.AppendGo.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if !plainJSON[s[i]] {
+			return jsonstr.AppendGo(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// plainJSON marks the bytes encoding/json writes unescaped: printable
+// ASCII other than '"', '\\', '<', '>' and '&'.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
