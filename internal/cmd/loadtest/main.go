@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -36,7 +37,22 @@ func main() {
 	asJSON := flag.Bool("json", false, "print JSON")
 	serveBin := flag.String("serve", "", "path of an rtctoken binary: measure `rtctoken serve` with a bearer JWT against a bare net/http handler verifying the same JWT")
 	bareJWT := flag.Bool("bare-jwt", false, "run the bare JWT verifier (started by -serve)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run (clients and servers share the process) to `file`")
+	memProfile := flag.String("memprofile", "", "write an allocation profile of the run to `file`")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		defer writeHeapProfile(*memProfile)
+	}
 	if *bareJWT {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -93,6 +109,19 @@ func main() {
 		if r.Target == "bare" {
 			fmt.Printf("%-8s %-22s token/bare = %.0f%%\n", r.Framework, r.Endpoint, 100*ratio[r.Framework+" "+r.Endpoint])
 		}
+	}
+}
+
+// writeHeapProfile writes the allocation profile (alloc_space and
+// alloc_objects count every allocation since the start).
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fail(err)
 	}
 }
 
