@@ -425,7 +425,7 @@ func (p *Provider) Verify(ctx context.Context, kind, token string, now time.Time
 	if kind != KindRoom {
 		return nil, &core.Error{Code: core.CodeUnknownKind, Field: "kind", Message: "provider " + p.name + " has no such kind", Err: core.ErrMismatch}
 	}
-	t, err := Parse(token)
+	t, parts, err := parse(token)
 	if err != nil {
 		return nil, err
 	}
@@ -433,7 +433,7 @@ func (p *Provider) Verify(ctx context.Context, kind, token string, now time.Time
 	if !ok {
 		return nil, fmt.Errorf("%w: livekit: the token names an API key that is not configured", core.ErrSignature)
 	}
-	t, err = Verify(token, keys, core.Expect{Kind: kind, AppID: t.APIKey, At: now})
+	t, err = check(t, parts, keys, core.Expect{Kind: kind, AppID: t.APIKey, At: now})
 	if err != nil {
 		return nil, err
 	}

@@ -106,6 +106,11 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
+	return check(t, parts, keys, want)
+}
+
+// check is Verify's checks of a parsed token.
+func check(t *Token, parts *hs256.Parts, keys core.Keys, want core.Expect) (*Token, error) {
 	if !parts.Verify(keys.Primary, keys.Secondary) {
 		return nil, fmt.Errorf("%w: livekit: the signature matches no configured secret", core.ErrSignature)
 	}

@@ -21,6 +21,9 @@ type header struct {
 	Typ    string `json:"typ"`
 }
 
+// plainHeader is the header without a region, as json.Marshal writes it.
+var plainHeader = []byte(`{"alg":"HS256","cty":"` + ContentType + `","typ":"JWT"}`)
+
 // Claims is the payload of a Twilio Access Token, its members in sorted
 // order as twilio-go writes them. Times are Unix seconds; 0 means absent.
 // twilio-go writes no iat (twilio-node does); this package neither.
@@ -109,9 +112,12 @@ func Sign(c *Claims, region string, secret core.Secret) (string, error) {
 	if c == nil {
 		return "", fmt.Errorf("%w: twilio: nil claims", core.ErrConfig)
 	}
-	h, err := json.Marshal(header{Alg: "HS256", Cty: ContentType, Region: region, Typ: "JWT"})
-	if err != nil {
-		return "", err
+	h := plainHeader
+	if region != "" {
+		var err error
+		if h, err = json.Marshal(header{Alg: "HS256", Cty: ContentType, Region: region, Typ: "JWT"}); err != nil {
+			return "", err
+		}
 	}
 	payload, err := json.Marshal(c)
 	if err != nil {
