@@ -68,3 +68,32 @@ func TestSubject(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseOrder: trying host:port first gives what trying a bare address
+// first gives, for any string.
+func FuzzParseOrder(f *testing.F) {
+	for _, s := range []string{"192.0.2.1", "192.0.2.1:443", "[2001:db8::1]:443", "2001:db8::1", "[::1]", "fe80::1%eth0", "[fe80::1%eth0]:1", "1:2", ":80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wok := netip.Addr{}, false
+		if a, err := netip.ParseAddr(s); err == nil {
+			want, wok = a.WithZone("").Unmap(), true
+		} else if ap, err := netip.ParseAddrPort(s); err == nil {
+			want, wok = ap.Addr().WithZone("").Unmap(), true
+		}
+		if got, ok := Parse(s); got != want || ok != wok {
+			t.Fatalf("Parse(%q) = %v %v, want %v %v", s, got, ok, want, wok)
+		}
+	})
+}
+
+// BenchmarkParsePeer is a peer address as net/http's RemoteAddr gives it.
+func BenchmarkParsePeer(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Parse("192.0.2.1:54321"); !ok {
+			b.Fatal("not parsed")
+		}
+	}
+}
