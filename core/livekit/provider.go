@@ -429,9 +429,9 @@ func (p *Provider) Verify(ctx context.Context, kind, token string, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	keys, ok := p.keys[t.APIKey]
-	if !ok {
-		return nil, fmt.Errorf("%w: livekit: the token names an API key that is not configured", core.ErrSignature)
+	keys, err := hs256.Lookup("livekit", p.keys, t.APIKey)
+	if err != nil {
+		return nil, err
 	}
 	t, err = check(t, parts, keys, core.Expect{Kind: kind, AppID: t.APIKey, At: now})
 	if err != nil {

@@ -1,8 +1,6 @@
 package livekit
 
 import (
-	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -111,8 +109,8 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 
 // check is Verify's checks of a parsed token.
 func check(t *Token, parts *hs256.Parts, keys core.Keys, want core.Expect) (*Token, error) {
-	if !parts.Verify(keys.Primary, keys.Secondary) {
-		return nil, fmt.Errorf("%w: livekit: the signature matches no configured secret", core.ErrSignature)
+	if err := parts.Check("livekit", keys); err != nil {
+		return nil, err
 	}
 	c := t.Claims
 	switch {
@@ -129,19 +127,12 @@ func check(t *Token, parts *hs256.Parts, keys core.Keys, want core.Expect) (*Tok
 	case want.Room != "" && t.Room != want.Room:
 		return nil, mismatch("the token is for another room")
 	}
-	if want.At.IsZero() {
-		return t, nil
-	}
-	at, lee := want.At.Unix(), int64(Leeway/time.Second)
 	from := c.NotBefore
 	if from == 0 {
 		from = c.IssuedAt
 	}
-	if c.ExpiresAt < math.MaxInt64-lee && at >= c.ExpiresAt+lee {
-		return nil, fmt.Errorf("%w: livekit: expired at %s", core.ErrExpired, t.ExpiresAt.Format(time.RFC3339))
-	}
-	if from != 0 && from > math.MinInt64+lee && at < from-lee {
-		return nil, fmt.Errorf("%w: livekit: not valid before %s", core.ErrExpired, hs256.Unix(from).Format(time.RFC3339))
+	if err := hs256.Window("livekit", from, c.ExpiresAt, want.At, Leeway); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -333,9 +333,9 @@ func (p *Provider) Verify(ctx context.Context, kind, token string, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	keys, ok := p.keys[t.APIKeySID]
-	if !ok {
-		return nil, fmt.Errorf("%w: twilio: the token names an API key that is not configured", core.ErrSignature)
+	keys, err := hs256.Lookup("twilio", p.keys, t.APIKeySID)
+	if err != nil {
+		return nil, err
 	}
 	t, err = check(t, parts, keys, core.Expect{Kind: kind, AppID: p.cfg.AccountSID, At: now})
 	if err != nil {

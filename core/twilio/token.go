@@ -1,7 +1,6 @@
 package twilio
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -147,8 +146,8 @@ func Verify(token string, keys core.Keys, want core.Expect) (*Token, error) {
 
 // check is Verify's checks of a parsed token.
 func check(t *Token, parts *hs256.Parts, keys core.Keys, want core.Expect) (*Token, error) {
-	if !parts.Verify(keys.Primary, keys.Secondary) {
-		return nil, fmt.Errorf("%w: twilio: the signature matches no configured secret", core.ErrSignature)
+	if err := parts.Check("twilio", keys); err != nil {
+		return nil, err
 	}
 	c := t.Claims
 	start := issuedAt(c)
@@ -174,16 +173,10 @@ func check(t *Token, parts *hs256.Parts, keys core.Keys, want core.Expect) (*Tok
 	case want.Room != "" && t.Room != want.Room:
 		return nil, mismatch("the token is for another room")
 	}
-	if want.At.IsZero() {
-		return t, nil
+	if err := hs256.Window("twilio", c.NotBefore, c.ExpiresAt, want.At, 0); err != nil {
+		return nil, err
 	}
-	at := want.At.Unix()
-	switch {
-	case at >= c.ExpiresAt:
-		return nil, fmt.Errorf("%w: twilio: expired at %s", core.ErrExpired, t.ExpiresAt.Format(time.RFC3339))
-	case c.NotBefore != 0 && at < c.NotBefore:
-		return nil, fmt.Errorf("%w: twilio: not valid before %s", core.ErrExpired, t.NotBefore.Format(time.RFC3339))
-	case at < math.MaxInt64-maxLife && c.ExpiresAt > at+maxLife:
+	if at := want.At.Unix(); !want.At.IsZero() && at < math.MaxInt64-maxLife && c.ExpiresAt > at+maxLife {
 		return nil, mismatch("the token expires more than %s from now", MaxLifetime)
 	}
 	return t, nil

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -68,6 +69,43 @@ func (p *Parts) Verify(secrets ...core.Secret) bool {
 		}
 	}
 	return ok
+}
+
+// Check is nil when Verify(keys.Primary, keys.Secondary), else a
+// core.ErrSignature error of vendor.
+func (p *Parts) Check(vendor string, keys core.Keys) error {
+	if !p.Verify(keys.Primary, keys.Secondary) {
+		return fmt.Errorf("%w: %s: the signature matches no configured secret", core.ErrSignature, vendor)
+	}
+	return nil
+}
+
+// Lookup is the keys of the API key iss among keys, or a core.ErrSignature
+// error of vendor when it is not configured.
+func Lookup(vendor string, keys map[string]core.Keys, iss string) (core.Keys, error) {
+	k, ok := keys[iss]
+	if !ok {
+		return k, fmt.Errorf("%w: %s: the token names an API key that is not configured", core.ErrSignature, vendor)
+	}
+	return k, nil
+}
+
+// Window is a core.ErrExpired error of vendor when at is not within
+// [from - leeway, exp + leeway) (from and exp in Unix seconds), or nil.
+// A zero at is not checked, nor a zero from; with a leeway, an exp or
+// from so near the ends of int64 that the bound overflows bounds nothing.
+func Window(vendor string, from, exp int64, at time.Time, leeway time.Duration) error {
+	if at.IsZero() {
+		return nil
+	}
+	t, lee := at.Unix(), int64(leeway/time.Second)
+	if (lee == 0 || exp < math.MaxInt64-lee) && t >= exp+lee {
+		return fmt.Errorf("%w: %s: expired at %s", core.ErrExpired, vendor, Unix(exp).Format(time.RFC3339))
+	}
+	if from != 0 && from > math.MinInt64+lee && t < from-lee {
+		return fmt.Errorf("%w: %s: not valid before %s", core.ErrExpired, vendor, Unix(from).Format(time.RFC3339))
+	}
+	return nil
 }
 
 // Sign returns the compact JWS of header and payload (JSON texts), signed
