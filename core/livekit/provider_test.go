@@ -11,6 +11,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/internal/testutil"
+	"github.com/rtctoken/rtctoken/internal/vendortest"
 )
 
 const (
@@ -25,15 +26,7 @@ var testNow = time.Unix(1796184073, 0)
 
 func newProvider(t testing.TB, mod func(*livekit.Config)) *livekit.Provider {
 	t.Helper()
-	cfg := livekit.Config{APIKey: testKey, APISecret: core.NewSecret(testSecret), ServerURL: testURL}
-	if mod != nil {
-		mod(&cfg)
-	}
-	p, err := livekit.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return vendortest.New(t, livekit.Config{APIKey: testKey, APISecret: core.NewSecret(testSecret), ServerURL: testURL}, mod, livekit.New)
 }
 
 func newService(t testing.TB, p core.Provider, opts ...core.Option) *core.Service {
@@ -95,16 +88,7 @@ func TestKinds(t *testing.T) {
 func issue(t *testing.T, svc *core.Service, id core.Identity, req core.Request) (*core.Credential, *livekit.Token) {
 	t.Helper()
 	req.Provider, req.Kind = livekit.Name, livekit.KindRoom
-	cred, err := svc.Issue(context.Background(), id, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := livekit.Verify(cred.Token, core.Keys{Primary: core.NewSecret(testSecret)},
-		core.Expect{Kind: livekit.KindRoom, AppID: testKey, UserID: cred.UserID, Room: cred.Room, At: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cred, tok
+	return vendortest.Issue(t, svc, id, req, livekit.Verify, testSecret, core.Expect{Kind: livekit.KindRoom, AppID: testKey, At: testNow})
 }
 
 func TestServiceRoles(t *testing.T) {
@@ -340,25 +324,11 @@ func TestConcurrentUse(t *testing.T) {
 	p := newProvider(t, func(c *livekit.Config) {
 		c.SecondaryAPIKey, c.SecondaryAPISecret = otherKey, core.NewSecret(otherSecret)
 	})
-	errs := make(chan error, 8)
-	for range 8 {
-		go func() {
-			for range 50 {
-				cred, err := p.Issue(context.Background(), core.Grant{Kind: livekit.KindRoom, UserID: "u", Room: "r", Role: livekit.RolePublisher, TTL: time.Hour, Now: testNow})
-				if err == nil {
-					_, err = p.Verify(context.Background(), livekit.KindRoom, cred.Token, testNow)
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range 8 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+	vendortest.Concurrent(t, func(int) error {
+		cred, err := p.Issue(context.Background(), core.Grant{Kind: livekit.KindRoom, UserID: "u", Room: "r", Role: livekit.RolePublisher, TTL: time.Hour, Now: testNow})
+		if err == nil {
+			_, err = p.Verify(context.Background(), livekit.KindRoom, cred.Token, testNow)
 		}
-	}
+		return err
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/internal/testutil"
+	"github.com/rtctoken/rtctoken/internal/vendortest"
 )
 
 const (
@@ -38,15 +39,7 @@ func testConfig() twilio.Config {
 
 func newProvider(t testing.TB, mod func(*twilio.Config)) *twilio.Provider {
 	t.Helper()
-	cfg := testConfig()
-	if mod != nil {
-		mod(&cfg)
-	}
-	p, err := twilio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return vendortest.New(t, testConfig(), mod, twilio.New)
 }
 
 func newService(t testing.TB, p core.Provider, opts ...core.Option) *core.Service {
@@ -121,16 +114,7 @@ func TestKinds(t *testing.T) {
 func issue(t *testing.T, svc *core.Service, id core.Identity, req core.Request) (*core.Credential, *twilio.Token) {
 	t.Helper()
 	req.Provider = twilio.Name
-	cred, err := svc.Issue(context.Background(), id, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := twilio.Verify(cred.Token, core.Keys{Primary: core.NewSecret(testSecret)},
-		core.Expect{Kind: req.Kind, AppID: testAccount, UserID: cred.UserID, Room: cred.Room, At: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cred, tok
+	return vendortest.Issue(t, svc, id, req, twilio.Verify, testSecret, core.Expect{Kind: req.Kind, AppID: testAccount, At: testNow})
 }
 
 func TestServiceKinds(t *testing.T) {
@@ -318,30 +302,16 @@ func TestParse(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	p := newProvider(t, nil)
 	kinds := []string{twilio.KindVideo, twilio.KindVoice, twilio.KindChat, twilio.KindSync}
-	errs := make(chan error, 8)
-	for i := range 8 {
-		go func() {
-			kind := kinds[i%len(kinds)]
-			g := core.Grant{Kind: kind, UserID: "u", TTL: time.Hour, Now: testNow, Identity: core.Identity{UserID: "u"}}
-			if kind == twilio.KindVideo {
-				g.Room = "r"
-			}
-			for range 50 {
-				cred, err := p.Issue(context.Background(), g)
-				if err == nil {
-					_, err = p.Verify(context.Background(), kind, cred.Token, testNow)
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range 8 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+	vendortest.Concurrent(t, func(i int) error {
+		kind := kinds[i%len(kinds)]
+		g := core.Grant{Kind: kind, UserID: "u", TTL: time.Hour, Now: testNow, Identity: core.Identity{UserID: "u"}}
+		if kind == twilio.KindVideo {
+			g.Room = "r"
 		}
-	}
+		cred, err := p.Issue(context.Background(), g)
+		if err == nil {
+			_, err = p.Verify(context.Background(), kind, cred.Token, testNow)
+		}
+		return err
+	})
 }
