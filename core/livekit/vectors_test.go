@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/livekit"
 	"github.com/rtctoken/rtctoken/internal/testutil"
+	"github.com/rtctoken/rtctoken/internal/vendortest"
 )
 
 // vectorFile is testdata/livekit_accesstoken.json, the tokens
@@ -84,14 +84,8 @@ type lkNegative struct {
 
 func loadVectors(t testing.TB) *vectorFile {
 	t.Helper()
-	b, err := os.ReadFile("testdata/livekit_accesstoken.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var v vectorFile
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
-	}
+	vendortest.ReadJSON(t, "testdata/livekit_accesstoken.json", &v)
 	if len(v.Cases) != 24 || len(v.Negative) != 14 || len(v.Boundary) != 6 {
 		t.Fatalf("vector file: %d cases, %d negative, %d boundary", len(v.Cases), len(v.Negative), len(v.Boundary))
 	}

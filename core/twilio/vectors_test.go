@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"reflect"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/twilio"
 	"github.com/rtctoken/rtctoken/internal/testutil"
+	"github.com/rtctoken/rtctoken/internal/vendortest"
 )
 
 // vectorFile is testdata/twilio_accesstoken.json: tokens twilio-go v1.31.0
@@ -80,14 +80,8 @@ type twNegative struct {
 
 func loadVectors(t testing.TB) *vectorFile {
 	t.Helper()
-	b, err := os.ReadFile("testdata/twilio_accesstoken.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var v vectorFile
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
-	}
+	vendortest.ReadJSON(t, "testdata/twilio_accesstoken.json", &v)
 	if len(v.Cases) != 18 || len(v.Negative) != 9 || len(v.VendorAccepts) != 7 {
 		t.Fatalf("vector file: %d cases, %d negative, %d vendor_accepts", len(v.Cases), len(v.Negative), len(v.VendorAccepts))
 	}

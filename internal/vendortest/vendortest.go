@@ -1,11 +1,11 @@
 // Package vendortest holds the test steps the HS256 vendor packages
-// (LiveKit, Twilio) share: building a provider, issuing through a service
-// and checking the token, concurrent use, and the bodies of their fuzz
-// targets.
+// (LiveKit, Twilio) share.
 package vendortest
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/rtctoken/rtctoken/core"
@@ -63,5 +63,18 @@ func Concurrent(t *testing.T, step func(i int) error) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// ReadJSON decodes the JSON file at path into v, failing the test on an
+// error.
+func ReadJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
 	}
 }
