@@ -91,9 +91,8 @@ func stripPrefix(prefix string, api *httpapi.API) http.Handler {
 		if ok && r.URL.RawPath != "" {
 			_, ok = strings.CutPrefix(r.URL.RawPath, prefix)
 		}
-		if !ok {
-			http.NotFound(w, r)
-			return
+		if !ok { // an escaped prefix ("/%72tc/..."): no route, in the envelope
+			p = ""
 		}
 		WriteResponse(w, r, api.Serve(request{r}, p, rawBody(r)))
 	})

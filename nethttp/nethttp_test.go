@@ -3,6 +3,7 @@ package nethttp_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -180,5 +181,30 @@ func TestWebhookViewRawQuery(t *testing.T) {
 	status, _, body := httpapitest.Do(t, &http.Client{}, base, httpapitest.Case{Method: "POST", Path: "/webhooks/x?" + raw})
 	if status != 200 || string(body) != raw {
 		t.Fatalf("%d %q, want %q", status, body, raw)
+	}
+}
+
+// TestMountEscapedPrefix: a path whose prefix is spelled with escapes
+// reaches Mount's handler (the mux matches the decoded path) but not the
+// contract's routes: it is a 404 in the JSON envelope, not a token.
+func TestMountEscapedPrefix(t *testing.T) {
+	api := httpapitest.NewAPI(t)
+	mux := http.NewServeMux()
+	nethttp.Mount(mux, "/rtc", api)
+	base := serve(t, hostAuth(mux))
+	req, err := http.NewRequest(http.MethodPost, base+"/%72tc/tencent/usersig", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(httpapitest.HostUserHeader, "alice")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"code":"not_found"`) {
+		t.Fatalf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 }
