@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -157,28 +156,12 @@ func zoomToken(t *zoom.Token) *decoded {
 	return d
 }
 
-// livekitElevated are the grants of a LiveKit token beyond joining a room:
-// the top-level ones, then those of the video grant.
-var livekitElevated = []string{"sip", "agent", "roomConfig", "roomPreset", "roomCreate", "roomList", "roomRecord", "roomAdmin", "ingressAdmin",
-	"hidden", "recorder", "destinationRoom", "canUpdateOwnMetadata", "canSubscribeMetrics", "canManageAgentSession"}
-
 func livekitToken(t *livekit.Token) *decoded {
 	d := &decoded{
 		Format: "LiveKit access token", Kind: t.Kind, AppID: t.APIKey, keyID: t.APIKey, UserID: t.Identity, Room: t.Room, noRoom: t.Room == "",
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
 	}
-	// Every grant beyond joining one room (with tri-state permissions not
-	// set false) is one core.Service.Issue refuses without AllowElevated.
-	var elevated []string
-	video, _ := t.Raw["video"].(map[string]any)
-	for _, grants := range []map[string]any{t.Raw, video} {
-		for name, v := range grants {
-			if slices.Contains(livekitElevated, name) && v != false && v != "" {
-				elevated = append(elevated, name)
-			}
-		}
-	}
-	if slices.Sort(elevated); len(elevated) > 0 {
+	if elevated := t.Claims.Elevated(); len(elevated) > 0 {
 		d.Notes = append(d.Notes, "role "+t.Role+", with elevated grants: "+strings.Join(elevated, ", "))
 	}
 	return d

@@ -119,6 +119,47 @@ func (v *VideoGrant) Effective() Permissions {
 	}
 }
 
+// Elevated lists, sorted, the claims of c that grant more than joining one
+// room, by their JSON names: the grants core.Service.Issue refuses without
+// a core.AllowElevated grant (roomAdmin, roomCreate, roomRecord, roomList,
+// ingressAdmin, hidden, recorder, agent, destinationRoom, the
+// canUpdateOwnMetadata, canSubscribeMetrics and canManageAgentSession
+// permissions set true, roomConfig, roomPreset, sip) and the other
+// top-level grants LiveKit defines (agent, inference, observability and
+// the agent endpoint, thread and database grants). The video grant's
+// agent flag is "video.agent". It is nil when there is none.
+func (c *Claims) Elevated() []string {
+	var out []string
+	add := func(name string, set bool) {
+		if set {
+			out = append(out, name)
+		}
+	}
+	add("sip", c.SIP != nil)
+	for name, raw := range map[string]json.RawMessage{"agent": c.Agent, "inference": c.Inference, "observability": c.Observability,
+		"agentEndpoint": c.AgentEndpoint, "agentThread": c.AgentThread, "agentDatabase": c.AgentDatabase, "roomConfig": c.RoomConfig} {
+		add(name, len(raw) > 0 && string(raw) != "null")
+	}
+	add("roomPreset", c.RoomPreset != "")
+	if v := c.Video; v != nil {
+		isTrue := func(b *bool) bool { return b != nil && *b }
+		add("roomCreate", v.RoomCreate)
+		add("roomList", v.RoomList)
+		add("roomRecord", v.RoomRecord)
+		add("roomAdmin", v.RoomAdmin)
+		add("ingressAdmin", v.IngressAdmin)
+		add("hidden", v.Hidden)
+		add("recorder", v.Recorder)
+		add("video.agent", v.Agent)
+		add("destinationRoom", v.DestinationRoom != "")
+		add("canUpdateOwnMetadata", isTrue(v.CanUpdateOwnMetadata))
+		add("canSubscribeMetrics", isTrue(v.CanSubscribeMetrics))
+		add("canManageAgentSession", isTrue(v.CanManageAgentSession))
+	}
+	slices.Sort(out)
+	return out
+}
+
 // CanPublishSource reports whether the grant lets its holder publish a
 // track from source (SourceCamera...): publishing must be allowed, and an
 // empty CanPublishSources allows every source.
