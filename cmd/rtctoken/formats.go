@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/agora"
@@ -37,17 +37,12 @@ var formats = []tokenFormat{
 
 func agoraToken(t *agora.Token) *decoded {
 	d := &decoded{Format: "Agora AccessToken2 (007)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt, Claims: t.Content.Claims()}
-	switch t.Kind {
-	case agora.KindRTC:
+	if _, rtm := t.Content.Service(accesstoken.ServiceRTM); t.Kind == agora.KindRTC {
 		d.anyUser = t.UserID == ""
-		if _, ok := t.Content.Service(accesstoken.ServiceRTM); ok {
+		if rtm {
 			d.Notes = append(d.Notes, "carries an RTM login for the same user")
 		}
-	case agora.KindRTM, agora.KindChat:
-		d.noRoom = true
-	case agora.KindChatApp:
-		d.noUser, d.noRoom = true, true
-	default:
+	} else if !slices.Contains([]string{agora.KindRTM, agora.KindChat, agora.KindChatApp}, t.Kind) {
 		d.Notes = append(d.Notes, "holds no rtc, rtm or chat service; only the token's own expire is checked")
 	}
 	if d.ExpiresAt = t.Deadline(); d.ExpiresAt.IsZero() {
@@ -93,36 +88,26 @@ func agoraUID(user string) string {
 	return user
 }
 
-// verifyZego decrypts the Token04 (of a Kit Token, the part before "#")
-// apart, so that an authentic token shows its content even when its kit
-// part disagrees, then checks the kit part with core/zego.
+// verifyZego opens the Token04 (of a Kit Token, the part before "#"), so
+// that an authentic token shows its content even when its kit part
+// disagrees, then checks the kit part with zego.Verify.
 func verifyZego(tok string, key core.Secret, _ want) (*decoded, error) {
-	t, err := zego.Parse(tok)
+	t, err := zego.Open(tok, core.Keys{Primary: key})
 	if err != nil {
 		return nil, err
 	}
-	tok04, _, _ := strings.Cut(tok, token04.KitSeparator)
-	if t.Claims, err = token04.Decode(tok04, []byte(key.Reveal())); err != nil {
-		return nil, err
+	// inspect checks the expiry itself.
+	if _, err = zego.Verify(tok, core.Keys{Primary: key}, core.Expect{}); err != nil && !errors.Is(err, core.ErrExpired) {
+		return zegoToken(t), fmt.Errorf("the kit part disagrees with its Token04: %w", err)
 	}
-	// The kit part must agree with the Token04; inspect checks the expiry.
-	if _, err = zego.Verify(tok, core.Keys{Primary: key}, core.Expect{}); err == nil || errors.Is(err, core.ErrExpired) {
-		return zegoToken(t), nil
-	}
-	return zegoToken(t), fmt.Errorf("the kit part disagrees with its Token04: %w", err)
+	return zegoToken(t), nil
 }
 
-// zegoToken shows a parsed token, and its content when t.Claims is set.
+// zegoToken shows a token from zego.Parse (encrypted) or zego.Open.
 func zegoToken(t *zego.Token) *decoded {
-	d := &decoded{Format: "ZEGO Token04", Kind: t.Kind, ExpiresAt: t.ExpiresAt, expiredAtExp: true, sealed: t.Claims == nil,
-		Claims: map[string]any{"expire": t.ExpiresAt.Unix(), "mode": t.Mode.String()}}
-	if c := t.Claims; c != nil {
-		p, ok := c.Privilege()
-		d.AppID, d.UserID, d.Room, d.noRoom = strconv.FormatUint(uint64(c.AppID), 10), c.UserID, p.RoomID, !ok
-		d.IssuedAt, d.ExpiresAt, d.Claims = time.Unix(c.CTime, 0).UTC(), time.Unix(c.Expire, 0).UTC(), c.Map()
-	}
-	k := t.Kit
-	switch {
+	d := &decoded{Format: "ZEGO Token04", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt,
+		ExpiresAt: t.ExpiresAt, expiredAtExp: true, sealed: t.Claims == nil, Claims: t.Map()}
+	switch k := t.Kit; {
 	case k == nil && d.sealed:
 		d.Notes = []string{"the content is encrypted: give the ServerSecret to read and check it"}
 	case k != nil && d.sealed:
@@ -132,13 +117,12 @@ func zegoToken(t *zego.Token) *decoded {
 		d.Notes = []string{"the user and room are the Token04's; the kit part (" + zego.ClaimKitUnverified + "), the display name included, is not authenticated"}
 		// Unlike a basic Token04, a Kit Token names a room; this one names
 		// it only in the unauthenticated part, so it matches none.
-		if d.noRoom {
-			d.noRoom, d.Notes = false, append(d.Notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
+		if d.roomRequired = true; t.Room == "" {
+			d.Notes = append(d.Notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
 		}
 	}
-	if k != nil {
+	if t.Kit != nil {
 		d.Format = "ZEGO UIKit Kit Token"
-		d.Claims[zego.ClaimKitUnverified] = map[string]any{"appID": int64(k.AppID), "userID": k.UserID, "roomID": k.RoomID, "userName": k.UserName}
 	}
 	return d
 }
@@ -148,9 +132,10 @@ func zoomToken(t *zoom.Token) *decoded {
 		Format: "Zoom Video SDK JWT", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Claims, expiredAtExp: true,
 	}
-	if t.Kind == zoom.KindVideo {
-		d.noUser, d.foldRoom = t.Claims["user_identity"] == nil, true
-	} else if d.Format, d.noUser, d.noRoom = "Zoom Meeting SDK JWT", true, t.Room == ""; d.noRoom {
+	if d.foldRoom = t.Kind == zoom.KindVideo; !d.foldRoom {
+		d.Format = "Zoom Meeting SDK JWT"
+	}
+	if !d.foldRoom && t.Room == "" {
 		d.Notes = append(d.Notes, "no meeting number: a JWT for the native Meeting SDKs")
 	}
 	return d
@@ -158,7 +143,7 @@ func zoomToken(t *zoom.Token) *decoded {
 
 func livekitToken(t *livekit.Token) *decoded {
 	d := &decoded{
-		Format: "LiveKit access token", Kind: t.Kind, AppID: t.APIKey, keyID: t.APIKey, UserID: t.Identity, Room: t.Room, noRoom: t.Room == "",
+		Format: "LiveKit access token", Kind: t.Kind, AppID: t.APIKey, keyID: t.APIKey, UserID: t.Identity, Room: t.Room,
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
 	}
 	if elevated := t.Claims.Elevated(); len(elevated) > 0 {
@@ -169,14 +154,14 @@ func livekitToken(t *livekit.Token) *decoded {
 
 func twilioToken(t *twilio.Token) *decoded {
 	d := &decoded{
-		Format: "Twilio Access Token", Kind: t.Kind, AppID: t.AccountSID, keyID: t.APIKeySID, UserID: t.Identity, Room: t.Room, noRoom: t.Room == "",
+		Format: "Twilio Access Token", Kind: t.Kind, AppID: t.AccountSID, keyID: t.APIKeySID, UserID: t.Identity, Room: t.Room,
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
 	}
 	switch g := t.Claims.Grants; {
 	case t.Kind == "":
 		d.Notes = append(d.Notes, "holds several product grants or none")
 	case g.Video != nil && g.Video.Room == "":
-		d.anyRoom, d.noRoom = true, false
+		d.anyRoom = true
 		d.Notes = append(d.Notes, "the video grant names no room: it opens every room of the account")
 	}
 	return d
@@ -185,7 +170,7 @@ func twilioToken(t *twilio.Token) *decoded {
 func tencentToken(t *tencent.Token) *decoded {
 	d := &decoded{
 		Format: "Tencent UserSig (TLSSigAPIv2)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
-		noRoom: t.PrivateMap == nil, IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Claims.Map(),
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Claims.Map(),
 	}
 	switch {
 	case t.PrivateMap != nil:

@@ -89,11 +89,11 @@ type decoded struct {
 	// expiredAtExp: the expiry instant itself is expired (Zoom, ZEGO: now >=
 	// exp), not the last valid second (Tencent, Agora: now > exp). anyUser:
 	// an Agora uid 0 token, which any uid may join with. anyRoom: a Twilio
-	// video grant without a room, which opens every room. noUser, noRoom:
-	// the token names no user or room. foldRoom: rooms compare
+	// video grant without a room, which opens every room. roomRequired:
+	// a missing room does not match (a Kit Token). foldRoom: rooms compare
 	// case-insensitively (Zoom session names). sealed: the content is
 	// encrypted (ZEGO).
-	expiredAtExp, anyUser, anyRoom, noUser, noRoom, foldRoom, sealed bool
+	expiredAtExp, anyUser, anyRoom, roomRequired, foldRoom, sealed bool
 	// userCRC and roomCRC: the token holds only CRC32s (Agora 006).
 	userCRC, roomCRC *uint32
 	// keyID is the API key the token names as its signer (LiveKit,
@@ -348,10 +348,10 @@ func (c *cli) examine(tok string, o inspectOptions) *report {
 	}
 	checkAppID(r, expectApp)
 	if o.user != "" {
-		r.add(compareID("user", r.UserID, o.user, r.noUser, r.anyUser, false, r.userCRC, r.sealed))
+		r.add(compareID("user", r.UserID, o.user, false, r.anyUser, false, r.userCRC, r.sealed))
 	}
 	if o.room != "" {
-		r.add(compareID("room", r.Room, o.room, r.noRoom, r.anyRoom, r.foldRoom, r.roomCRC, r.sealed))
+		r.add(compareID("room", r.Room, o.room, r.roomRequired, r.anyRoom, r.foldRoom, r.roomCRC, r.sealed))
 	}
 	r.add(checkExpiry(&r.decoded, o.at))
 	r.finish()
@@ -432,8 +432,9 @@ func checkAppID(r *report, expect string) {
 	}
 }
 
-// compareID compares the token's user or room with the expected one.
-func compareID(name, got, expect string, none, anyone, fold bool, crc *uint32, sealed bool) check {
+// compareID compares the token's user or room with the expected one. A
+// token that names none is not compared, unless required.
+func compareID(name, got, expect string, required, anyone, fold bool, crc *uint32, sealed bool) check {
 	c := check{Name: name, Result: resultOK}
 	switch {
 	case sealed && got == "":
@@ -446,12 +447,12 @@ func compareID(name, got, expect string, none, anyone, fold bool, crc *uint32, s
 			c.Result, c.code = resultFailed, exitMismatch
 			c.Detail = fmt.Sprintf("the token is for another %s than %q (CRC32 differs)", name, expect)
 		}
-	case none:
-		c.Result, c.Detail = resultSkipped, "the token names no "+name
 	case anyone && name == "room":
 		c.Detail = "the token opens every room"
 	case anyone:
 		c.Detail = "the token is for uid 0: any uid may use it"
+	case got == "" && !required:
+		c.Result, c.Detail = resultSkipped, "the token names no "+name
 	case got == expect || (fold && strings.EqualFold(got, expect)):
 	default:
 		c.Result, c.code = resultFailed, exitMismatch

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/rtctoken/rtctoken/core"
 	"github.com/rtctoken/rtctoken/core/zego/token04"
@@ -125,5 +126,46 @@ func TestKitUserNameIsUnverified(t *testing.T) {
 	pt, err := Parse(forged)
 	if err != nil || pt.UserID != "" || pt.Room != "" || pt.AppID != "" || pt.Kit.UserID != "alice" || pt.Kit.UserName != "The CEO" {
 		t.Fatalf("Parse: %+v %v", pt, err)
+	}
+}
+
+// Open shows the content of an authentic token that Verify refuses (a kit
+// part naming another user, an expired token), with either key, and opens
+// nothing with a wrong one.
+func TestOpen(t *testing.T) {
+	p := newTestProvider(t, Config{})
+	tok04 := issueFor(t, p, KindToken04, "board-room")
+	forged := forgeKit(t, tok04, token04.Kit{AppID: testAppID, UserID: "mallory", RoomID: "board-room"})
+	if _, err := Verify(forged, testKeys, core.Expect{}); !errors.Is(err, core.ErrMismatch) {
+		t.Fatalf("Verify of a kit part naming another user: %v, want ErrMismatch", err)
+	}
+	rotated := core.Keys{Primary: core.NewSecret("0123456789abcdef0123456789abcdef"), Secondary: testKeys.Primary}
+	for name, tok := range map[string]string{"token04": tok04, "kit": forged} {
+		o, err := Open(tok, rotated)
+		if err != nil {
+			t.Fatalf("%s: Open: %v", name, err)
+		}
+		if o.UserID != "alice" || o.Room != "board-room" || o.AppID != "1234567890" || o.Claims == nil || !o.ExpiresAt.After(o.IssuedAt) {
+			t.Fatalf("%s: opened %+v", name, o)
+		}
+		if kit, _ := o.Map()[ClaimKitUnverified].(map[string]any); (name == "kit") != (kit != nil) || (kit != nil && kit["userID"] != "mallory") {
+			t.Fatalf("%s: kit part in Map: %v", name, o.Map())
+		}
+		// Open takes no time: what Verify refuses as expired opens.
+		if _, err := Verify(tok, testKeys, core.Expect{At: o.ExpiresAt.Add(time.Hour)}); name == "token04" && !errors.Is(err, core.ErrExpired) {
+			t.Fatalf("%s: Verify after expiry: %v", name, err)
+		}
+		if _, err := Open(tok, core.Keys{Primary: rotated.Primary}); !errors.Is(err, core.ErrSignature) {
+			t.Fatalf("%s: Open with a wrong key: %v, want ErrSignature", name, err)
+		}
+	}
+	if _, err := Open(tok04, core.Keys{}); !errors.Is(err, core.ErrSignature) {
+		t.Fatalf("Open without keys: %v, want ErrSignature", err)
+	}
+	if _, err := Open("04garbage", testKeys); !errors.Is(err, core.ErrMalformed) {
+		t.Fatalf("Open of a malformed token: %v, want ErrMalformed", err)
+	}
+	if m, err := Parse(tok04); err != nil || m.Map()["mode"] == nil || len(m.Map()) != 2 {
+		t.Fatalf("Map of a parsed, still encrypted token: %v %v", m, err)
 	}
 }
