@@ -170,12 +170,11 @@ func twilioToken(t *twilio.Token) *decoded {
 func tencentToken(t *tencent.Token) *decoded {
 	d := &decoded{
 		Format: "Tencent UserSig (TLSSigAPIv2)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
-		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Claims.Map(),
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Map(),
 	}
 	switch {
 	case t.PrivateMap != nil:
 		d.Format = "Tencent TRTC PrivateMapKey"
-		d.Claims["userbuf"] = t.PrivateMap.Fields()
 	case t.Claims.HasUserbuf():
 		d.Notes = append(d.Notes, "carries a userbuf that is not a PrivateMapKey's")
 	}

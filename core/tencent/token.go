@@ -121,12 +121,18 @@ func (t *Token) check(want core.Expect) error {
 
 // verified returns t as the provider reports it.
 func (t *Token) verified(provider string) *core.Verified {
-	v := &core.Verified{
+	return &core.Verified{
 		Provider: provider, Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
-		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Claims.Map(),
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Map(),
 	}
+}
+
+// Map returns t for display: its claims (usersig.Claims.Map) and, of a
+// PrivateMapKey, its fields in place of the userbuf.
+func (t *Token) Map() map[string]any {
+	m := t.Claims.Map()
 	if t.PrivateMap != nil {
-		v.Claims["userbuf"] = t.PrivateMap.Fields()
+		m["userbuf"] = t.PrivateMap.Fields()
 	}
-	return v
+	return m
 }
