@@ -77,3 +77,13 @@ func benchIssue(b *testing.B, path, body string) {
 		h.ServeHTTP(w, req)
 	}
 }
+
+// BenchmarkIssueEndpointLiveKit is one in-process POST /rtc/livekit/room.
+func BenchmarkIssueEndpointLiveKit(b *testing.B) {
+	benchIssue(b, "/rtc/livekit/room", `{"room":"daily-standup","role":"publisher"}`)
+}
+
+// BenchmarkIssueEndpointTwilioVideo is one in-process POST /rtc/twilio/video.
+func BenchmarkIssueEndpointTwilioVideo(b *testing.B) {
+	benchIssue(b, "/rtc/twilio/video", `{"room":"DailyStandup"}`)
+}
