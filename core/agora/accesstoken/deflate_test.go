@@ -312,12 +312,9 @@ func TestBuildUnknownCompression(t *testing.T) {
 	}
 }
 
-// TestDefaultTokenLength: for random tokens of every kind the provider
-// issues, with names of several alphabets, the default encoder's token
-// holds the same content as compress/zlib's and is no longer than it plus
-// 2%.
-func TestDefaultTokenLength(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
+// randomTokens returns n random tokens of every kind the provider issues,
+// with names of several alphabets.
+func randomTokens(r *rand.Rand, n int) []AccessToken2 {
 	name := func(alphabet string, lo, hi int) string {
 		b := make([]byte, lo+r.IntN(hi-lo+1))
 		for i := range b {
@@ -329,8 +326,8 @@ func TestDefaultTokenLength(t *testing.T) {
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{|}~,",
 		"0123456789abcdef", "abcdefghijklmnopqrstuvwxyz_", "0123456789",
 	}
-	longer := 0
-	for range 2000 {
+	toks := make([]AccessToken2, n)
+	for i := range toks {
 		a := alphabets[r.IntN(len(alphabets))]
 		var svcs []Service
 		switch r.IntN(5) {
@@ -346,8 +343,19 @@ func TestDefaultTokenLength(t *testing.T) {
 			u := name(a, 1, 64)
 			svcs = []Service{RTCService(name(a, 1, 64), u, RolePublisher, SamePrivileges(600)), RTMService(u, 3600)}
 		}
-		tok := AccessToken2{AppID: "970CA35de60c44645bbae8a215061b33", IssueTs: 1700000000 + r.Uint32N(1e8), Expire: 3600,
+		toks[i] = AccessToken2{AppID: "970CA35de60c44645bbae8a215061b33", IssueTs: 1700000000 + r.Uint32N(1e8), Expire: 3600,
 			Salt: 1 + r.Uint32N(MaxSalt), Services: svcs}
+	}
+	return toks
+}
+
+// TestDefaultTokenLength: for random tokens of every kind the provider
+// issues, with names of several alphabets, the default encoder's token
+// holds the same content as compress/zlib's and is no longer than it plus
+// 2%.
+func TestDefaultTokenLength(t *testing.T) {
+	longer, diff, worst := 0, 0, -1<<31
+	for _, tok := range randomTokens(rand.New(rand.NewPCG(5, 6)), 2000) {
 		fast, err := tok.Build(benchCert)
 		if err != nil {
 			t.Fatal(err)
@@ -367,6 +375,63 @@ func TestDefaultTokenLength(t *testing.T) {
 		if len(fast) > len(std) {
 			longer++
 		}
+		diff += len(fast) - len(std)
+		worst = max(worst, len(fast)-len(std))
 	}
-	t.Logf("%d of 2000 tokens longer than compress/zlib's", longer)
+	t.Logf("%d of 2000 tokens longer than compress/zlib's; %+.2f characters on average, at most %+d", longer, float64(diff)/2000, worst)
+}
+
+// TestFixedEstimate: whenever fixedIsShorter takes the fixed code without
+// building the dynamic one, the full costing agrees that the fixed code is
+// no longer, on random tokens and every vector; and it does decide most of
+// the tokens that take the fixed code, those of the Issue benchmarks
+// among them.
+func TestFixedEstimate(t *testing.T) {
+	var ins [][]byte
+	for _, tok := range randomTokens(rand.New(rand.NewPCG(7, 8)), 3000) {
+		in, err := tok.Pack(benchCert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, in)
+	}
+	for _, p := range vectorPayloads(t) {
+		ins = append(ins, p)
+	}
+	var bench [][]byte
+	for _, uid := range []string{"2882341273", "test_user"} {
+		tok := AccessToken2{AppID: "970CA35de60c44645bbae8a215061b33", IssueTs: 1700000000, Expire: 3600, Salt: 12345678,
+			Services: []Service{RTCService("7d72365eb983485397e3e3f9d460bdda", uid, RolePublisher, SamePrivileges(3600))}}
+		in, err := tok.Pack(benchCert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bench = append(bench, in)
+	}
+	var d deflater
+	decided, fixedWins := 0, 0
+	for i, in := range append(ins, bench...) {
+		d.tokenize(in)
+		early := d.fixedIsShorter(3+d.fixedBits, len(in))
+		fixed, dynamic := d.costs()
+		if fixed <= dynamic {
+			fixedWins++
+		}
+		switch {
+		case early && fixed > dynamic:
+			t.Errorf("input %d: the fixed code (%d bits) was taken over a dynamic one of %d bits", i, fixed, dynamic)
+		case early:
+			decided++
+		case i >= len(ins):
+			t.Errorf("benchmark input %d: not decided early (fixed %d bits, dynamic %d)", i-len(ins), fixed, dynamic)
+		}
+	}
+	if decided*10 < fixedWins*7 {
+		t.Errorf("only %d of the %d inputs that take the fixed code decided early", decided, fixedWins)
+	}
+	t.Logf("%d of %d inputs take the fixed code, %d of them decided early", fixedWins, len(ins)+len(bench), decided)
+	// A segment too long for the estimate is always costed in full.
+	if d.fixedIsShorter(1, maxEstimated) {
+		t.Error("estimated a segment of maxEstimated bytes")
+	}
 }
