@@ -26,7 +26,7 @@ func TestLoadHarness(t *testing.T) {
 		t.Fatalf("%d targets: want every kind of the four vendors at least", len(targets))
 	}
 	const n = 200
-	rs, err := Run(context.Background(), Config{Requests: n, Concurrency: 4, MaxDuration: 20 * time.Second})
+	rs, err := Run(context.Background(), Config{Requests: n, Concurrency: 4, MaxDuration: 20 * time.Second, Rounds: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestLoadHarness(t *testing.T) {
 	}
 	for _, r := range rs {
 		t.Log(r)
-		if r.Errors != 0 || r.Requests != n || r.RPS <= 0 || r.P99 < r.P50 {
+		if r.Errors != 0 || r.Requests != n || r.RPS <= 0 || r.P99 < r.P50 || (r.Target == "token") != (r.PairRatio > 0) {
 			t.Errorf("%s %s/%s: %+v", r.Framework, r.Endpoint, r.Target, r)
 		}
 	}
@@ -43,6 +43,22 @@ func TestLoadHarness(t *testing.T) {
 		if d := rs[i].BodyBytes - rs[i+1].BodyBytes; d*20 > rs[i].BodyBytes || -d*20 > rs[i].BodyBytes || rs[i].Endpoint != rs[i+1].Endpoint {
 			t.Errorf("%s %s: token body %d B, bare body %d B", rs[i].Framework, rs[i].Endpoint, rs[i].BodyBytes, rs[i+1].BodyBytes)
 		}
+	}
+}
+
+// Ratio prefers the median of the rounds' ratios, and falls back to the
+// ratio of the kept rounds.
+func TestRatio(t *testing.T) {
+	rs := []Result{
+		{Framework: "gin", Endpoint: "a/b", Target: "token", RPS: 800, PairRatio: 0.9},
+		{Framework: "gin", Endpoint: "a/b", Target: "bare", RPS: 1000},
+		{Framework: "fiber", Endpoint: "a/b", Target: "token", RPS: 600},
+		{Framework: "fiber", Endpoint: "a/b", Target: "bare", RPS: 1000},
+		{Framework: "nethttp", Endpoint: "a/b", Target: "bare"},
+	}
+	got := Ratio(rs)
+	if len(got) != 2 || got["gin a/b"] != 0.9 || got["fiber a/b"] != 0.6 {
+		t.Fatalf("Ratio = %v", got)
 	}
 }
 
