@@ -41,7 +41,8 @@
 // no room at all, whatever its kit part says. A kit part naming another
 // user, or another room than the Token04's, is refused (core.ErrMismatch);
 // the display name and the rest of the kit part are reported apart, as
-// unverified ([Token].Kit, Claims[ClaimKitUnverified]).
+// unverified ([Token].Kit, Claims[ClaimKitUnverified]). [Open] decrypts a
+// token that Verify refuses, to show what it holds.
 //
 // Limits (from ZEGO's SDK reference): user ids up to 64 bytes and room ids
 // up to 128 bytes of ASCII letters, digits and ~!@#$^&*()_+=-`;',.<>/\
