@@ -99,8 +99,8 @@ type Provider struct {
 	name       string
 	key        string
 	keys       map[string]core.Keys // API key -> its secrets
-	secret     core.Secret
-	url        string
+	signer     *hs256.Signer        // with APISecret
+	url        any                  // ServerURL, as the Join value it is
 	metaAttr   string
 	attributes []string
 }
@@ -122,7 +122,7 @@ func New(cfg Config) (*Provider, error) {
 		return nil, err
 	}
 	p := &Provider{
-		name: name, key: cfg.APIKey, secret: cfg.APISecret,
+		name: name, key: cfg.APIKey, signer: hs256.NewSigner(header, cfg.APISecret),
 		keys:     map[string]core.Keys{cfg.APIKey: {Primary: cfg.APISecret}},
 		metaAttr: cfg.MetadataAttribute, attributes: slices.Clone(cfg.Attributes),
 	}
@@ -225,7 +225,18 @@ func optionError(field, format string, args ...any) error {
 	return core.Errorf(core.CodeInvalidOption, "options."+field, format, args...)
 }
 
-func truePtr(b bool) *bool { return &b }
+// yes and no are the values of the tri-state permissions Issue sets. Its
+// claims never leave it and nothing writes through their *bool fields, so
+// they can share two variables.
+var yes, no = true, false
+
+// boolPtr is &yes or &no.
+func boolPtr(b bool) *bool {
+	if b {
+		return &yes
+	}
+	return &no
+}
 
 // Issue mints an access token for the grant: iss the API key, sub and
 // identity the user id, nbf and iat g.Now, exp g.Now + g.TTL, name the
@@ -271,8 +282,12 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 		return nil, core.Errorf(core.CodeInvalidUser, "user_id", "user id is required")
 	}
 	var o roomOptions
-	if err := core.DecodeOptions(g.Options, &o); err != nil {
-		return nil, err
+	if len(g.Options) > 0 { // decoded on the heap only when there are options
+		po := new(roomOptions)
+		if err := core.DecodeOptions(g.Options, po); err != nil {
+			return nil, err
+		}
+		o = *po
 	}
 	now := g.Now.Unix()
 	c := &Claims{
@@ -285,20 +300,20 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	}
 	v := &VideoGrant{
 		RoomJoin: true, Room: g.Room, RoomAdmin: g.Role == RoleAdmin,
-		CanPublish: truePtr(g.Role != RoleSubscriber), CanSubscribe: truePtr(true),
+		CanPublish: boolPtr(g.Role != RoleSubscriber), CanSubscribe: boolPtr(true),
 		RoomCreate: o.RoomCreate, RoomList: o.RoomList, RoomRecord: o.RoomRecord, IngressAdmin: o.IngressAdmin,
 		Hidden: o.Hidden, Recorder: o.Recorder, Agent: o.Agent, DestinationRoom: o.DestinationRoom,
 	}
-	v.CanPublishData = truePtr(*v.CanPublish)
+	v.CanPublishData = boolPtr(*v.CanPublish)
 	if o.CanPublishData != nil {
-		v.CanPublishData = truePtr(*o.CanPublishData)
+		v.CanPublishData = boolPtr(*o.CanPublishData)
 	}
 	for _, b := range []struct {
 		set bool
 		dst **bool
 	}{{o.CanUpdateOwnMetadata, &v.CanUpdateOwnMetadata}, {o.CanSubscribeMetrics, &v.CanSubscribeMetrics}, {o.CanManageAgentSession, &v.CanManageAgentSession}} {
 		if b.set {
-			*b.dst = truePtr(true)
+			*b.dst = boolPtr(true)
 		}
 	}
 	if err := p.checkOptions(&o, g.Role, v); err != nil {
@@ -312,7 +327,7 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	if err := p.hostData(c, &o, g.Identity, own); err != nil {
 		return nil, err
 	}
-	tok, err := Sign(c, p.secret)
+	tok, err := sign(c, p.signer)
 	if err != nil {
 		return nil, err
 	}
