@@ -51,11 +51,11 @@ func (a *API) audit(ctx context.Context, req core.Request, id core.Identity, cre
 	if cred != nil {
 		ttl, room = cred.ExpiresAt.Sub(cred.IssuedAt), cred.Room
 	}
-	outcome := "issued"
+	outcome, msg := "issued", "rtctoken issued"
 	if err != nil {
-		outcome = "refused"
+		outcome, msg = "refused", "rtctoken refused"
 	}
-	a.log.LogAttrs(ctx, level, "rtctoken "+outcome,
+	a.log.LogAttrs(ctx, level, msg,
 		slog.String("provider", printable(req.Provider)),
 		slog.String("kind", printable(req.Kind)),
 		slog.String("user", id.UserID),
