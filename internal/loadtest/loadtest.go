@@ -245,18 +245,27 @@ func measure(ctx context.Context, cfg Config, fw string, api *httpapi.API, t Tar
 		return tok, bare, err
 	}
 	defer srv.stop()
+	tok, bare = alternate(ctx, cfg, srv.url+path, srv.url+"/bare", t.Body, asUser)
+	tok.Framework, tok.Endpoint, tok.Target = fw, t.Name(), "token"
+	bare.Framework, bare.Endpoint, bare.Target = fw, t.Name(), "bare"
+	return tok, bare, nil
+}
+
+// alternate runs cfg.Rounds rounds of the token endpoint and the bare
+// handler and returns the median round of each, the token's with the
+// median of the rounds' ratios. Odd rounds run the bare handler first, so
+// that neither target always runs on the machine the other left.
+func alternate(ctx context.Context, cfg Config, tokURL, bareURL, body string, hdr http.Header) (tok, bare Result) {
 	var toks, bares []Result
 	var ratios []float64
 	for i := range cfg.Rounds {
-		// Odd rounds run the bare handler first, so that neither target
-		// always runs on the machine the other left.
 		var tr, br Result
 		if i%2 == 0 {
-			tr = drive(ctx, cfg, srv.url+path, t.Body, asUser)
+			tr = drive(ctx, cfg, tokURL, body, hdr)
 		}
-		br = drive(ctx, cfg, srv.url+"/bare", t.Body, asUser)
+		br = drive(ctx, cfg, bareURL, body, hdr)
 		if i%2 == 1 {
-			tr = drive(ctx, cfg, srv.url+path, t.Body, asUser)
+			tr = drive(ctx, cfg, tokURL, body, hdr)
 		}
 		toks, bares = append(toks, tr), append(bares, br)
 		if br.RPS > 0 {
@@ -268,9 +277,7 @@ func measure(ctx context.Context, cfg Config, fw string, api *httpapi.API, t Tar
 		slices.Sort(ratios)
 		tok.PairRatio = ratios[len(ratios)/2]
 	}
-	tok.Framework, tok.Endpoint, tok.Target = fw, t.Name(), "token"
-	bare.Framework, bare.Endpoint, bare.Target = fw, t.Name(), "bare"
-	return tok, bare, nil
+	return tok, bare
 }
 
 // median returns the round with the median throughput.

@@ -109,6 +109,9 @@ func TestServeHarness(t *testing.T) {
 			t.Errorf("%s: %+v", r.Target, r)
 		}
 	}
+	if serve.PairRatio <= 0 || bare.PairRatio != 0 {
+		t.Errorf("pair ratios: serve %v, bare %v", serve.PairRatio, bare.PairRatio)
+	}
 	if serve.BodyBytes != bare.BodyBytes || serve.BodyBytes < 200 {
 		t.Errorf("serve body %d B, bare body %d B", serve.BodyBytes, bare.BodyBytes)
 	}

@@ -45,7 +45,8 @@ const (
 
 // RunServe measures POST /rtc/tencent/usersig on rtctoken serve, signed in
 // with an HS256 bearer JWT, and the bare verifier, each in a process of its
-// own, in cfg.Rounds alternating rounds, and returns the median rounds.
+// own, in cfg.Rounds alternating rounds, and returns the median rounds
+// (the serve result with the median of the rounds' ratios).
 // serve runs with its defaults (audit log at info, per-user limiter, CORS
 // off), its output discarded.
 func RunServe(ctx context.Context, cfg ServeConfig) (serve, bare Result, err error) {
@@ -96,12 +97,7 @@ func RunServe(ctx context.Context, cfg ServeConfig) (serve, bare Result, err err
 	if _, err := waitFor(ctx, bareURL+"/bare", bearer); err != nil {
 		return serve, bare, fmt.Errorf("bare verifier: %w", err)
 	}
-	var serves, bares []Result
-	for range cfg.Rounds {
-		serves = append(serves, drive(ctx, cfg.Config, serveURL+servePath, "{}", bearer))
-		bares = append(bares, drive(ctx, cfg.Config, bareURL+"/bare", "{}", bearer))
-	}
-	serve, bare = median(serves), median(bares)
+	serve, bare = alternate(ctx, cfg.Config, serveURL+servePath, bareURL+"/bare", "{}", bearer)
 	serve.Framework, serve.Endpoint, serve.Target = "serve", "tencent/usersig", "token"
 	bare.Framework, bare.Endpoint, bare.Target = "serve", "tencent/usersig", "bare"
 	return serve, bare, nil

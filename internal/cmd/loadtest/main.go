@@ -75,7 +75,7 @@ func main() {
 		}
 		fmt.Println(s)
 		fmt.Println(b)
-		fmt.Printf("rtctoken serve / bare JWT verifier = %.0f%%\n", 100*s.RPS/b.RPS)
+		fmt.Printf("rtctoken serve / bare JWT verifier = %.0f%%\n", 100*loadtest.Ratio([]loadtest.Result{s, b})["serve tencent/usersig"])
 		return
 	}
 	cfg := loadtest.Config{Requests: *n, Concurrency: *c, MaxDuration: *d, Rounds: *rounds}
