@@ -35,6 +35,8 @@ type deflater struct {
 	distFreq [numDist]int32
 	clFreq   [numCodeLen]int32
 	litUsed  [4]uint64 // bit c: literal c is in use
+	lenUsed  uint32    // bit c: length code 257+c is in use
+	distUsed uint32    // bit c: distance code c is in use
 	litLen   [numLitLen]uint8
 	distLen  [numDist]uint8
 	clLen    [numCodeLen]uint8
@@ -223,7 +225,7 @@ func (d *deflater) tokenize(in []byte) {
 	var used [4]uint64
 	freq[endOfBlock] = 1
 	fixedBits := int(fixedLitLen[endOfBlock])
-	d.extraBits = 0
+	d.extraBits, d.lenUsed, d.distUsed = 0, 0, 0
 
 	// The lazy strategy: a match found at i-1 (pending) is kept unless
 	// the one at i is longer, in which case in[i-1] goes as a literal. A
@@ -326,6 +328,8 @@ func (d *deflater) addMatch(length, dist int) uint32 {
 	d.litFreq[257+int(lc)]++
 	d.distFreq[dc]++
 	d.extraBits += int(lengthExtra[lc]) + int(distExtra[dc])
+	d.lenUsed |= 1 << lc
+	d.distUsed |= 1 << dc
 	return matchFlag | l<<16 | dd
 }
 
@@ -344,9 +348,9 @@ func (d *deflater) costs() (fixed, dynamic int) {
 			syms = append(syms, uint16(w*64+bits.TrailingZeros64(word)))
 		}
 	}
-	syms = atLeastTwo(appendUsed(syms, d.litFreq[endOfBlock:], endOfBlock))
+	syms = atLeastTwo(appendBits(append(syms, endOfBlock), d.lenUsed, endOfBlock+1))
 	d.nLit = len(syms)
-	dsyms := atLeastTwo(appendUsed(d.distSyms[:0], d.distFreq[:], 0))
+	dsyms := atLeastTwo(appendBits(d.distSyms[:0], d.distUsed, 0))
 	d.nDist = len(dsyms)
 	clear(d.litLen[:])
 	clear(d.distLen[:])
@@ -407,26 +411,26 @@ func (d *deflater) fixedIsShorter(fixed, n int) bool {
 			gap(s)
 		}
 	}
-	for s := endOfBlock; s < numLitLen; s++ {
-		if f := freq[s]; f > 0 {
-			total += int(f)
-			est -= nLog2N[f]
-			gap(s)
-		}
+	total++ // the end of block
+	gap(endOfBlock)
+	for word := d.lenUsed; word != 0; word &= word - 1 {
+		s := endOfBlock + 1 + bits.TrailingZeros32(word)
+		f := freq[s]
+		total += int(f)
+		est -= nLog2N[f]
+		gap(s)
 	}
 	est += nLog2N[total]
 	total, last = 0, -1
-	nd := 0
-	for s, f := range d.distFreq {
-		if f > 0 {
-			total += int(f)
-			est -= nLog2N[f]
-			gap(s)
-			nd++
-		}
+	for word := d.distUsed; word != 0; word &= word - 1 {
+		s := bits.TrailingZeros32(word)
+		f := d.distFreq[s]
+		total += int(f)
+		est -= nLog2N[f]
+		gap(s)
 	}
 	est += nLog2N[total]
-	entries += max(2-nd, 0)
+	entries += max(2-bits.OnesCount32(d.distUsed), 0)
 	// The block header, HLIT, HDIST, HCLEN and at least four code length
 	// code lengths.
 	header := 3 + 14 + 4*3 + extra + d.extraBits
@@ -447,6 +451,15 @@ var nLog2N = func() (t [maxEstimated + 1]int) {
 	}
 	return t
 }()
+
+// appendBits appends to syms the symbols from+i for the bits i set in
+// word, ascending.
+func appendBits(syms []uint16, word uint32, from int) []uint16 {
+	for ; word != 0; word &= word - 1 {
+		syms = append(syms, uint16(from+bits.TrailingZeros32(word)))
+	}
+	return syms
+}
 
 // appendUsed appends to syms the symbols from+i for which freq[i] > 0.
 func appendUsed(syms []uint16, freq []int32, from int) []uint16 {

@@ -154,20 +154,24 @@ func (m *mac) compute(out *[sha256.Size]byte, key []byte, msg []byte) {
 	} else {
 		copy(m.key[:], key)
 	}
-	for i, k := range m.key {
-		m.pad[i] = k ^ 0x36
-	}
+	xorPad(&m.pad, &m.key, 0x3636363636363636)
 	m.h.Reset()
 	m.h.Write(m.pad[:])
 	m.h.Write(msg)
 	m.h.Sum(m.inner[:0])
-	for i, k := range m.key {
-		m.pad[i] = k ^ 0x5c
-	}
+	xorPad(&m.pad, &m.key, 0x5c5c5c5c5c5c5c5c)
 	m.h.Reset()
 	m.h.Write(m.pad[:])
 	m.h.Write(m.inner[:])
 	m.h.Sum(out[:0])
+}
+
+// xorPad sets pad to key XOR the byte repeated in x, eight bytes at a
+// time.
+func xorPad(pad, key *[sha256.BlockSize]byte, x uint64) {
+	for i := 0; i < sha256.BlockSize; i += 8 {
+		binary.LittleEndian.PutUint64(pad[i:], binary.LittleEndian.Uint64(key[i:])^x)
+	}
 }
 
 // sign computes the AccessToken2 signature of info into m.sig:
