@@ -1,6 +1,8 @@
 package jsonstr
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 )
@@ -110,4 +112,15 @@ func OmitMap[V any](dst []byte, k string, m map[string]V, str func(V) (string, b
 		dst = AppendGo(dst, v)
 	}
 	return append(dst, '}'), true
+}
+
+// AppendMarshal appends json.Marshal(v), the fallback of an encoder for
+// what it does not write itself. An error is Marshal's, wrapped after
+// what.
+func AppendMarshal(dst []byte, v any, what string) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return dst, fmt.Errorf("%s: %w", what, err)
+	}
+	return append(dst, j...), nil
 }
