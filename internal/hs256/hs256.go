@@ -114,8 +114,7 @@ func Window(vendor string, from, exp int64, at time.Time, leeway time.Duration) 
 // Sign returns the compact JWS of header and payload (JSON texts), signed
 // with the UTF-8 bytes of secret.
 func Sign(header, payload []byte, secret core.Secret) (string, error) {
-	s := Signer{header: base64.RawURLEncoding.EncodeToString(header), secret: secret}
-	return s.Sign(payload)
+	return OneOff(header, secret).Sign(payload)
 }
 
 // Signer signs compact JWS tokens of one header with one secret, as Sign
@@ -134,6 +133,21 @@ type Signer struct {
 // NewSigner returns a Signer of header (a JSON text) and secret.
 func NewSigner(header []byte, secret core.Secret) *Signer {
 	return &Signer{header: base64.RawURLEncoding.EncodeToString(header), secret: secret, macs: new(sync.Pool)}
+}
+
+// OneOff returns a Signer of header and secret for a few tokens: it keeps
+// no HMAC states.
+func OneOff(header []byte, secret core.Secret) *Signer {
+	return &Signer{header: base64.RawURLEncoding.EncodeToString(header), secret: secret}
+}
+
+// SignEncoded is Sign(payload), or err when it is not nil: it takes the
+// results of a function that appends a payload as they are.
+func (s *Signer) SignEncoded(payload []byte, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	return s.Sign(payload)
 }
 
 // Sign returns the compact JWS of the Signer's header and payload (a JSON
