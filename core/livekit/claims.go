@@ -176,32 +176,14 @@ func (v *VideoGrant) CanPublishSource(source string) bool {
 // claims). It checks nothing but the secret: the Provider decides what a
 // token may grant.
 func Sign(c *Claims, secret core.Secret) (string, error) {
-	var buf [512]byte // the payload of all but large tokens
-	payload, err := encode(buf[:0], c)
-	if err != nil {
-		return "", err
-	}
-	return hs256.Sign(header, payload, secret)
-}
-
-// sign is Sign with the signer of a Provider.
-func sign(c *Claims, s *hs256.Signer) (string, error) {
-	var buf [512]byte
-	payload, err := encode(buf[:0], c)
-	if err != nil {
-		return "", err
-	}
-	return s.Sign(payload)
-}
-
-// encode appends the payload of c to b.
-func encode(b []byte, c *Claims) ([]byte, error) {
 	if c == nil {
-		return nil, fmt.Errorf("%w: livekit: nil claims", core.ErrConfig)
+		return "", fmt.Errorf("%w: livekit: nil claims", core.ErrConfig)
 	}
-	b, err := appendClaims(b, c)
-	if err != nil {
-		return nil, fmt.Errorf("livekit: encode claims: %w", err)
-	}
-	return b, nil
+	return sign(c, hs256.OneOff(header, secret))
+}
+
+// sign is Sign with s, a Provider's signer or a one-off one.
+func sign(c *Claims, s *hs256.Signer) (string, error) {
+	var buf [512]byte // the payload of all but large tokens
+	return s.SignEncoded(appendClaims(buf[:0], c))
 }

@@ -1,8 +1,6 @@
 package livekit
 
 import (
-	"encoding/json"
-
 	"github.com/rtctoken/rtctoken/internal/jsonstr"
 )
 
@@ -22,8 +20,7 @@ func appendClaims(b []byte, c *Claims) ([]byte, error) {
 	if len(c.Agent) > 0 || len(c.Inference) > 0 || len(c.Observability) > 0 || len(c.AgentEndpoint) > 0 ||
 		len(c.AgentThread) > 0 || len(c.AgentDatabase) > 0 || len(c.RoomConfig) > 0 {
 		cc := *c // marshalled through a copy, so that c need not escape
-		j, err := json.Marshal(&cc)
-		return append(b, j...), err
+		return jsonstr.AppendMarshal(b, &cc, "livekit: encode claims")
 	}
 	b = append(b, '{')
 	b = jsonstr.OmitString(b, "iss", c.Issuer)
@@ -41,10 +38,8 @@ func appendClaims(b []byte, c *Claims) ([]byte, error) {
 		b = append(b, '}')
 	}
 	if s := c.SIP; s != nil {
-		b = append(jsonstr.Key(b, "sip"), '{')
-		b = jsonstr.OmitBool(b, "admin", s.Admin)
-		b = jsonstr.OmitBool(b, "call", s.Call)
-		b = append(b, '}')
+		b = jsonstr.OmitBool(append(jsonstr.Key(b, "sip"), '{'), "admin", s.Admin)
+		b = append(jsonstr.OmitBool(b, "call", s.Call), '}')
 	}
 	b = jsonstr.OmitString(b, "roomPreset", c.RoomPreset)
 	b = jsonstr.OmitString(b, "sha256", c.SHA256)

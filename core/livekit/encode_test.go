@@ -1,22 +1,16 @@
 package livekit
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"testing"
+
+	"github.com/rtctoken/rtctoken/internal/jsonstr/jsonstrtest"
 )
 
 func checkEncoding(t *testing.T, c *Claims) {
 	t.Helper()
-	want, werr := json.Marshal(c)
-	got, gerr := appendClaims([]byte("prefix"), c)
-	if (werr != nil) != (gerr != nil) {
-		t.Fatalf("appendClaims error %v, json.Marshal %v", gerr, werr)
-	}
-	if werr == nil && !bytes.Equal(got, append([]byte("prefix"), want...)) {
-		t.Fatalf("appendClaims:\n got %s\nwant prefix%s", got, want)
-	}
+	jsonstrtest.SameAsMarshal(t, c, func(b []byte) ([]byte, error) { return appendClaims(b, c) })
 }
 
 func bp(b bool) *bool { return &b }
@@ -59,36 +53,8 @@ func FuzzAppendClaims(f *testing.F) {
 	f.Add("", "", "", "", int64(0), int64(0), uint64(0))
 	f.Add("k", "{}", `{"a":1}`, "\x00", int64(math.MinInt64), int64(math.MaxInt64), uint64(0x5555555555555555))
 	f.Fuzz(func(t *testing.T, s0, s1, s2, s3 string, i0, i1 int64, bits uint64) {
-		strs := []string{s0, s1, s2, s3}
-		next := func(n uint) uint64 { v := bits & (1<<n - 1); bits = bits>>n | bits<<(64-n); return v }
-		str := func() string {
-			if next(1) == 0 {
-				return ""
-			}
-			return strs[next(2)]
-		}
-		num := func() int64 { return [4]int64{0, i0, i1, i0 ^ i1}[next(2)] }
-		flag := func() bool { return next(1) == 1 }
-		tri := func() *bool {
-			switch next(2) {
-			case 0, 1:
-				return nil
-			case 2:
-				return bp(false)
-			}
-			return bp(true)
-		}
-		list := func() []string {
-			n := next(2)
-			if n == 0 {
-				return nil
-			}
-			out := make([]string, 0, n)
-			for range n {
-				out = append(out, str())
-			}
-			return out
-		}
+		p := &jsonstrtest.Picker{Strings: []string{s0, s1, s2, s3}, Ints: []int64{i0, i1, i0 ^ i1}, Bits: bits}
+		str, num, flag, tri, list := p.String, p.Int, p.Bool, p.BoolPtr, p.StringList
 		c := &Claims{
 			Issuer: str(), Subject: str(), ExpiresAt: num(), NotBefore: num(), IssuedAt: num(), ID: str(),
 			Identity: str(), Name: str(), Kind: str(), KindDetails: list(), RoomPreset: str(), SHA256: str(), Metadata: str(),
@@ -106,7 +72,7 @@ func FuzzAppendClaims(f *testing.F) {
 		}
 		if flag() {
 			c.Attributes = map[string]string{}
-			for range next(3) + 1 {
+			for range p.Upto(3) + 1 {
 				c.Attributes[str()] = str()
 			}
 		}
