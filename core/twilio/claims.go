@@ -1,7 +1,6 @@
 package twilio
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -12,16 +11,8 @@ import (
 // ContentType is the cty header of every Twilio Access Token.
 const ContentType = "twilio-fpa;v=1"
 
-// header is the JOSE header: its fields in sorted order, as twilio-go
-// writes them (it marshals a map).
-type header struct {
-	Alg    string `json:"alg"`
-	Cty    string `json:"cty"`
-	Region string `json:"twr,omitempty"`
-	Typ    string `json:"typ"`
-}
-
-// plainHeader is the header without a region, as json.Marshal writes it.
+// plainHeader is the JOSE header without a region: its members in sorted
+// order, as twilio-go writes them (it marshals a map).
 var plainHeader = []byte(`{"alg":"HS256","cty":"` + ContentType + `","typ":"JWT"}`)
 
 // Claims is the payload of a Twilio Access Token, its members in sorted
@@ -114,14 +105,14 @@ func Sign(c *Claims, region string, secret core.Secret) (string, error) {
 	}
 	h := plainHeader
 	if region != "" {
-		var err error
-		if h, err = json.Marshal(header{Alg: "HS256", Cty: ContentType, Region: region, Typ: "JWT"}); err != nil {
-			return "", err
-		}
+		h = appendHeader(nil, region)
 	}
-	payload, err := json.Marshal(c)
-	if err != nil {
-		return "", fmt.Errorf("twilio: encode claims: %w", err)
-	}
-	return hs256.Sign(h, payload, secret)
+	return sign(c, hs256.OneOff(h, secret))
+}
+
+// sign is Sign with s, a Provider's signer, whose header has the region,
+// or a one-off one.
+func sign(c *Claims, s *hs256.Signer) (string, error) {
+	var buf [512]byte // the payload of all but large tokens
+	return s.SignEncoded(appendClaims(buf[:0], c))
 }

@@ -84,7 +84,7 @@ type Config struct {
 type Provider struct {
 	name    string
 	cfg     Config
-	secret  core.Secret
+	signer  *hs256.Signer        // with APIKeySecret and Region
 	keys    map[string]core.Keys // API key SID -> its secrets
 	kinds   []string
 	params  map[string]any
@@ -144,7 +144,7 @@ func New(cfg Config) (*Provider, error) {
 	if len(cfg.VoiceAppParams) > 0 && cfg.VoiceAppSID == "" {
 		return nil, configError("VoiceAppParams", "needs VoiceAppSID")
 	}
-	p := &Provider{name: name, cfg: cfg, secret: cfg.APIKeySecret, keys: map[string]core.Keys{cfg.APIKeySID: {Primary: cfg.APIKeySecret}}}
+	p := &Provider{name: name, cfg: cfg, signer: hs256.NewSigner(appendHeader(nil, cfg.Region), cfg.APIKeySecret), keys: map[string]core.Keys{cfg.APIKeySID: {Primary: cfg.APIKeySecret}}}
 	p.cfg.VoiceAppParams = maps.Clone(cfg.VoiceAppParams)
 	p.cfg.Kinds = nil
 	if len(cfg.VoiceAppParams) > 0 {
@@ -285,7 +285,7 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	if g.Kind == KindVoice && strings.Trim(g.UserID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
 		return nil, core.Errorf(core.CodeInvalidUser, "user_id", "a Twilio Voice identity is letters, digits and '_' only")
 	}
-	tok, err := Sign(c, p.cfg.Region, p.secret)
+	tok, err := sign(c, p.signer)
 	if err != nil {
 		return nil, err
 	}
