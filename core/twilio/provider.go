@@ -87,8 +87,11 @@ type Provider struct {
 	signer  *hs256.Signer        // with APIKeySecret and Region
 	keys    map[string]core.Keys // API key SID -> its secrets
 	kinds   []string
-	params  map[string]any
 	offered map[string]bool
+	// fixed holds the voice, chat and sync grants, which the
+	// configuration decides. Issue's claims share them and never leave
+	// it; nothing writes to them.
+	fixed Grants
 }
 
 var _ core.Provider = (*Provider)(nil)
@@ -147,10 +150,18 @@ func New(cfg Config) (*Provider, error) {
 	p := &Provider{name: name, cfg: cfg, signer: hs256.NewSigner(appendHeader(nil, cfg.Region), cfg.APIKeySecret), keys: map[string]core.Keys{cfg.APIKeySID: {Primary: cfg.APIKeySecret}}}
 	p.cfg.VoiceAppParams = maps.Clone(cfg.VoiceAppParams)
 	p.cfg.Kinds = nil
-	if len(cfg.VoiceAppParams) > 0 {
-		p.params = map[string]any{}
-		for k, v := range cfg.VoiceAppParams {
-			p.params[k] = v
+	p.fixed = Grants{
+		Voice: &VoiceGrant{Incoming: &VoiceIncoming{Allow: true}, PushCredentialSID: cfg.VoicePushCredentialSID},
+		Chat:  &ChatGrant{ServiceSID: cfg.ChatServiceSID, DeploymentRoleSID: cfg.ChatRoleSID},
+		Sync:  &SyncGrant{ServiceSID: cfg.SyncServiceSID},
+	}
+	if cfg.VoiceAppSID != "" {
+		p.fixed.Voice.Outgoing = &VoiceOutgoing{ApplicationSID: cfg.VoiceAppSID}
+		if len(cfg.VoiceAppParams) > 0 {
+			p.fixed.Voice.Outgoing.Params = map[string]any{}
+			for k, v := range cfg.VoiceAppParams {
+				p.fixed.Voice.Outgoing.Params[k] = v
+			}
 		}
 	}
 	switch {
@@ -260,20 +271,21 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 		ExpiresAt: now + int64(g.TTL/time.Second), Issuer: p.cfg.APIKeySID, ID: JTI(p.cfg.APIKeySID, now),
 		NotBefore: now, Subject: p.cfg.AccountSID, Grants: Grants{Identity: g.UserID},
 	}
-	join := map[string]any{}
 	switch g.Kind {
 	case KindVideo:
 		var o videoOptions
-		if err := core.DecodeOptions(g.Options, &o); err != nil {
-			return nil, err
+		if len(g.Options) > 0 { // decoded on the heap only when there are options
+			po := new(videoOptions)
+			if err := core.DecodeOptions(g.Options, po); err != nil {
+				return nil, err
+			}
+			o = *po
 		}
 		switch {
 		case g.Room == "" && !o.AnyRoom:
 			return nil, core.Errorf(core.CodeInvalidRoom, "room", "room is required (a grant for every room is the elevated option %s)", OptionAnyRoom)
 		case g.Room != "" && o.AnyRoom:
 			return nil, core.Errorf(core.CodeInvalidOption, "options."+OptionAnyRoom, "%s and a room exclude each other", OptionAnyRoom)
-		case g.Room != "":
-			join["name"] = g.Room
 		}
 		c.Grants.Video = &VideoGrant{Room: g.Room}
 	default:
@@ -289,7 +301,10 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	if err != nil {
 		return nil, err
 	}
-	join["token"] = tok
+	join := map[string]any{"token": tok}
+	if g.Kind == KindVideo && g.Room != "" {
+		join["name"] = g.Room
+	}
 	return &core.Credential{
 		Token: tok, AppID: p.cfg.AccountSID, UserID: g.UserID, Room: g.Room,
 		IssuedAt: hs256.Unix(now), ExpiresAt: hs256.Unix(c.ExpiresAt), Join: join,
@@ -300,15 +315,11 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 func (p *Provider) grant(c *Claims, kind string) {
 	switch kind {
 	case KindVoice:
-		v := &VoiceGrant{Incoming: &VoiceIncoming{Allow: true}, PushCredentialSID: p.cfg.VoicePushCredentialSID}
-		if p.cfg.VoiceAppSID != "" {
-			v.Outgoing = &VoiceOutgoing{ApplicationSID: p.cfg.VoiceAppSID, Params: p.params}
-		}
-		c.Grants.Voice = v
+		c.Grants.Voice = p.fixed.Voice
 	case KindChat:
-		c.Grants.Chat = &ChatGrant{ServiceSID: p.cfg.ChatServiceSID, DeploymentRoleSID: p.cfg.ChatRoleSID}
+		c.Grants.Chat = p.fixed.Chat
 	case KindSync:
-		c.Grants.Sync = &SyncGrant{ServiceSID: p.cfg.SyncServiceSID}
+		c.Grants.Sync = p.fixed.Sync
 	}
 }
 
