@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -351,7 +352,7 @@ func (p *Provider) checkOptions(o *roomOptions, role string, v *VideoGrant) erro
 				return optionError("can_publish_sources", "want distinct sources among camera, microphone, screen_share, screen_share_audio")
 			}
 		}
-		v.CanPublishSources = slices.Clone(o.CanPublishSources)
+		v.CanPublishSources = o.CanPublishSources // o is Issue's own
 	}
 	if o.DestinationRoom != "" && role != RoleAdmin {
 		return optionError("destination_room", "destination_room needs the admin role")
@@ -397,11 +398,10 @@ func (p *Provider) hostData(c *Claims, o *roomOptions, id core.Identity, own boo
 	if o.Metadata != nil {
 		c.Metadata = *o.Metadata
 	}
-	for k, v := range o.Attributes {
-		if c.Attributes == nil {
-			c.Attributes = map[string]string{}
-		}
-		c.Attributes[k] = v
+	if c.Attributes == nil && len(o.Attributes) > 0 {
+		c.Attributes = o.Attributes // o is Issue's own
+	} else {
+		maps.Copy(c.Attributes, o.Attributes)
 	}
 	if !utf8.ValidString(c.Metadata) || len(c.Metadata) > maxMetadata {
 		return optionError("metadata", "metadata must be UTF-8 of at most %d bytes", maxMetadata)
