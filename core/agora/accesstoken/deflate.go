@@ -212,7 +212,7 @@ func (d *deflater) tokenize(in []byte) {
 	}
 	base := d.base
 	d.base += int32(n) + 1
-	if cap(d.prev) < n {
+	if cap(d.prev) < n || cap(d.toks) < n {
 		d.prev = make([]int32, n)
 		d.toks = make([]uint32, 0, n)
 	}
@@ -220,8 +220,11 @@ func (d *deflater) tokenize(in []byte) {
 	// The tokens, the literals in use and the fixed code's size are kept
 	// in locals and stored at the end, and an empty hash chain is not
 	// searched: BenchmarkDeflateOwn from 2.49 to 2.18 us against updating
-	// d on every literal.
-	toks := d.toks[:0]
+	// d on every literal. The tokens, at most n, are written by index
+	// into the room of d.toks: BenchmarkDeflateOwn about 4% faster than
+	// with append (three alternating runs of four).
+	toks := d.toks[:n]
+	nt := 0
 	freq := &d.litFreq
 	clear(freq[:])
 	clear(d.distFreq[:])
@@ -246,8 +249,10 @@ func (d *deflater) tokenize(in []byte) {
 			d.head[h] = base + int32(i) + 1
 		}
 		if pending && prevLen >= minMatch && l <= prevLen {
-			toks = append(toks, d.addMatch(prevLen, prevDist))
-			fixedBits += d.fixedMatchBits(toks[len(toks)-1])
+			t := d.addMatch(prevLen, prevDist)
+			toks[nt] = t
+			nt++
+			fixedBits += d.fixedMatchBits(t)
 			end := i - 1 + prevLen
 			for j := i + 1; j < min(end, n-minMatch+1); j++ {
 				h := hash4(in[j:])
@@ -259,7 +264,8 @@ func (d *deflater) tokenize(in []byte) {
 		}
 		if pending {
 			c := in[i-1]
-			toks = append(toks, uint32(c))
+			toks[nt] = uint32(c)
+			nt++
 			freq[c]++
 			used[c>>6] |= 1 << (c & 63)
 			fixedBits += int(fixedLitLen[c])
@@ -269,12 +275,13 @@ func (d *deflater) tokenize(in []byte) {
 	}
 	if pending {
 		c := in[n-1]
-		toks = append(toks, uint32(c))
+		toks[nt] = uint32(c)
+		nt++
 		freq[c]++
 		used[c>>6] |= 1 << (c & 63)
 		fixedBits += int(fixedLitLen[c])
 	}
-	d.toks, d.litUsed, d.fixedBits = toks, used, fixedBits
+	d.toks, d.litUsed, d.fixedBits = toks[:nt], used, fixedBits
 }
 
 // hash4 hashes the first 4 bytes of b to hashBits bits.
