@@ -66,7 +66,7 @@ type Config struct {
 	// Compression is the tokens' deflate encoder. The zero value,
 	// accesstoken.CompressFast, is the format package's own;
 	// accesstoken.CompressZlib gives the bytes of Agora's Go generator
-	// and costs about 14 us more per token. Agora accepts both: its
+	// and costs about 12 us more per token. Agora accepts both: its
 	// servers inflate the token and never compare compressed bytes.
 	Compression accesstoken.Compression
 }
