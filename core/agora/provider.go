@@ -275,8 +275,8 @@ type rtcPlan struct {
 // rtc validates an rtc grant and fills the credential's user, room, role
 // and Join.
 func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, error) {
-	o, ok := commonRTCOptions[string(g.Options)]
-	if !ok { // only then does o need to be on the heap
+	var o RTCOptions
+	if len(g.Options) > 0 { // only then does o need to be on the heap
 		po := new(RTCOptions)
 		if err := core.DecodeOptions(g.Options, po); err != nil {
 			return rtcPlan{}, err
@@ -323,24 +323,6 @@ func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, e
 		c.Join[joinRTMUser] = g.UserID
 	}
 	return rtcPlan{uid: tokenUID, role: role, privs: privs, rtm: o.RTM}, nil
-}
-
-// commonRTCOptions holds the options of the most common texts, those
-// without spaces that JSON encoders write for an id type alone, with the
-// RTM login or for any uid, as core.DecodeOptions decodes them
-// (TestCommonRTCOptions holds each to it). Looking the text up first
-// spares those the decoder's scan, reflection and two allocations
-// (BenchmarkIssueRTCUID).
-var commonRTCOptions = map[string]RTCOptions{
-	"":                                 {},
-	"{}":                               {},
-	"null":                             {},
-	`{"id_type":"uid"}`:                {IDType: IDTypeUID},
-	`{"id_type":"account"}`:            {IDType: IDTypeAccount},
-	`{"id_type":"uid","rtm":true}`:     {IDType: IDTypeUID, RTM: true},
-	`{"id_type":"account","rtm":true}`: {IDType: IDTypeAccount, RTM: true},
-	`{"id_type":"uid","any_uid":true}`: {IDType: IDTypeUID, AnyUID: true},
-	`{"rtm":true}`:                     {RTM: true},
 }
 
 func roleName(r accesstoken.Role) string {
