@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -36,29 +35,13 @@ var formats = []tokenFormat{
 }
 
 func agoraToken(t *agora.Token) *decoded {
-	d := &decoded{Format: "Agora AccessToken2 (007)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt, Claims: t.Content.Claims()}
-	if _, rtm := t.Content.Service(accesstoken.ServiceRTM); t.Kind == agora.KindRTC {
-		d.anyUser = t.UserID == ""
-		if rtm {
-			d.Notes = append(d.Notes, "carries an RTM login for the same user")
-		}
-	} else if !slices.Contains([]string{agora.KindRTM, agora.KindChat, agora.KindChatApp}, t.Kind) {
-		d.Notes = append(d.Notes, "holds no rtc, rtm or chat service; only the token's own expire is checked")
-	}
-	if d.ExpiresAt = t.Deadline(); d.ExpiresAt.IsZero() {
-		d.Notes = append(d.Notes, "has no expiry of its own")
-	}
-	return d
+	return &decoded{Format: "Agora AccessToken2 (007)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt,
+		ExpiresAt: t.Deadline(), Claims: t.Content.Claims(), Notes: t.Notes(), anyUser: t.Kind == agora.KindRTC && t.UserID == ""}
 }
 
 func agora006Token(t *accesstoken.Legacy006) *decoded {
-	d := &decoded{
-		Format: "Agora legacy AccessToken (006)", Kind: agora.KindRTC, AppID: t.AppID, userCRC: &t.CRCUID, roomCRC: &t.CRCChannel, Claims: t.Claims(),
-		Notes: []string{
-			"holds the channel and uid only as CRC32 checksums: give --room and --user to check them and the signature",
-			"a 006 token cannot bind its channel and uid: the checksums are unsigned and the signature covers channel+uid with no separator, so the same token also verifies for another split (e.g. a longer channel with uid 0)",
-		},
-	}
+	d := &decoded{Format: "Agora legacy AccessToken (006)", Kind: agora.KindRTC, AppID: t.AppID, userCRC: &t.CRCUID, roomCRC: &t.CRCChannel,
+		Claims: t.Claims(), Notes: t.Notes()}
 	var rtm bool
 	if d.ExpiresAt, rtm = t.Deadline(); rtm {
 		d.Kind = agora.KindRTM
@@ -106,77 +89,40 @@ func verifyZego(tok string, key core.Secret, _ want) (*decoded, error) {
 // zegoToken shows a token from zego.Parse (encrypted) or zego.Open.
 func zegoToken(t *zego.Token) *decoded {
 	d := &decoded{Format: "ZEGO Token04", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt,
-		ExpiresAt: t.ExpiresAt, expiredAtExp: true, sealed: t.Claims == nil, Claims: t.Map()}
-	switch k := t.Kit; {
-	case k == nil && d.sealed:
-		d.Notes = []string{"the content is encrypted: give the ServerSecret to read and check it"}
-	case k != nil && d.sealed:
-		d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(k.AppID), 10), k.UserID, k.RoomID
-		d.Notes = []string{"the user and room shown are the kit part's, which nothing authenticates; its Token04 is encrypted: give the ServerSecret to read the authentic user and room"}
-	case k != nil:
-		d.Notes = []string{"the user and room are the Token04's; the kit part (" + zego.ClaimKitUnverified + "), the display name included, is not authenticated"}
-		// Unlike a basic Token04, a Kit Token names a room; this one names
-		// it only in the unauthenticated part, so it matches none.
-		if d.roomRequired = true; t.Room == "" {
-			d.Notes = append(d.Notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
+		ExpiresAt: t.ExpiresAt, Claims: t.Map(), Notes: t.Notes(), expiredAtExp: true, sealed: t.Claims == nil}
+	if k := t.Kit; k != nil {
+		// Sealed, only the kit part names a user and room.
+		if d.Format, d.roomRequired = "ZEGO UIKit Kit Token", !d.sealed; d.sealed {
+			d.AppID, d.UserID, d.Room = strconv.FormatUint(uint64(k.AppID), 10), k.UserID, k.RoomID
 		}
-	}
-	if t.Kit != nil {
-		d.Format = "ZEGO UIKit Kit Token"
 	}
 	return d
 }
 
 func zoomToken(t *zoom.Token) *decoded {
-	d := &decoded{
-		Format: "Zoom Video SDK JWT", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
-		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Claims, expiredAtExp: true,
-	}
-	if d.foldRoom = t.Kind == zoom.KindVideo; !d.foldRoom {
+	d := &decoded{Format: "Zoom Video SDK JWT", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room, IssuedAt: t.IssuedAt,
+		ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Claims, Notes: t.Notes(), expiredAtExp: true, foldRoom: t.Kind == zoom.KindVideo}
+	if !d.foldRoom {
 		d.Format = "Zoom Meeting SDK JWT"
-	}
-	if !d.foldRoom && t.Room == "" {
-		d.Notes = append(d.Notes, "no meeting number: a JWT for the native Meeting SDKs")
 	}
 	return d
 }
 
 func livekitToken(t *livekit.Token) *decoded {
-	d := &decoded{
-		Format: "LiveKit access token", Kind: t.Kind, AppID: t.APIKey, keyID: t.APIKey, UserID: t.Identity, Room: t.Room,
-		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
-	}
-	if elevated := t.Claims.Elevated(); len(elevated) > 0 {
-		d.Notes = append(d.Notes, "role "+t.Role+", with elevated grants: "+strings.Join(elevated, ", "))
-	}
-	return d
+	return &decoded{Format: "LiveKit access token", Kind: t.Kind, AppID: t.APIKey, keyID: t.APIKey, UserID: t.Identity, Room: t.Room,
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, Notes: t.Notes(), expiredAtExp: true}
 }
 
 func twilioToken(t *twilio.Token) *decoded {
-	d := &decoded{
-		Format: "Twilio Access Token", Kind: t.Kind, AppID: t.AccountSID, keyID: t.APIKeySID, UserID: t.Identity, Room: t.Room,
-		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, expiredAtExp: true,
-	}
-	switch g := t.Claims.Grants; {
-	case t.Kind == "":
-		d.Notes = append(d.Notes, "holds several product grants or none")
-	case g.Video != nil && g.Video.Room == "":
-		d.anyRoom = true
-		d.Notes = append(d.Notes, "the video grant names no room: it opens every room of the account")
-	}
-	return d
+	return &decoded{Format: "Twilio Access Token", Kind: t.Kind, AppID: t.AccountSID, keyID: t.APIKeySID, UserID: t.Identity, Room: t.Room,
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Header: t.Header, Claims: t.Raw, Notes: t.Notes(), expiredAtExp: true, anyRoom: t.AllRooms()}
 }
 
 func tencentToken(t *tencent.Token) *decoded {
-	d := &decoded{
-		Format: "Tencent UserSig (TLSSigAPIv2)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
-		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Map(),
-	}
-	switch {
-	case t.PrivateMap != nil:
+	d := &decoded{Format: "Tencent UserSig (TLSSigAPIv2)", Kind: t.Kind, AppID: t.AppID, UserID: t.UserID, Room: t.Room,
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Map(), Notes: t.Notes()}
+	if t.PrivateMap != nil {
 		d.Format = "Tencent TRTC PrivateMapKey"
-	case t.Claims.HasUserbuf():
-		d.Notes = append(d.Notes, "carries a userbuf that is not a PrivateMapKey's")
 	}
 	return d
 }

@@ -187,3 +187,21 @@ func (t *Token) verified(name string) *core.Verified {
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Content.Claims(),
 	}
 }
+
+// Notes says, for a person reading t, what its fields do not: that an RTC
+// token also logs its user in to RTM, that a token holds none of this
+// package's services (only its own expire then means anything), that it
+// has no expiry of its own. rtctoken inspect prints them.
+func (t *Token) Notes() []string {
+	var notes []string
+	if _, rtm := t.Content.Service(accesstoken.ServiceRTM); rtm && t.Kind == KindRTC {
+		notes = append(notes, "carries an RTM login for the same user")
+	}
+	if t.Kind == "" {
+		notes = append(notes, "holds no rtc, rtm or chat service; only the token's own expire is checked")
+	}
+	if t.Deadline().IsZero() {
+		notes = append(notes, "has no expiry of its own")
+	}
+	return notes
+}

@@ -146,3 +146,13 @@ func (t *Token) verified(provider string) *core.Verified {
 }
 
 func mismatch(format string, args ...any) error { return hs256.Mismatch("livekit", format, args...) }
+
+// Notes says, for a person reading t, what its fields do not: the grants
+// beyond joining one room that it carries (Claims.Elevated). rtctoken
+// inspect prints them.
+func (t *Token) Notes() []string {
+	if elevated := t.Claims.Elevated(); len(elevated) > 0 {
+		return []string{"role " + t.Role + ", with elevated grants: " + strings.Join(elevated, ", ")}
+	}
+	return nil
+}

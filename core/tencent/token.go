@@ -136,3 +136,13 @@ func (t *Token) Map() map[string]any {
 	}
 	return m
 }
+
+// Notes says, for a person reading t, what its fields do not: that a
+// UserSig carries a userbuf that is no PrivateMapKey's. rtctoken inspect
+// prints them.
+func (t *Token) Notes() []string {
+	if t.PrivateMap == nil && t.Claims.HasUserbuf() {
+		return []string{"carries a userbuf that is not a PrivateMapKey's"}
+	}
+	return nil
+}

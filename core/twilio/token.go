@@ -191,3 +191,24 @@ func (t *Token) verified(provider string) *core.Verified {
 }
 
 func mismatch(format string, args ...any) error { return hs256.Mismatch("twilio", format, args...) }
+
+// Notes says, for a person reading t, what its fields do not: that it
+// holds several product grants or none (Kind is then ""), or a video grant
+// without a room, which opens every room of the account. rtctoken inspect
+// prints them.
+func (t *Token) Notes() []string {
+	switch {
+	case t.Kind == "":
+		return []string{"holds several product grants or none"}
+	case t.AllRooms():
+		return []string{"the video grant names no room: it opens every room of the account"}
+	}
+	return nil
+}
+
+// AllRooms reports whether t is a video token that names no room: it opens
+// every room of the account.
+func (t *Token) AllRooms() bool {
+	v := t.Claims.Grants.Video
+	return t.Kind == KindVideo && v != nil && v.Room == ""
+}

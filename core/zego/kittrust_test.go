@@ -3,6 +3,7 @@ package zego
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,5 +168,48 @@ func TestOpen(t *testing.T) {
 	}
 	if m, err := Parse(tok04); err != nil || m.Map()["mode"] == nil || len(m.Map()) != 2 {
 		t.Fatalf("Map of a parsed, still encrypted token: %v %v", m, err)
+	}
+}
+
+// Notes tells a still encrypted token, a Kit Token's unauthenticated kit
+// part, and a Kit Token around a roomless Token04.
+func TestNotes(t *testing.T) {
+	p := newTestProvider(t, Config{})
+	basic := issueFor(t, p, KindToken04, "")
+	roomless := forgeKit(t, basic, token04.Kit{AppID: testAppID, UserID: "alice", RoomID: "board-room"})
+	kit := issueFor(t, p, KindKit, "board-room")
+	parsed := func(tok string) *Token {
+		tk, err := Parse(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	opened := func(tok string) *Token {
+		tk, err := Open(tok, testKeys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	for _, c := range []struct {
+		name string
+		tok  *Token
+		want []string // a word of each note
+	}{
+		{"sealed token04", parsed(basic), []string{"encrypted"}},
+		{"sealed kit", parsed(kit), []string{"kit part's"}},
+		{"token04", opened(basic), nil},
+		{"kit", opened(kit), []string{"not authenticated"}},
+		{"roomless kit", opened(roomless), []string{"not authenticated", "bound to no room"}},
+	} {
+		n := c.tok.Notes()
+		ok := len(n) == len(c.want)
+		for i := 0; ok && i < len(n); i++ {
+			ok = strings.Contains(n[i], c.want[i])
+		}
+		if !ok {
+			t.Errorf("%s: notes %q", c.name, n)
+		}
 	}
 }

@@ -218,3 +218,25 @@ func (t *Token) verified(name string) *core.Verified {
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt, Claims: t.Map(),
 	}
 }
+
+// Notes says, for a person reading t, what its fields do not: that its
+// content is still encrypted (from Parse), that a Kit Token's kit part is
+// not authenticated, and that a Kit Token around a roomless Token04 is
+// bound to no room. rtctoken inspect prints them.
+func (t *Token) Notes() []string {
+	switch sealed := t.Claims == nil; {
+	case t.Kit == nil && sealed:
+		return []string{"the content is encrypted: give the ServerSecret to read and check it"}
+	case sealed:
+		return []string{"the user and room of a Kit Token whose Token04 is still encrypted are its kit part's, which nothing authenticates: give the ServerSecret to read the authentic user and room"}
+	case t.Kit == nil:
+		return nil
+	}
+	notes := []string{"the user and room are the Token04's; the kit part (" + ClaimKitUnverified + "), the display name included, is not authenticated"}
+	if t.Room == "" {
+		// Unlike a basic Token04, a Kit Token names a room; this one names
+		// it only in the unauthenticated part, so it matches none.
+		notes = append(notes, "the Token04 grants no room: this Kit Token is bound to no room, whatever its kit part names")
+	}
+	return notes
+}

@@ -123,3 +123,13 @@ func (t *Token) verified(provider string) *core.Verified {
 func mismatch(format string, args ...any) error {
 	return fmt.Errorf("%w: zoom: "+format, append([]any{core.ErrMismatch}, args...)...)
 }
+
+// Notes says, for a person reading t, what its fields do not: that a
+// Meeting SDK JWT without a meeting number is one for the native SDKs.
+// rtctoken inspect prints them.
+func (t *Token) Notes() []string {
+	if t.Kind == KindMeeting && t.Room == "" {
+		return []string{"no meeting number: a JWT for the native Meeting SDKs"}
+	}
+	return nil
+}

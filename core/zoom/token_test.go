@@ -96,3 +96,28 @@ func TestVerifyExpect(t *testing.T) {
 		t.Errorf("other key: %v", err)
 	}
 }
+
+// Notes tells a Meeting SDK JWT without a meeting number, one for the
+// native SDKs, and nothing of the others.
+func TestNotes(t *testing.T) {
+	p := newProvider(t, zoom.Config{})
+	meeting, err := p.Issue(context.Background(), core.Grant{Kind: zoom.KindMeeting, UserID: "u1", Room: "123456789", Role: zoom.RoleParticipant, TTL: time.Hour, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	video, err := p.Issue(context.Background(), core.Grant{Kind: zoom.KindVideo, UserID: "u1", Room: "Cool Cars", TTL: time.Hour, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iat, exp := itoa(testNow.Unix()), itoa(testNow.Unix()+3600)
+	native := signRaw(stdHeader, `{"appKey":"`+testKey+`","sdkKey":"`+testKey+`","iat":`+iat+`,"exp":`+exp+`,"tokenExp":`+exp+`}`, testSecret)
+	for tok, want := range map[string]int{meeting.Token: 0, video.Token: 0, native: 1} {
+		got, err := zoom.Parse(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := got.Notes(); len(n) != want || want == 1 && n[0] != "no meeting number: a JWT for the native Meeting SDKs" {
+			t.Errorf("%s token, room %q: notes %q", got.Kind, got.Room, n)
+		}
+	}
+}

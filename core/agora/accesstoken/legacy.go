@@ -183,3 +183,13 @@ func (t *Legacy006) Claims() map[string]any {
 		"crc_channel_name": int64(t.CRCChannel), "crc_uid": int64(t.CRCUID), "privileges": privs,
 	}
 }
+
+// Notes says, for a person reading t, what its fields do not: that it
+// names its channel and uid only as checksums, and that no 006 token binds
+// them (see Legacy006). rtctoken inspect prints them.
+func (t *Legacy006) Notes() []string {
+	return []string{
+		"holds the channel and uid only as CRC32 checksums: give --room and --user to check them and the signature",
+		"a 006 token cannot bind its channel and uid: the checksums are unsigned and the signature covers channel+uid with no separator, so the same token also verifies for another split (e.g. a longer channel with uid 0)",
+	}
+}
