@@ -19,10 +19,33 @@ import (
 // with code invalid_option naming the field as "options.<name>". Empty or
 // null options leave dst untouched.
 func DecodeOptions(raw json.RawMessage, dst any) error {
+	return decodeOptions(raw, dst)
+}
+
+// DecodeOptionsAs is DecodeOptions into a T it returns. Empty or null
+// options give the zero T without the heap allocation that a destination
+// of DecodeOptions always costs: most grants have no options.
+func DecodeOptionsAs[T any](raw json.RawMessage) (T, error) {
+	var zero T
+	if noOptions(raw) {
+		return zero, nil
+	}
+	dst := new(T)
+	err := decodeOptions(raw, dst)
+	return *dst, err
+}
+
+// noOptions reports whether raw is empty or null, blanks aside.
+func noOptions(raw json.RawMessage) bool {
 	raw = bytes.Trim(raw, " \t\r\n")
-	if len(raw) == 0 || string(raw) == "null" {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+func decodeOptions(raw json.RawMessage, dst any) error {
+	if noOptions(raw) {
 		return nil
 	}
+	raw = bytes.Trim(raw, " \t\r\n")
 	if raw[0] != '{' {
 		return Errorf(CodeInvalidOption, "options", "options must be a JSON object")
 	}

@@ -3,6 +3,7 @@ package core_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -95,6 +96,29 @@ func BenchmarkDecodeOptions(b *testing.B) {
 		}
 		if err := core.DecodeOptions(raw, &o); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// DecodeOptionsAs returns what DecodeOptions decodes, and allocates
+// nothing for empty or null options.
+func TestDecodeOptionsAs(t *testing.T) {
+	type opts struct {
+		Name string `json:"name"`
+		N    int    `json:"n"`
+	}
+	for _, raw := range []string{"", " null ", `{"name":"a","n":2}`, `{"name":1}`, `{"other":true}`, `[1]`} {
+		var want opts
+		wantErr := core.DecodeOptions(json.RawMessage(raw), &want)
+		got, err := core.DecodeOptionsAs[opts](json.RawMessage(raw))
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || (err == nil && got != want) {
+			t.Errorf("%q: got %+v, %v; want %+v, %v", raw, got, err, want, wantErr)
+		}
+	}
+	for _, raw := range []string{"", "null", "\t null\n"} {
+		b := json.RawMessage(raw)
+		if n := testing.AllocsPerRun(100, func() { _, _ = core.DecodeOptionsAs[opts](b) }); n != 0 {
+			t.Errorf("%q: %v allocations", raw, n)
 		}
 	}
 }

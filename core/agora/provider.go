@@ -275,13 +275,9 @@ type rtcPlan struct {
 // rtc validates an rtc grant and fills the credential's user, room, role
 // and Join.
 func (p *Provider) rtc(g core.Grant, ttl uint32, c *core.Credential) (rtcPlan, error) {
-	var o RTCOptions
-	if len(g.Options) > 0 { // only then does o need to be on the heap
-		po := new(RTCOptions)
-		if err := core.DecodeOptions(g.Options, po); err != nil {
-			return rtcPlan{}, err
-		}
-		o = *po
+	o, err := core.DecodeOptionsAs[RTCOptions](g.Options)
+	if err != nil {
+		return rtcPlan{}, err
 	}
 	if err := checkChannel(g.Room); err != nil {
 		return rtcPlan{}, err

@@ -282,13 +282,9 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	if g.UserID == "" {
 		return nil, core.Errorf(core.CodeInvalidUser, "user_id", "user id is required")
 	}
-	var o roomOptions
-	if len(g.Options) > 0 { // decoded on the heap only when there are options
-		po := new(roomOptions)
-		if err := core.DecodeOptions(g.Options, po); err != nil {
-			return nil, err
-		}
-		o = *po
+	o, err := core.DecodeOptionsAs[roomOptions](g.Options)
+	if err != nil {
+		return nil, err
 	}
 	now := g.Now.Unix()
 	c := &Claims{

@@ -273,13 +273,9 @@ func (p *Provider) Issue(ctx context.Context, g core.Grant) (*core.Credential, e
 	}
 	switch g.Kind {
 	case KindVideo:
-		var o videoOptions
-		if len(g.Options) > 0 { // decoded on the heap only when there are options
-			po := new(videoOptions)
-			if err := core.DecodeOptions(g.Options, po); err != nil {
-				return nil, err
-			}
-			o = *po
+		o, err := core.DecodeOptionsAs[videoOptions](g.Options)
+		if err != nil {
+			return nil, err
 		}
 		switch {
 		case g.Room == "" && !o.AnyRoom:
